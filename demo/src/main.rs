@@ -1,0 +1,2 @@
+//! The authkit-yew demo app.
+fn main() {}

@@ -1,0 +1,1 @@
+//! `AuthKitClient`: the state machine tying the protocol to the browser.

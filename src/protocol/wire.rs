@@ -1,0 +1,323 @@
+//! Request bodies and response types of `POST /user_management/authenticate`.
+
+use serde::{Deserialize, Serialize};
+
+/// A WorkOS user, as returned by the authenticate endpoint.
+///
+/// Unknown fields are ignored; nullable fields are `Option`.
+///
+/// ```
+/// use authkit_yew::User;
+/// let user: User = serde_json::from_str(r#"{"object":"user","id":"user_1","email":"a@b.c",
+///   "email_verified":true,"first_name":null,"last_name":null,"profile_picture_url":null,
+///   "external_id":null,"last_sign_in_at":null,"created_at":"2026-01-01T00:00:00Z",
+///   "updated_at":"2026-01-01T00:00:00Z"}"#).unwrap();
+/// assert_eq!(user.display_name(), "a@b.c");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct User {
+    /// Always `user`.
+    #[serde(default)]
+    pub object: String,
+    /// `user_…`.
+    pub id: String,
+    /// Email address.
+    pub email: String,
+    /// Whether the email is verified.
+    #[serde(default)]
+    pub email_verified: bool,
+    /// First name.
+    #[serde(default)]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// Full name, when the API sends it.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Picture URL.
+    #[serde(default)]
+    pub profile_picture_url: Option<String>,
+    /// Your own id for the user.
+    #[serde(default)]
+    pub external_id: Option<String>,
+    /// Free-form string metadata.
+    #[serde(default)]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+    /// Last sign-in time (RFC 3339).
+    #[serde(default)]
+    pub last_sign_in_at: Option<String>,
+    /// Locale.
+    #[serde(default)]
+    pub locale: Option<String>,
+    /// Creation time (RFC 3339).
+    #[serde(default)]
+    pub created_at: String,
+    /// Update time (RFC 3339).
+    #[serde(default)]
+    pub updated_at: String,
+}
+
+impl User {
+    /// "First Last", else the name, else the email.
+    pub fn display_name(&self) -> String {
+        let parts: Vec<&str> = [self.first_name.as_deref(), self.last_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .collect();
+        if !parts.is_empty() {
+            parts.join(" ")
+        } else if let Some(name) = self.name.as_deref().filter(|n| !n.is_empty()) {
+            name.to_owned()
+        } else {
+            self.email.clone()
+        }
+    }
+}
+
+/// How the user authenticated. An open set: unknown values are kept in `Other`.
+///
+/// ```
+/// use authkit_yew::AuthenticationMethod;
+/// let m: AuthenticationMethod = serde_json::from_str("\"Password\"").unwrap();
+/// assert_eq!(m, AuthenticationMethod::Password);
+/// let m: AuthenticationMethod = serde_json::from_str("\"NewOAuth\"").unwrap();
+/// assert_eq!(m, AuthenticationMethod::Other("NewOAuth".into()));
+/// assert_eq!(m.as_str(), "NewOAuth");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthenticationMethod {
+    /// Enterprise SSO.
+    Sso,
+    /// Email and password.
+    Password,
+    /// Passkey.
+    Passkey,
+    /// Magic link / code.
+    MagicAuth,
+    /// An admin is impersonating the user.
+    Impersonation,
+    /// Google OAuth.
+    GoogleOAuth,
+    /// Microsoft OAuth.
+    MicrosoftOAuth,
+    /// GitHub OAuth.
+    GitHubOAuth,
+    /// Apple OAuth.
+    AppleOAuth,
+    /// A session migrated from another system.
+    MigratedSession,
+    /// Any other method (the set grows over time).
+    Other(String),
+}
+
+impl AuthenticationMethod {
+    /// The wire name, e.g. `Password` or `SSO`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sso => "SSO",
+            Self::Password => "Password",
+            Self::Passkey => "Passkey",
+            Self::MagicAuth => "MagicAuth",
+            Self::Impersonation => "Impersonation",
+            Self::GoogleOAuth => "GoogleOAuth",
+            Self::MicrosoftOAuth => "MicrosoftOAuth",
+            Self::GitHubOAuth => "GitHubOAuth",
+            Self::AppleOAuth => "AppleOAuth",
+            Self::MigratedSession => "MigratedSession",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// Parses a wire name (never fails: unknown names become `Other`).
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "SSO" => Self::Sso,
+            "Password" => Self::Password,
+            "Passkey" => Self::Passkey,
+            "MagicAuth" => Self::MagicAuth,
+            "Impersonation" => Self::Impersonation,
+            "GoogleOAuth" => Self::GoogleOAuth,
+            "MicrosoftOAuth" => Self::MicrosoftOAuth,
+            "GitHubOAuth" => Self::GitHubOAuth,
+            "AppleOAuth" => Self::AppleOAuth,
+            "MigratedSession" => Self::MigratedSession,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for AuthenticationMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AuthenticationMethod {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthenticationMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(Self::parse(&s))
+    }
+}
+
+/// The admin impersonating the user.
+///
+/// ```
+/// use authkit_yew::Impersonator;
+/// let i: Impersonator = serde_json::from_str(r#"{"email":"admin@x.io","reason":null}"#).unwrap();
+/// assert_eq!(i.email, "admin@x.io");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Impersonator {
+    /// The admin's email.
+    pub email: String,
+    /// Why, when given.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// The success body of `POST /user_management/authenticate`.
+///
+/// `refresh_token` is optional here because cookie-mode deployments need not rely on it.
+///
+/// ```
+/// use authkit_yew::protocol::wire::AuthenticateResponse;
+/// let body = r#"{"user":{"object":"user","id":"user_1","email":"a@b.c","email_verified":true,
+///   "first_name":null,"last_name":null,"profile_picture_url":null,"external_id":null,
+///   "last_sign_in_at":null,"created_at":"x","updated_at":"x"},
+///   "access_token":"a.b.c","refresh_token":"r","authentication_method":"Password"}"#;
+/// let resp: AuthenticateResponse = serde_json::from_str(body).unwrap();
+/// assert_eq!(resp.organization_id, None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct AuthenticateResponse {
+    /// The user.
+    pub user: User,
+    /// The access token (JWT).
+    pub access_token: String,
+    /// The new refresh token (rotated on every use).
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+    /// How the user authenticated.
+    #[serde(default)]
+    pub authentication_method: Option<AuthenticationMethod>,
+    /// The organization, absent or `null` when none.
+    #[serde(default)]
+    pub organization_id: Option<String>,
+    /// The impersonator, when impersonating.
+    #[serde(default)]
+    pub impersonator: Option<Impersonator>,
+}
+
+/// The body of the authorization-code grant (exactly the four fields authkit-js sends).
+///
+/// ```
+/// use authkit_yew::protocol::wire::CodeGrant;
+/// let body = CodeGrant::new("client_1", "code_1", "verifier");
+/// let json = serde_json::to_value(&body).unwrap();
+/// assert_eq!(json["grant_type"], "authorization_code");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CodeGrant {
+    /// The client id.
+    pub client_id: String,
+    /// The code from the callback.
+    pub code: String,
+    /// The PKCE verifier.
+    pub code_verifier: String,
+    /// Always `authorization_code`.
+    pub grant_type: &'static str,
+}
+
+impl CodeGrant {
+    /// The code grant body.
+    pub fn new(client_id: &str, code: &str, code_verifier: &str) -> Self {
+        Self {
+            client_id: client_id.to_owned(),
+            code: code.to_owned(),
+            code_verifier: code_verifier.to_owned(),
+            grant_type: "authorization_code",
+        }
+    }
+}
+
+/// The body of the refresh-token grant. `refresh_token` is sent only in dev mode;
+/// `organization_id` only when known.
+///
+/// ```
+/// use authkit_yew::protocol::wire::RefreshGrant;
+/// let body = RefreshGrant::new("client_1", None, Some("org_1"));
+/// let json = serde_json::to_string(&body).unwrap();
+/// assert_eq!(json, r#"{"client_id":"client_1","grant_type":"refresh_token","organization_id":"org_1"}"#);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefreshGrant {
+    /// The client id.
+    pub client_id: String,
+    /// Always `refresh_token`.
+    pub grant_type: &'static str,
+    /// The refresh token (dev mode only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// The organization to refresh into.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+}
+
+impl RefreshGrant {
+    /// The refresh grant body.
+    pub fn new(client_id: &str, refresh_token: Option<&str>, organization_id: Option<&str>) -> Self {
+        Self {
+            client_id: client_id.to_owned(),
+            grant_type: "refresh_token",
+            refresh_token: refresh_token.map(str::to_owned),
+            organization_id: organization_id.map(str::to_owned),
+        }
+    }
+}
+
+/// An error body: either the OAuth shape (`error`, `error_description`) or the plain shape
+/// (`code`, `message`). Both are read; unknown fields ignored.
+///
+/// ```
+/// use authkit_yew::protocol::wire::ApiErrorBody;
+/// let e: ApiErrorBody = serde_json::from_str(r#"{"code":"x","message":"y"}"#).unwrap();
+/// assert_eq!(e.error_code(), Some("x"));
+/// assert_eq!(e.description(), Some("y"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+pub struct ApiErrorBody {
+    /// OAuth error code.
+    #[serde(default)]
+    pub error: Option<String>,
+    /// OAuth error description.
+    #[serde(default)]
+    pub error_description: Option<String>,
+    /// Plain-shape code.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// Plain-shape message.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+impl ApiErrorBody {
+    /// The error code of either shape.
+    pub fn error_code(&self) -> Option<&str> {
+        self.error.as_deref().or(self.code.as_deref())
+    }
+
+    /// The description of either shape.
+    pub fn description(&self) -> Option<&str> {
+        self.error_description.as_deref().or(self.message.as_deref())
+    }
+}

@@ -1,0 +1,1 @@
+//! The Yew layer: `<AuthKitProvider>`, `use_auth`, `use_user`.

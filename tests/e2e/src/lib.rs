@@ -1,0 +1,1 @@
+//! End-to-end test harness: drives a real Chromium through the demo against the emulator.

@@ -287,13 +287,17 @@ impl AuthKitOptions {
 
 /// Options of `sign_in`, `sign_up`, `get_sign_in_url` and `get_sign_up_url`.
 ///
+/// Build it with [`SignInOptions::new`] and the builder methods (the struct is
+/// `#[non_exhaustive]`, so outside this crate it cannot be written as a struct literal). Empty
+/// strings are treated as absent when the authorize URL is built.
+///
 /// ```
 /// use authkit_yew::SignInOptions;
-/// let opts = SignInOptions {
-///     login_hint: Some("ada@example.com".into()),
-///     ..Default::default()
-/// };
-/// assert!(opts.state.is_none());
+/// let opts = SignInOptions::new()
+///     .login_hint("ada@example.com")
+///     .state(serde_json::json!({"return_to": "/account"}));
+/// assert_eq!(opts.login_hint.as_deref(), Some("ada@example.com"));
+/// assert!(opts.organization_id.is_none());
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -309,6 +313,43 @@ pub struct SignInOptions {
     pub invitation_token: Option<String>,
     /// A password-reset token to continue with.
     pub password_reset_token: Option<String>,
+}
+
+impl SignInOptions {
+    /// No options: a plain sign-in.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the app state carried through the sign-in (sent as JSON in `state`).
+    pub fn state(mut self, state: serde_json::Value) -> Self {
+        self.state = Some(state);
+        self
+    }
+
+    /// Signs in to this organization (`organization_id`).
+    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
+        self.organization_id = Some(organization_id.into());
+        self
+    }
+
+    /// Pre-fills the email on the hosted page (`login_hint`).
+    pub fn login_hint(mut self, login_hint: impl Into<String>) -> Self {
+        self.login_hint = Some(login_hint.into());
+        self
+    }
+
+    /// Redeems an invitation during sign-in (`invitation_token`).
+    pub fn invitation_token(mut self, invitation_token: impl Into<String>) -> Self {
+        self.invitation_token = Some(invitation_token.into());
+        self
+    }
+
+    /// Continues a password reset (`password_reset_token`).
+    pub fn password_reset_token(mut self, password_reset_token: impl Into<String>) -> Self {
+        self.password_reset_token = Some(password_reset_token.into());
+        self
+    }
 }
 
 /// Options of `sign_out`.

@@ -1,32 +1,502 @@
 //! Refresh timing and retry maths: when to refresh, how long to back off, which failures are
 //! transient.
+//!
+//! All functions are pure: the caller passes the clock (`now_ms`) and the randomness
+//! (`jitter`), so the maths is tested exactly.
 
 use crate::protocol::wire::ApiErrorBody;
 
+/// First retry delay after a transient failure.
+pub const BACKOFF_BASE_MS: u64 = 1_000;
+
+/// Upper bound of a retry delay, and of an honoured `Retry-After`.
+pub const BACKOFF_MAX_MS: u64 = 60_000;
+
 /// Milliseconds from `now_ms` until the refresh should run (`expires_at_ms − buffer`), clamped
 /// to `0..=i32::MAX` so it fits `setTimeout`.
+///
+/// A non-finite input (NaN) gives `0`: refresh now rather than never.
+///
+/// ```
+/// use authkit_yew::protocol::timing::refresh_delay_ms;
+/// assert_eq!(refresh_delay_ms(300_000.0, 0.0, 10), 290_000);
+/// assert_eq!(refresh_delay_ms(5_000.0, 0.0, 10), 0);
+/// ```
 pub fn refresh_delay_ms(expires_at_ms: f64, now_ms: f64, buffer_secs: u32) -> u32 {
-    let _ = (expires_at_ms, now_ms, buffer_secs);
-    todo!("sdk-core")
+    let delay = expires_at_ms - f64::from(buffer_secs) * 1000.0 - now_ms;
+    if delay.is_nan() || delay <= 0.0 {
+        0
+    } else {
+        // Truncation is fine: a sub-millisecond remainder does not matter to a timer.
+        delay.min(f64::from(i32::MAX)) as u32
+    }
 }
 
 /// Delay before retry number `attempt` (1-based) after a transient failure: exponential from
 /// 1 s, capped at 60 s, scaled by `jitter` in `0.0..=1.0` to between 50 % and 100 %; never less
 /// than `retry_after_ms` when the server sent `Retry-After`.
+///
+/// `attempt` 0 counts as 1; `jitter` outside `0.0..=1.0` is clamped (NaN counts as 1.0).
+///
+/// ```
+/// use authkit_yew::protocol::timing::backoff_ms;
+/// assert_eq!(backoff_ms(1, None, 1.0), 1_000);
+/// assert_eq!(backoff_ms(3, None, 1.0), 4_000);
+/// assert_eq!(backoff_ms(3, None, 0.0), 2_000);
+/// assert_eq!(backoff_ms(20, None, 1.0), 60_000);
+/// assert_eq!(backoff_ms(1, Some(5_000), 0.5), 5_000);
+/// ```
 pub fn backoff_ms(attempt: u32, retry_after_ms: Option<u64>, jitter: f64) -> u64 {
-    let _ = (attempt, retry_after_ms, jitter);
-    todo!("sdk-core")
+    let exponent = attempt.max(1) - 1;
+    let full = if exponent >= 16 {
+        BACKOFF_MAX_MS
+    } else {
+        (BACKOFF_BASE_MS << exponent).min(BACKOFF_MAX_MS)
+    };
+    let jitter = if jitter.is_nan() {
+        1.0
+    } else {
+        jitter.clamp(0.0, 1.0)
+    };
+    let scaled = (full as f64 * (0.5 + 0.5 * jitter)).round() as u64;
+    scaled.max(retry_after_ms.unwrap_or(0))
 }
 
 /// Parses `Retry-After`: delta seconds or an HTTP-date (relative to `now_ms`), capped at 60 s.
+///
+/// Accepts `delay-seconds` (digits only) and the three HTTP-date forms of RFC 9110 §5.6.7:
+/// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the obsolete RFC 850 form
+/// (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`). A date in the
+/// past gives `Some(0)`; anything else (negative, fractional, garbage) is `None`.
+///
+/// ```
+/// use authkit_yew::protocol::timing::parse_retry_after;
+/// assert_eq!(parse_retry_after("2", 0.0), Some(2_000));
+/// assert_eq!(parse_retry_after("3600", 0.0), Some(60_000));
+/// // 784111777 s after the epoch is Sun, 06 Nov 1994 08:49:37 GMT.
+/// let now_ms = 784_111_777_000.0 - 1_500.0;
+/// assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now_ms), Some(1_500));
+/// assert_eq!(parse_retry_after("soon", 0.0), None);
+/// ```
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
-    let _ = (value, now_ms);
-    todo!("sdk-core")
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    if value.bytes().all(|b| b.is_ascii_digit()) {
+        // Overlong digit strings overflow u64: they are far above the cap anyway.
+        let secs = value.parse::<u64>().unwrap_or(u64::MAX);
+        return Some(secs.saturating_mul(1000).min(BACKOFF_MAX_MS));
+    }
+    let at_secs = parse_http_date(value)?;
+    let delta_ms = at_secs as f64 * 1000.0 - now_ms;
+    if delta_ms.is_nan() {
+        return None;
+    }
+    Some(delta_ms.clamp(0.0, BACKOFF_MAX_MS as f64) as u64)
 }
 
 /// True when a failed refresh is transient (keep the session, retry): 408, 429, 5xx, or a body
 /// that is not a JSON error. Everything else (e.g. 400 `invalid_grant`) is terminal.
+///
+/// `body` is `None` when the body was not JSON (an HTML error page from a proxy, an empty
+/// body); a JSON body without any of `error`, `code`, `error_description`, `message` is not a
+/// JSON error either. Status `0` (no response at all) is transient.
+///
+/// ```
+/// use authkit_yew::protocol::timing::is_transient_status;
+/// use authkit_yew::protocol::wire::ApiErrorBody;
+/// let invalid_grant: ApiErrorBody =
+///     serde_json::from_str(r#"{"error":"invalid_grant","error_description":"Session has already ended."}"#).unwrap();
+/// assert!(!is_transient_status(400, Some(&invalid_grant)));
+/// assert!(is_transient_status(503, Some(&invalid_grant)));
+/// assert!(is_transient_status(400, None));
+/// ```
 pub fn is_transient_status(status: u16, body: Option<&ApiErrorBody>) -> bool {
-    let _ = (status, body);
-    todo!("sdk-core")
+    if status == 0 || status == 408 || status == 429 || (500..=599).contains(&status) {
+        return true;
+    }
+    match body {
+        None => true,
+        Some(body) => body.error_code().is_none() && body.description().is_none(),
+    }
+}
+
+/// Epoch seconds of an HTTP-date in any of its three forms, `None` when malformed.
+fn parse_http_date(value: &str) -> Option<i64> {
+    let parts: Vec<&str> = value.split_ascii_whitespace().collect();
+    match parts.as_slice() {
+        // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
+        [day_name, day, month, year, time, "GMT"] => {
+            let day_name = day_name.strip_suffix(',')?;
+            if !SHORT_DAYS.contains(&day_name) || day.len() != 2 || year.len() != 4 {
+                return None;
+            }
+            to_epoch(
+                parse_num(year)?,
+                month_number(month)?,
+                parse_num(day)?,
+                time,
+            )
+        }
+        // RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT"
+        [day_name, date, time, "GMT"] => {
+            let day_name = day_name.strip_suffix(',')?;
+            if !LONG_DAYS.contains(&day_name) {
+                return None;
+            }
+            let mut fields = date.split('-');
+            let (day, month, year) = (fields.next()?, fields.next()?, fields.next()?);
+            if fields.next().is_some() || day.len() != 2 || year.len() != 2 {
+                return None;
+            }
+            // RFC 9110: a two-digit year more than 50 years in the future is in the past
+            // century; for a retry hint, 19xx for 70..=99 and 20xx otherwise is enough.
+            let yy = parse_num(year)?;
+            let year = if yy >= 70 { 1900 + yy } else { 2000 + yy };
+            to_epoch(year, month_number(month)?, parse_num(day)?, time)
+        }
+        // asctime: "Sun Nov  6 08:49:37 1994"
+        [day_name, month, day, time, year] => {
+            if !SHORT_DAYS.contains(day_name) || day.is_empty() || day.len() > 2 || year.len() != 4
+            {
+                return None;
+            }
+            to_epoch(
+                parse_num(year)?,
+                month_number(month)?,
+                parse_num(day)?,
+                time,
+            )
+        }
+        _ => None,
+    }
+}
+
+const SHORT_DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const LONG_DAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+fn month_number(name: &str) -> Option<u32> {
+    MONTHS.iter().position(|m| *m == name).map(|i| i as u32 + 1)
+}
+
+/// Digits only (no sign, no spaces), as a number.
+fn parse_num(s: &str) -> Option<i64> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Epoch seconds of a validated calendar date and `HH:MM:SS` time (UTC).
+fn to_epoch(year: i64, month: u32, day: i64, time: &str) -> Option<i64> {
+    let mut hms = time.split(':');
+    let (h, m, s) = (hms.next()?, hms.next()?, hms.next()?);
+    if hms.next().is_some() || h.len() != 2 || m.len() != 2 || s.len() != 2 {
+        return None;
+    }
+    let (h, m, s) = (parse_num(h)?, parse_num(m)?, parse_num(s)?);
+    // 60 allows a leap second.
+    if h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    if day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    Some(days_from_civil(year, month, day) * 86_400 + h * 3_600 + m * 60 + s)
+}
+
+fn days_in_month(year: i64, month: u32) -> i64 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: u32, day: i64) -> i64 {
+    let month = i64::from(month);
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(json: &str) -> ApiErrorBody {
+        serde_json::from_str(json).unwrap()
+    }
+
+    // refresh_delay_ms
+
+    #[test]
+    fn refresh_is_scheduled_buffer_seconds_before_expiry() {
+        assert_eq!(refresh_delay_ms(1_300_000.0, 1_000_000.0, 10), 290_000);
+        assert_eq!(refresh_delay_ms(1_300_000.0, 1_000_000.0, 0), 300_000);
+    }
+
+    #[test]
+    fn refresh_is_due_now_inside_the_buffer_or_after_expiry() {
+        assert_eq!(refresh_delay_ms(1_000_000.0, 995_000.0, 10), 0);
+        assert_eq!(refresh_delay_ms(1_000_000.0, 990_000.0, 10), 0);
+        assert_eq!(refresh_delay_ms(1_000_000.0, 2_000_000.0, 10), 0);
+    }
+
+    #[test]
+    fn refresh_delay_fits_set_timeout() {
+        assert_eq!(refresh_delay_ms(1e15, 0.0, 10), i32::MAX as u32);
+        assert_eq!(refresh_delay_ms(f64::INFINITY, 0.0, 10), i32::MAX as u32);
+    }
+
+    #[test]
+    fn refresh_delay_of_nan_is_now() {
+        assert_eq!(refresh_delay_ms(f64::NAN, 0.0, 10), 0);
+        assert_eq!(refresh_delay_ms(1_000.0, f64::NAN, 0), 0);
+    }
+
+    #[test]
+    fn refresh_delay_truncates_fractions() {
+        assert_eq!(refresh_delay_ms(10_000.9, 0.0, 0), 10_000);
+    }
+
+    // backoff_ms
+
+    #[test]
+    fn backoff_doubles_from_one_second() {
+        let delays: Vec<u64> = (1..=7).map(|n| backoff_ms(n, None, 1.0)).collect();
+        assert_eq!(delays, [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000]);
+    }
+
+    #[test]
+    fn backoff_is_capped_at_sixty_seconds_for_any_attempt() {
+        for attempt in [7, 8, 16, 17, 64, u32::MAX] {
+            assert_eq!(backoff_ms(attempt, None, 1.0), 60_000, "{attempt}");
+        }
+    }
+
+    #[test]
+    fn backoff_attempt_zero_counts_as_first() {
+        assert_eq!(backoff_ms(0, None, 1.0), 1_000);
+    }
+
+    #[test]
+    fn jitter_scales_between_half_and_full() {
+        assert_eq!(backoff_ms(2, None, 0.0), 1_000);
+        assert_eq!(backoff_ms(2, None, 0.5), 1_500);
+        assert_eq!(backoff_ms(2, None, 1.0), 2_000);
+        assert_eq!(backoff_ms(10, None, 0.0), 30_000);
+    }
+
+    #[test]
+    fn jitter_out_of_range_is_clamped() {
+        assert_eq!(backoff_ms(2, None, -3.0), 1_000);
+        assert_eq!(backoff_ms(2, None, 7.0), 2_000);
+        assert_eq!(backoff_ms(2, None, f64::NAN), 2_000);
+    }
+
+    #[test]
+    fn backoff_honours_a_longer_retry_after() {
+        assert_eq!(backoff_ms(1, Some(30_000), 0.0), 30_000);
+        assert_eq!(backoff_ms(1, Some(0), 0.0), 500);
+        assert_eq!(backoff_ms(6, Some(1_000), 1.0), 32_000);
+    }
+
+    // parse_retry_after
+
+    #[test]
+    fn retry_after_delta_seconds() {
+        assert_eq!(parse_retry_after("0", 0.0), Some(0));
+        assert_eq!(parse_retry_after("1", 0.0), Some(1_000));
+        assert_eq!(parse_retry_after(" 59 ", 0.0), Some(59_000));
+        assert_eq!(parse_retry_after("60", 0.0), Some(60_000));
+    }
+
+    #[test]
+    fn retry_after_is_capped_at_sixty_seconds() {
+        assert_eq!(parse_retry_after("61", 0.0), Some(60_000));
+        assert_eq!(
+            parse_retry_after("99999999999999999999999", 0.0),
+            Some(60_000)
+        );
+    }
+
+    #[test]
+    fn retry_after_rejects_non_numbers() {
+        for bad in ["", " ", "-1", "+1", "1.5", "1e3", "1 2", "soon", "0x10"] {
+            assert_eq!(parse_retry_after(bad, 0.0), None, "{bad:?}");
+        }
+    }
+
+    const DATE_SECS: f64 = 784_111_777.0; // Sun, 06 Nov 1994 08:49:37 GMT
+
+    #[test]
+    fn retry_after_imf_fixdate_is_relative_to_now() {
+        let now = DATE_SECS * 1000.0 - 7_000.0;
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now),
+            Some(7_000)
+        );
+    }
+
+    #[test]
+    fn retry_after_date_in_the_past_is_zero() {
+        let now = DATE_SECS * 1000.0 + 1.0;
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now),
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn retry_after_date_far_ahead_is_capped() {
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 0.0),
+            Some(60_000)
+        );
+    }
+
+    #[test]
+    fn retry_after_obsolete_date_forms() {
+        let now = DATE_SECS * 1000.0 - 2_000.0;
+        assert_eq!(
+            parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", now),
+            Some(2_000)
+        );
+        assert_eq!(
+            parse_retry_after("Sun Nov  6 08:49:37 1994", now),
+            Some(2_000)
+        );
+    }
+
+    #[test]
+    fn http_dates_convert_to_epoch_seconds() {
+        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(
+            parse_http_date("Sat, 01 Jan 2000 00:00:00 GMT"),
+            Some(946_684_800)
+        );
+        assert_eq!(
+            parse_http_date("Tue, 29 Feb 2000 12:00:00 GMT"),
+            Some(951_825_600)
+        );
+        assert_eq!(
+            parse_http_date("Wed, 31 Dec 2025 23:59:59 GMT"),
+            Some(1_767_225_599)
+        );
+        assert_eq!(
+            parse_http_date("Mon, 30 Nov 2026 02:00:00 GMT"),
+            Some(1_796_004_000)
+        );
+        assert_eq!(
+            parse_http_date("Wednesday, 01-Jan-70 00:00:01 GMT"),
+            Some(1)
+        );
+        assert_eq!(
+            parse_http_date("Thursday, 01-Jan-26 00:00:00 GMT"),
+            Some(1_767_225_600)
+        );
+    }
+
+    #[test]
+    fn malformed_http_dates_are_rejected() {
+        for bad in [
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 06 Nov 1994 08:49:37",
+            "Sun 06 Nov 1994 08:49:37 GMT",
+            "Xyz, 06 Nov 1994 08:49:37 GMT",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 06 nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 94 08:49:37 GMT",
+            "Sun, 31 Nov 1994 08:49:37 GMT",
+            "Sun, 29 Feb 1900 08:49:37 GMT",
+            "Sun, 00 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Sun, 06 Nov 1994 08:60:00 GMT",
+            "Sun, 06 Nov 1994 8:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49 GMT",
+            "Sun, 06 Nov 1994 08:49:37:01 GMT",
+            "Sun, -6 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-1994 08:49:37 GMT",
+            "Sun, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 94",
+            "Sunday Nov  6 08:49:37 1994",
+            "2026-11-30T02:00:00Z",
+        ] {
+            assert_eq!(parse_http_date(bad), None, "{bad:?}");
+        }
+    }
+
+    // is_transient_status
+
+    #[test]
+    fn transient_statuses_are_408_429_and_5xx() {
+        let grant = body(r#"{"error":"invalid_grant","error_description":"x"}"#);
+        for status in [0, 408, 429, 500, 502, 503, 504, 599] {
+            assert!(is_transient_status(status, Some(&grant)), "{status}");
+        }
+    }
+
+    #[test]
+    fn json_errors_with_other_statuses_are_terminal() {
+        let cases = [
+            (
+                400,
+                r#"{"error":"invalid_grant","error_description":"Session has already ended."}"#,
+            ),
+            (
+                400,
+                r#"{"error":"invalid_request","error_description":"Missing refresh token."}"#,
+            ),
+            (
+                400,
+                r#"{"error":"sso_required","error_description":"x","connection_ids":["c"]}"#,
+            ),
+            (403, r#"{"code":"mfa_enrollment","message":"x"}"#),
+            (400, r#"{"error":"organization_membership_not_found"}"#),
+            (401, r#"{"message":"Unauthorized"}"#),
+            (404, r#"{"message":"Not found"}"#),
+            (
+                422,
+                r#"{"code":"invalid_request_parameters","message":"x"}"#,
+            ),
+        ];
+        for (status, json) in cases {
+            assert!(
+                !is_transient_status(status, Some(&body(json))),
+                "{status} {json}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_body_that_is_not_a_json_error_is_transient() {
+        assert!(is_transient_status(400, None));
+        assert!(is_transient_status(403, None));
+        assert!(is_transient_status(400, Some(&body("{}"))));
+        assert!(is_transient_status(400, Some(&body(r#"{"unrelated":1}"#))));
+    }
 }

@@ -275,7 +275,11 @@ pub struct RefreshGrant {
 
 impl RefreshGrant {
     /// The refresh grant body.
-    pub fn new(client_id: &str, refresh_token: Option<&str>, organization_id: Option<&str>) -> Self {
+    pub fn new(
+        client_id: &str,
+        refresh_token: Option<&str>,
+        organization_id: Option<&str>,
+    ) -> Self {
         Self {
             client_id: client_id.to_owned(),
             grant_type: "refresh_token",
@@ -318,6 +322,8 @@ impl ApiErrorBody {
 
     /// The description of either shape.
     pub fn description(&self) -> Option<&str> {
-        self.error_description.as_deref().or(self.message.as_deref())
+        self.error_description
+            .as_deref()
+            .or(self.message.as_deref())
     }
 }

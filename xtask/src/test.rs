@@ -1,0 +1,387 @@
+//! `cargo xtask test`: install what is missing, then run every check in order, failing fast:
+//! fmt, clippy (host + wasm), host tests, browser tests (against an emulator on a free port),
+//! end-to-end tests. Ends with one line `xtask: N passed, M failed`.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::emulator;
+use crate::error::XtaskError;
+use crate::install::{self, Profile, WASM_TARGET};
+use crate::process;
+
+/// The seed the browser tests' emulator runs with (origins `http://127.0.0.1:*`, `http://localhost:*`).
+pub const BROWSER_SEED: &str = "xtask/browser-seed.toml";
+
+/// Pass/fail/ignore counts from libtest's (or wasm-bindgen-test-runner's) `test result:` lines.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Tests that passed.
+    pub passed: u64,
+    /// Tests that failed.
+    pub failed: u64,
+    /// Tests that were ignored.
+    pub ignored: u64,
+}
+
+impl Counts {
+    fn add(&mut self, other: Counts) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+        self.ignored += other.ignored;
+    }
+}
+
+/// Parses one `test result: ok. 12 passed; 0 failed; 1 ignored; ...` line.
+///
+/// ```ignore
+/// let c = parse_result_line("test result: FAILED. 3 passed; 1 failed; 0 ignored; 0 measured").unwrap();
+/// assert_eq!((c.passed, c.failed), (3, 1));
+/// ```
+pub fn parse_result_line(line: &str) -> Option<Counts> {
+    let rest = &line[line.find("test result:")? + "test result:".len()..];
+    let mut counts = Counts::default();
+    let mut seen = false;
+    let tokens: Vec<&str> = rest
+        .split(|c: char| c.is_whitespace() || c == ';' || c == ',')
+        .filter(|t| !t.is_empty())
+        .collect();
+    for pair in tokens.windows(2) {
+        let Ok(n) = pair[0].parse::<u64>() else {
+            continue;
+        };
+        match pair[1] {
+            "passed" => {
+                counts.passed = n;
+                seen = true;
+            }
+            "failed" => {
+                counts.failed = n;
+                seen = true;
+            }
+            "ignored" => counts.ignored = n,
+            _ => {}
+        }
+    }
+    seen.then_some(counts)
+}
+
+/// Sums every `test result:` line of a command's output; also returns how many there were.
+pub fn sum_results<'a>(lines: impl IntoIterator<Item = &'a str>) -> (Counts, usize) {
+    let mut total = Counts::default();
+    let mut found = 0;
+    for counts in lines.into_iter().filter_map(parse_result_line) {
+        total.add(counts);
+        found += 1;
+    }
+    (total, found)
+}
+
+/// What each test stage counted (for the summary at the end).
+#[derive(Debug, Default)]
+struct Report {
+    stages: Vec<(&'static str, Option<Counts>, Duration)>,
+}
+
+impl Report {
+    fn total(&self) -> Counts {
+        let mut total = Counts::default();
+        for (_, counts, _) in &self.stages {
+            if let Some(c) = counts {
+                total.add(*c);
+            }
+        }
+        total
+    }
+
+    fn print(&self) {
+        println!();
+        println!("xtask: ---- summary ----");
+        for (name, counts, took) in &self.stages {
+            let secs = took.as_secs_f64();
+            match counts {
+                Some(c) => println!(
+                    "xtask: {name:<16} {:>4} passed, {} failed, {} ignored ({secs:.0} s)",
+                    c.passed, c.failed, c.ignored
+                ),
+                None => println!("xtask: {name:<16} ok ({secs:.0} s)"),
+            }
+        }
+        let total = self.total();
+        println!("xtask: {} passed, {} failed", total.passed, total.failed);
+    }
+}
+
+/// Runs `cargo xtask test`.
+///
+/// On failure the error is printed here, before the summary, so that the count line is the
+/// very last line; the caller gets [`XtaskError::Reported`].
+pub fn run(root: &Path) -> Result<(), XtaskError> {
+    let started = Instant::now();
+    let mut report = Report::default();
+    let result = install::ensure(root, Profile::Full).and_then(|()| stages(root, &mut report));
+    if let Err(err) = &result {
+        eprintln!("xtask: error: {err}");
+    }
+    println!("xtask: test took {:.0} s", started.elapsed().as_secs_f64());
+    report.print();
+    result.map_err(|_| XtaskError::Reported)
+}
+
+fn stages(root: &Path, report: &mut Report) -> Result<(), XtaskError> {
+    check_stage(report, "fmt", "run `cargo fmt --all`", || {
+        process::run(cargo().args(["fmt", "--all", "--", "--check"]))
+    })?;
+    check_stage(report, "clippy (host)", "fix the warnings above", || {
+        process::run(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    check_stage(report, "clippy (wasm)", "fix the warnings above", || {
+        process::run(cargo().args([
+            "clippy",
+            "-p",
+            "authkit-yew",
+            "-p",
+            "authkit-demo",
+            "--target",
+            WASM_TARGET,
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    test_stage(
+        report,
+        "host tests",
+        cargo().args(["test", "--workspace", "--exclude", "authkit-e2e"]),
+    )?;
+    browser_tests(root, report)?;
+    test_stage(
+        report,
+        "end-to-end",
+        cargo().args(["test", "-p", "authkit-e2e", "--", "--test-threads=1"]),
+    )?;
+    Ok(())
+}
+
+fn cargo() -> Command {
+    Command::new("cargo")
+}
+
+fn banner(name: &str) {
+    println!();
+    println!("xtask: ==== {name} ====");
+}
+
+/// A stage that runs no tests (fmt, clippy): it passes when its command succeeds.
+fn check_stage(
+    report: &mut Report,
+    name: &'static str,
+    hint: &'static str,
+    f: impl FnOnce() -> Result<(), XtaskError>,
+) -> Result<(), XtaskError> {
+    banner(name);
+    let started = Instant::now();
+    match f() {
+        Ok(()) => {
+            report.stages.push((name, None, started.elapsed()));
+            Ok(())
+        }
+        Err(XtaskError::CommandFailed { .. }) => Err(XtaskError::StageFailed {
+            stage: name,
+            failed: 0,
+            hint,
+        }),
+        Err(other) => Err(other),
+    }
+}
+
+/// A stage that runs tests: its `test result:` lines are summed; it fails on a non-zero exit,
+/// on any failed test, and when it ran no test at all.
+fn test_stage(
+    report: &mut Report,
+    name: &'static str,
+    cmd: &mut Command,
+) -> Result<(), XtaskError> {
+    banner(name);
+    let started = Instant::now();
+    let (status, lines) = process::run_tee(cmd)?;
+    let (counts, found) = sum_results(lines.iter().map(String::as_str));
+    report.stages.push((name, Some(counts), started.elapsed()));
+    if counts.failed > 0 || !status.success() {
+        return Err(XtaskError::StageFailed {
+            stage: name,
+            failed: counts.failed,
+            hint: if found == 0 {
+                "it did not get to run its tests (build error?); see the output above"
+            } else {
+                "see the failures above"
+            },
+        });
+    }
+    if counts.passed == 0 {
+        return Err(XtaskError::ZeroTests { stage: name });
+    }
+    Ok(())
+}
+
+fn browser_tests(root: &Path, report: &mut Report) -> Result<(), XtaskError> {
+    const NAME: &str = "browser tests";
+    banner(NAME);
+    let seed = root.join(BROWSER_SEED);
+    process::require_file(&seed, "the browser tests' emulator seed")?;
+    let bin = emulator::build(root)?;
+    let (emulator, url) = emulator::start(
+        "emulator (browser tests)",
+        Command::new(&bin)
+            .args([
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--in-memory",
+                "--config",
+            ])
+            .arg(&seed),
+    )?;
+    println!("xtask: browser tests use the emulator at {url}");
+    let mut cmd = cargo();
+    cmd.args([
+        "test",
+        "-p",
+        "authkit-yew",
+        "--target",
+        WASM_TARGET,
+        "--tests",
+    ])
+    .env("AUTHKIT_EMULATOR_URL", &url)
+    .env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        "wasm-bindgen-test-runner",
+    )
+    // Headless Chromium on a loaded 2-core CI machine can be slow to start.
+    .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    if let Some(driver) = process::which("chromedriver") {
+        cmd.env("CHROMEDRIVER", driver);
+    }
+    let result = test_stage(report, NAME, &mut cmd);
+    drop(emulator);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_libtest_lines() {
+        assert_eq!(
+            parse_result_line(
+                "test result: ok. 12 passed; 0 failed; 2 ignored; 0 measured; 0 filtered out; finished in 0.03s"
+            ),
+            Some(Counts { passed: 12, failed: 0, ignored: 2 })
+        );
+        assert_eq!(
+            parse_result_line(
+                "test result: FAILED. 3 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 1.00s"
+            ),
+            Some(Counts { passed: 3, failed: 1, ignored: 0 })
+        );
+    }
+
+    #[test]
+    fn parses_wasm_bindgen_test_runner_lines() {
+        assert_eq!(
+            parse_result_line(
+                "test result: ok. 7 passed; 0 failed; 1 ignored; 0 filtered out; finished in 2.31s"
+            ),
+            Some(Counts {
+                passed: 7,
+                failed: 0,
+                ignored: 1
+            })
+        );
+    }
+
+    #[test]
+    fn ignores_other_lines() {
+        assert_eq!(parse_result_line("running 3 tests"), None);
+        assert_eq!(parse_result_line("test foo ... ok"), None);
+        assert_eq!(parse_result_line("test result: garbage"), None);
+    }
+
+    #[test]
+    fn sums_every_result_line() {
+        let output = "\
+running 2 tests
+test a ... ok
+test b ... ok
+
+test result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s
+
+     Running tests/x.rs
+test result: FAILED. 4 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.10s
+   Doc-tests authkit_yew
+test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s
+";
+        let (counts, found) = sum_results(output.lines());
+        assert_eq!(found, 3);
+        assert_eq!(
+            counts,
+            Counts {
+                passed: 6,
+                failed: 2,
+                ignored: 1
+            }
+        );
+    }
+
+    #[test]
+    fn no_result_lines_sum_to_zero() {
+        let (counts, found) = sum_results(["error: could not compile `x`"]);
+        assert_eq!((counts, found), (Counts::default(), 0));
+    }
+
+    #[test]
+    fn report_total_skips_check_stages() {
+        let report = Report {
+            stages: vec![
+                ("fmt", None, Duration::ZERO),
+                (
+                    "host tests",
+                    Some(Counts {
+                        passed: 5,
+                        failed: 0,
+                        ignored: 1,
+                    }),
+                    Duration::ZERO,
+                ),
+                (
+                    "browser tests",
+                    Some(Counts {
+                        passed: 2,
+                        failed: 1,
+                        ignored: 0,
+                    }),
+                    Duration::ZERO,
+                ),
+            ],
+        };
+        assert_eq!(
+            report.total(),
+            Counts {
+                passed: 7,
+                failed: 1,
+                ignored: 1
+            }
+        );
+    }
+}

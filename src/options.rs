@@ -40,6 +40,26 @@ impl DevMode {
             DevMode::Auto => is_local_hostname(hostname),
         }
     }
+
+    /// The warning to log when dev mode is forced on for a page that is not served from
+    /// `localhost` / `127.0.0.1` (the refresh token would sit in `localStorage` in production);
+    /// `None` otherwise.
+    ///
+    /// ```
+    /// use authkit_yew::DevMode;
+    /// assert!(DevMode::On.warning("app.example.com").is_some());
+    /// assert!(DevMode::On.warning("localhost").is_none());
+    /// assert!(DevMode::Auto.warning("app.example.com").is_none());
+    /// ```
+    pub fn warning(self, hostname: &str) -> Option<String> {
+        (self == DevMode::On && !is_local_hostname(hostname)).then(|| {
+            format!(
+                "authkit-yew: dev mode is on for {hostname}: the refresh token is kept in \
+                 localStorage, where any injected script can read it. Use DevMode::Off (cookie \
+                 mode with a custom authentication domain) in production."
+            )
+        })
+    }
 }
 
 /// True for the hostnames that auto-enable dev mode (`localhost`, `127.0.0.1`).
@@ -270,7 +290,15 @@ impl AuthKitOptions {
         }
     }
 
-    /// Checks the options, e.g. that the client id is not empty.
+    /// Checks the options: the client id is not empty, the API hostname is a bare host name
+    /// (no scheme, path or spaces), and a redirect URI, when set, is an absolute URL.
+    ///
+    /// ```
+    /// use authkit_yew::{AuthKitError, AuthKitOptions};
+    /// assert!(AuthKitOptions::new("client_123").validate().is_ok());
+    /// assert!(matches!(AuthKitOptions::new("").validate(), Err(AuthKitError::Config(_))));
+    /// assert!(AuthKitOptions::new("client_123").api_hostname("https://auth.example.com").validate().is_err());
+    /// ```
     pub fn validate(&self) -> Result<(), AuthKitError> {
         if self.client_id.trim().is_empty() {
             return Err(AuthKitError::Config(
@@ -278,8 +306,28 @@ impl AuthKitOptions {
                     .to_owned(),
             ));
         }
-        if self.api_hostname.trim().is_empty() {
-            return Err(AuthKitError::Config("api_hostname is empty".to_owned()));
+        let host = &self.api_hostname;
+        if host.trim().is_empty() {
+            return Err(AuthKitError::Config(
+                "api_hostname is empty: set it to your authentication API host, e.g. \
+                 api.workos.com or auth.example.com"
+                    .to_owned(),
+            ));
+        }
+        if host.contains("://") || host.contains('/') || host.chars().any(char::is_whitespace) {
+            return Err(AuthKitError::Config(format!(
+                "api_hostname {host:?} must be a bare host name such as auth.example.com: set the \
+                 scheme with .https(..) and the port with .port(..)"
+            )));
+        }
+        if let Some(uri) = &self.redirect_uri {
+            if !uri.contains("://") || uri.chars().any(char::is_whitespace) {
+                return Err(AuthKitError::Config(format!(
+                    "redirect_uri {uri:?} must be an absolute URL such as \
+                     https://app.example.com/callback, registered as a redirect URI in the WorkOS \
+                     dashboard"
+                )));
+            }
         }
         Ok(())
     }
@@ -375,5 +423,200 @@ impl Default for SignOutOptions {
             return_to: None,
             navigate: true,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    #[test]
+    fn auto_dev_mode_is_on_only_for_localhost_and_127_0_0_1() {
+        assert!(DevMode::Auto.resolve("localhost"));
+        assert!(DevMode::Auto.resolve("127.0.0.1"));
+        for host in [
+            "127.0.0.2",
+            "app.example.com",
+            "localhost.example.com",
+            "[::1]",
+            "",
+            "mylocalhost",
+        ] {
+            assert!(!DevMode::Auto.resolve(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn forced_dev_modes_ignore_the_host() {
+        for host in ["localhost", "127.0.0.1", "app.example.com"] {
+            assert!(DevMode::On.resolve(host));
+            assert!(!DevMode::Off.resolve(host));
+        }
+    }
+
+    #[test]
+    fn dev_mode_warning_only_when_forced_on_off_localhost() {
+        let warning = DevMode::On.warning("app.example.com").unwrap();
+        assert!(
+            warning.contains("app.example.com") && warning.contains("localStorage"),
+            "{warning}"
+        );
+        assert_eq!(DevMode::On.warning("127.0.0.1"), None);
+        assert_eq!(DevMode::Off.warning("app.example.com"), None);
+        assert_eq!(DevMode::Auto.warning("app.example.com"), None);
+    }
+
+    #[test]
+    fn defaults_match_the_reference() {
+        let o = AuthKitOptions::new("client_123");
+        assert_eq!(o.client_id, "client_123");
+        assert_eq!(o.api_hostname, "api.workos.com");
+        assert!(o.https);
+        assert_eq!(o.port, None);
+        assert_eq!(o.redirect_uri, None);
+        assert_eq!(o.dev_mode, DevMode::Auto);
+        assert_eq!(o.refresh_buffer_secs, 10);
+        assert!(o.on_redirect_callback.is_none() && o.on_refresh.is_none());
+        assert!(o.on_refresh_failure.is_none() && o.on_before_auto_refresh.is_none());
+    }
+
+    #[test]
+    fn base_url_defaults_to_https_api_workos_com() {
+        assert_eq!(
+            AuthKitOptions::new("c").base_url(),
+            "https://api.workos.com"
+        );
+    }
+
+    #[test]
+    fn base_url_with_scheme_and_port() {
+        let o = AuthKitOptions::new("c")
+            .api_hostname("localhost")
+            .https(false)
+            .port(4100);
+        assert_eq!(o.base_url(), "http://localhost:4100");
+        let o = AuthKitOptions::new("c")
+            .api_hostname("auth.example.com")
+            .port(8443);
+        assert_eq!(o.base_url(), "https://auth.example.com:8443");
+    }
+
+    #[test]
+    fn builder_sets_every_field() {
+        let o = AuthKitOptions::new("c")
+            .redirect_uri("http://localhost:5173/account")
+            .dev_mode(DevMode::Off)
+            .refresh_buffer_secs(30);
+        assert_eq!(
+            o.redirect_uri.as_deref(),
+            Some("http://localhost:5173/account")
+        );
+        assert_eq!(o.dev_mode, DevMode::Off);
+        assert_eq!(o.refresh_buffer_secs, 30);
+    }
+
+    #[test]
+    fn callbacks_are_stored_and_called() {
+        let vetoed = Rc::new(Cell::new(0));
+        let seen = Rc::clone(&vetoed);
+        let o = AuthKitOptions::new("c")
+            .on_before_auto_refresh(move |()| {
+                seen.set(seen.get() + 1);
+                false
+            })
+            .on_refresh_failure(|_| {});
+        assert!(!o.on_before_auto_refresh.as_ref().unwrap().call(()));
+        assert_eq!(vetoed.get(), 1);
+        assert!(o.on_refresh_failure.is_some());
+    }
+
+    #[test]
+    fn options_compare_callbacks_by_identity() {
+        let a = AuthKitOptions::new("c").on_refresh(|_| {});
+        assert_eq!(a.clone(), a);
+        let b = AuthKitOptions::new("c").on_refresh(|_| {});
+        assert_ne!(a, b);
+        assert_eq!(AuthKitOptions::new("c"), AuthKitOptions::new("c"));
+    }
+
+    #[test]
+    fn validate_accepts_good_options() {
+        assert_eq!(AuthKitOptions::new("client_demo").validate(), Ok(()));
+        let o = AuthKitOptions::new("client_demo")
+            .api_hostname("127.0.0.2")
+            .https(false)
+            .port(4100)
+            .redirect_uri("capacitor://localhost");
+        assert_eq!(o.validate(), Ok(()));
+    }
+
+    #[test]
+    fn validate_rejects_an_empty_client_id_with_a_fix() {
+        for id in ["", "   "] {
+            match AuthKitOptions::new(id).validate() {
+                Err(AuthKitError::Config(msg)) => {
+                    assert!(msg.contains("AuthKitOptions::new"), "{msg}")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn validate_rejects_a_hostname_with_scheme_path_or_spaces() {
+        for host in [
+            "",
+            " ",
+            "https://auth.example.com",
+            "auth.example.com/",
+            "auth example.com",
+        ] {
+            let result = AuthKitOptions::new("c").api_hostname(host).validate();
+            assert!(
+                matches!(result, Err(AuthKitError::Config(_))),
+                "{host:?}: {result:?}"
+            );
+        }
+        let msg = AuthKitOptions::new("c")
+            .api_hostname("https://x.io")
+            .validate()
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains(".https(") && msg.contains(".port("), "{msg}");
+    }
+
+    #[test]
+    fn validate_rejects_a_relative_redirect_uri() {
+        for uri in ["/account", "", "localhost:5173/account", "http://x/ y"] {
+            let result = AuthKitOptions::new("c").redirect_uri(uri).validate();
+            assert!(
+                matches!(result, Err(AuthKitError::Config(_))),
+                "{uri:?}: {result:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn sign_in_options_builder_sets_each_field() {
+        let o = SignInOptions::new()
+            .state(serde_json::json!({"return_to": "/a"}))
+            .organization_id("org_1")
+            .login_hint("a@b.c")
+            .invitation_token("inv")
+            .password_reset_token("prt");
+        assert_eq!(o.state, Some(serde_json::json!({"return_to": "/a"})));
+        assert_eq!(o.organization_id.as_deref(), Some("org_1"));
+        assert_eq!(o.login_hint.as_deref(), Some("a@b.c"));
+        assert_eq!(o.invitation_token.as_deref(), Some("inv"));
+        assert_eq!(o.password_reset_token.as_deref(), Some("prt"));
+        assert_eq!(SignInOptions::new(), SignInOptions::default());
+    }
+
+    #[test]
+    fn sign_out_navigates_by_default() {
+        let o = SignOutOptions::default();
+        assert!(o.navigate);
+        assert_eq!(o.return_to, None);
     }
 }

@@ -1,7 +1,6 @@
 //! # authkit-yew
 //!
-//! Client-only WorkOS AuthKit for Yew single-page apps. (Crate docs with a complete example:
-//! to be written, see README.md.)
+//! Client-only WorkOS AuthKit for Yew single-page apps. (Full crate docs: being written.)
 #![deny(missing_docs)]
 
 pub mod browser;
@@ -11,9 +10,24 @@ pub mod options;
 pub mod protocol;
 pub mod ui;
 
+pub use client::{AuthKitClient, AuthState};
 pub use error::AuthKitError;
 pub use options::{
     AuthKitOptions, DevMode, RedirectCallbackParams, RefreshParams, SignInOptions, SignOutOptions,
 };
 pub use protocol::claims::AccessTokenClaims;
 pub use protocol::wire::{AuthenticationMethod, Impersonator, User};
+pub use ui::{
+    use_auth, use_auth_handle, use_try_auth, use_try_auth_handle, use_user, Auth, AuthHandle,
+    AuthKitProvider, AuthKitProviderProps, SignInEndpoint, SignedIn, SignedOut,
+};
+
+/// Everything an app needs: `use authkit_yew::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        use_auth, use_auth_handle, use_try_auth, use_try_auth_handle, use_user, AccessTokenClaims,
+        Auth, AuthHandle, AuthKitError, AuthKitOptions, AuthKitProvider, AuthState,
+        AuthenticationMethod, DevMode, Impersonator, RedirectCallbackParams, RefreshParams,
+        SignInEndpoint, SignInOptions, SignOutOptions, SignedIn, SignedOut, User,
+    };
+}

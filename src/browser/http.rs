@@ -1,0 +1,181 @@
+//! `POST /user_management/authenticate` and the background logout request, with failures
+//! classified for the client.
+
+use gloo_net::http::Request;
+use serde::Serialize;
+use web_sys::{RequestCredentials, RequestMode};
+
+use crate::error::AuthKitError;
+use crate::protocol::timing::{is_transient_status, parse_retry_after};
+use crate::protocol::wire::{ApiErrorBody, AuthenticateResponse};
+
+/// Why an authenticate call failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HttpFailure {
+    /// No response: offline, DNS, CORS refusal, connection dropped.
+    Network(String),
+    /// A non-2xx response (or a 2xx whose body could not be read).
+    Status {
+        /// HTTP status.
+        status: u16,
+        /// The error body, when it was JSON.
+        body: Option<ApiErrorBody>,
+        /// `Retry-After` in milliseconds, when sent (and exposed by CORS).
+        retry_after_ms: Option<u64>,
+    },
+}
+
+impl HttpFailure {
+    /// `Retry-After` of the response, if any.
+    ///
+    /// ```
+    /// use authkit_yew::browser::http::HttpFailure;
+    /// assert_eq!(HttpFailure::Network("offline".into()).retry_after_ms(), None);
+    /// ```
+    pub fn retry_after_ms(&self) -> Option<u64> {
+        match self {
+            Self::Status { retry_after_ms, .. } => *retry_after_ms,
+            Self::Network(_) => None,
+        }
+    }
+
+    /// The error for a failed refresh: network, 408, 429, 5xx and non-JSON bodies are transient.
+    ///
+    /// ```
+    /// use authkit_yew::browser::http::HttpFailure;
+    /// let err = HttpFailure::Network("offline".into()).into_refresh_error();
+    /// assert!(err.is_transient());
+    /// ```
+    pub fn into_refresh_error(self) -> AuthKitError {
+        match self {
+            Self::Network(msg) => AuthKitError::Network(msg),
+            Self::Status { status, body, .. } => AuthKitError::Refresh {
+                status: Some(status),
+                transient: is_transient_status(status, body.as_ref()),
+                error: body
+                    .as_ref()
+                    .and_then(|b| b.error_code().map(str::to_owned)),
+                description: body
+                    .as_ref()
+                    .and_then(|b| b.description().map(str::to_owned)),
+            },
+        }
+    }
+
+    /// The error for a failed code exchange.
+    ///
+    /// ```
+    /// use authkit_yew::browser::http::HttpFailure;
+    /// use authkit_yew::AuthKitError;
+    /// let err = HttpFailure::Network("offline".into()).into_exchange_error();
+    /// assert!(matches!(err, AuthKitError::CodeExchange { status: None, .. }));
+    /// ```
+    pub fn into_exchange_error(self) -> AuthKitError {
+        match self {
+            Self::Network(msg) => AuthKitError::CodeExchange {
+                status: None,
+                error: None,
+                description: Some(format!("network error: {msg}")),
+            },
+            Self::Status { status, body, .. } => AuthKitError::CodeExchange {
+                status: Some(status),
+                error: body
+                    .as_ref()
+                    .and_then(|b| b.error_code().map(str::to_owned)),
+                description: body
+                    .as_ref()
+                    .and_then(|b| b.description().map(str::to_owned)),
+            },
+        }
+    }
+}
+
+/// Posts `body` as JSON to `url` (the authenticate endpoint). `credentials: include` is set only
+/// in cookie mode (`with_credentials`), so in dev mode no cookie crosses origins.
+///
+/// ```no_run
+/// # async fn f() {
+/// use authkit_yew::browser::http::authenticate;
+/// use authkit_yew::protocol::wire::RefreshGrant;
+/// let body = RefreshGrant::new("client_1", Some("rt"), None);
+/// let result = authenticate("http://localhost:4100/user_management/authenticate", &body, false).await;
+/// # }
+/// ```
+pub async fn authenticate<B: Serialize>(
+    url: &str,
+    body: &B,
+    with_credentials: bool,
+) -> Result<AuthenticateResponse, HttpFailure> {
+    let json = serde_json::to_string(body)
+        .map_err(|e| HttpFailure::Network(format!("could not encode the request: {e}")))?;
+    let mut builder = Request::post(url)
+        .header("Accept", "application/json, text/plain, */*")
+        .header("Content-Type", "application/json");
+    if with_credentials {
+        builder = builder.credentials(RequestCredentials::Include);
+    }
+    let request = builder
+        .body(json)
+        .map_err(|e| HttpFailure::Network(e.to_string()))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| HttpFailure::Network(describe(&e)))?;
+    let status = response.status();
+    let text = response.text().await;
+    if (200..300).contains(&status) {
+        let text = text.map_err(|e| HttpFailure::Network(describe(&e)))?;
+        return serde_json::from_str::<AuthenticateResponse>(&text).map_err(|_| {
+            HttpFailure::Status {
+                status,
+                body: None,
+                retry_after_ms: None,
+            }
+        });
+    }
+    let now = js_sys::Date::now();
+    let retry_after_ms = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| parse_retry_after(&v, now));
+    let body = text
+        .ok()
+        .and_then(|t| serde_json::from_str::<ApiErrorBody>(&t).ok())
+        .filter(|b| b.error_code().is_some() || b.description().is_some());
+    Err(HttpFailure::Status {
+        status,
+        body,
+        retry_after_ms,
+    })
+}
+
+/// Ends the session in the background: a `no-cors`, credentialed GET of the logout URL. The
+/// response is opaque, so success cannot be confirmed; a failure only warns on the console.
+///
+/// ```no_run
+/// # async fn f() {
+/// authkit_yew::browser::http::logout_in_background(
+///     "http://localhost:4100/user_management/sessions/logout?session_id=s",
+/// ).await;
+/// # }
+/// ```
+pub async fn logout_in_background(url: &str) {
+    let result = Request::get(url)
+        .mode(RequestMode::NoCors)
+        .credentials(RequestCredentials::Include)
+        .send()
+        .await;
+    if let Err(e) = result {
+        crate::browser::page::warn(&format!(
+            "authkit: the background sign-out request failed: {}",
+            describe(&e)
+        ));
+    }
+}
+
+fn describe(e: &gloo_net::Error) -> String {
+    match e {
+        gloo_net::Error::JsError(js) => format!("{}: {}", js.name, js.message),
+        other => other.to_string(),
+    }
+}

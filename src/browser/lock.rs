@@ -1,0 +1,208 @@
+//! A cross-tab lock: the Web Locks API (`navigator.locks.request`, bound by hand because
+//! web-sys only exposes it behind an unstable cfg), with a `localStorage` lease as fallback.
+
+use std::future::Future;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::browser::{page, storage, timer};
+
+/// How long a tab waits for the lock before giving up (as authkit-js: 10 s).
+pub const ACQUIRE_TIMEOUT_MS: u32 = 10_000;
+
+/// How long a fallback lease stays valid when its holder disappears.
+const FALLBACK_LEASE_MS: f64 = 15_000.0;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `navigator.locks` (`LockManager`).
+    type JsLockManager;
+
+    #[wasm_bindgen(method, catch, js_name = request)]
+    fn request_with_options(
+        this: &JsLockManager,
+        name: &str,
+        options: &JsValue,
+        callback: &JsValue,
+    ) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// The lock could not be acquired in time (another tab held it, or the browser refused).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockTimeout;
+
+/// Which implementation [`with_lock`] uses in this browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockKind {
+    /// `navigator.locks`.
+    WebLocks,
+    /// A `localStorage` lease (older browsers, some embedded webviews).
+    Storage,
+}
+
+/// The implementation available here.
+///
+/// ```no_run
+/// use authkit_yew::browser::lock::{kind, LockKind};
+/// assert_eq!(kind(), LockKind::WebLocks);
+/// ```
+pub fn kind() -> LockKind {
+    if web_locks().is_some() {
+        LockKind::WebLocks
+    } else {
+        LockKind::Storage
+    }
+}
+
+fn web_locks() -> Option<JsLockManager> {
+    let navigator = web_sys::window()?.navigator();
+    let locks = js_sys::Reflect::get(&navigator, &JsValue::from_str("locks")).ok()?;
+    if locks.is_undefined() || locks.is_null() {
+        return None;
+    }
+    Some(locks.unchecked_into())
+}
+
+/// Runs `f` while holding the lock `name` in every tab of the origin; waits at most
+/// `timeout_ms` for it. The lock is released when `f` completes or its future is dropped.
+///
+/// ```no_run
+/// # async fn g() {
+/// use authkit_yew::browser::lock::{with_lock, ACQUIRE_TIMEOUT_MS};
+/// let answer = with_lock("my-lock", ACQUIRE_TIMEOUT_MS, || async { 42 }).await;
+/// assert_eq!(answer, Ok(42));
+/// # }
+/// ```
+pub async fn with_lock<T, Fut, F>(name: &str, timeout_ms: u32, f: F) -> Result<T, LockTimeout>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = T>,
+{
+    match web_locks() {
+        Some(locks) => with_web_lock(&locks, name, timeout_ms, f).await,
+        None => with_storage_lock(name, timeout_ms, f).await,
+    }
+}
+
+/// Resolves a JS function once, when dropped.
+struct CallOnDrop(js_sys::Function);
+
+impl Drop for CallOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.call0(&JsValue::UNDEFINED);
+    }
+}
+
+/// A promise and its `resolve` function.
+fn deferred() -> Option<(js_sys::Promise, js_sys::Function)> {
+    let mut resolve = None;
+    let promise = js_sys::Promise::new(&mut |res, _rej| resolve = Some(res));
+    resolve.map(|r| (promise, r))
+}
+
+async fn with_web_lock<T, Fut, F>(
+    locks: &JsLockManager,
+    name: &str,
+    timeout_ms: u32,
+    f: F,
+) -> Result<T, LockTimeout>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = T>,
+{
+    let (granted, granted_resolve) = deferred().ok_or(LockTimeout)?;
+    let (release, release_resolve) = deferred().ok_or(LockTimeout)?;
+    // Dropping this (on any exit path) releases the lock or an abandoned grant.
+    let release_guard = CallOnDrop(release_resolve);
+    let callback = Closure::once_into_js(move |_lock: JsValue| -> JsValue {
+        let _ = granted_resolve.call0(&JsValue::UNDEFINED);
+        release.into()
+    });
+    let controller = web_sys::AbortController::new().map_err(|_| LockTimeout)?;
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"signal".into(), controller.signal().as_ref())
+        .map_err(|_| LockTimeout)?;
+    let request = locks
+        .request_with_options(name, &options, &callback)
+        .map_err(|_| LockTimeout)?;
+    let abort = timer::Timer::after_ms(timeout_ms, move || controller.abort());
+    let race = js_sys::Promise::race(&js_sys::Array::of2(&granted, &request));
+    let acquired = JsFuture::from(race).await;
+    drop(abort);
+    if acquired.is_err() {
+        return Err(LockTimeout);
+    }
+    let out = f().await;
+    drop(release_guard);
+    Ok(out)
+}
+
+fn fallback_key(name: &str) -> String {
+    format!("authkit-lock:{name}")
+}
+
+fn read_lease(key: &str) -> Option<(String, f64)> {
+    let raw = storage::get(storage::Area::Local, key)?;
+    let (holder, expires) = raw.split_once('|')?;
+    Some((holder.to_owned(), expires.parse().ok()?))
+}
+
+async fn with_storage_lock<T, Fut, F>(name: &str, timeout_ms: u32, f: F) -> Result<T, LockTimeout>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = T>,
+{
+    let key = fallback_key(name);
+    let me = format!("{:08x}{:08x}", page::random_u32(), page::random_u32());
+    let deadline = page::now_ms() + f64::from(timeout_ms);
+    loop {
+        let now = page::now_ms();
+        match read_lease(&key) {
+            Some((holder, expires)) if expires > now && holder != me => {}
+            _ => {
+                let lease = format!("{me}|{}", now + FALLBACK_LEASE_MS);
+                storage::set(storage::Area::Local, &key, &lease);
+                // Let a racing tab overwrite, then check who won.
+                timer::sleep_ms(15).await;
+                if read_lease(&key).is_some_and(|(holder, _)| holder == me) {
+                    break;
+                }
+            }
+        }
+        if page::now_ms() >= deadline {
+            return Err(LockTimeout);
+        }
+        timer::sleep_ms(20 + page::random_u32() % 30).await;
+    }
+    struct Release(String, String);
+    impl Drop for Release {
+        fn drop(&mut self) {
+            if read_lease(&self.0).is_some_and(|(holder, _)| holder == self.1) {
+                storage::remove(storage::Area::Local, &self.0);
+            }
+        }
+    }
+    let _release = Release(key, me);
+    Ok(f().await)
+}
+
+/// Runs `f` under the `localStorage` fallback lock even where Web Locks exist (for tests).
+///
+/// ```no_run
+/// # async fn g() {
+/// let r = authkit_yew::browser::lock::with_fallback_lock("n", 100, || async { 1 }).await;
+/// # }
+/// ```
+pub async fn with_fallback_lock<T, Fut, F>(
+    name: &str,
+    timeout_ms: u32,
+    f: F,
+) -> Result<T, LockTimeout>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = T>,
+{
+    with_storage_lock(name, timeout_ms, f).await
+}

@@ -1,0 +1,38 @@
+//! One pending timeout that is cancelled when dropped, and an async sleep.
+
+/// A scheduled callback; dropping it cancels it.
+///
+/// ```no_run
+/// use authkit_yew::browser::timer::Timer;
+/// let t = Timer::after_ms(1_000, || { /* refresh */ });
+/// drop(t); // cancelled
+/// ```
+#[must_use = "the timer is cancelled when dropped"]
+#[derive(Debug)]
+pub struct Timer {
+    _inner: gloo_timers::callback::Timeout,
+    /// When it fires, in epoch milliseconds (local clock).
+    pub due_at_ms: f64,
+}
+
+impl Timer {
+    /// Runs `f` once after `ms` milliseconds (clamped to what `setTimeout` accepts).
+    pub fn after_ms(ms: u32, f: impl FnOnce() + 'static) -> Self {
+        let ms = ms.min(i32::MAX as u32);
+        Self {
+            _inner: gloo_timers::callback::Timeout::new(ms, f),
+            due_at_ms: js_sys::Date::now() + f64::from(ms),
+        }
+    }
+}
+
+/// Waits `ms` milliseconds.
+///
+/// ```no_run
+/// # async fn f() {
+/// authkit_yew::browser::timer::sleep_ms(30).await;
+/// # }
+/// ```
+pub async fn sleep_ms(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms.min(i32::MAX as u32)).await;
+}

@@ -1,1 +1,0 @@
-//! `AuthKitClient`: the state machine tying the protocol to the browser.

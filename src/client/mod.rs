@@ -1,0 +1,472 @@
+//! [`AuthKitClient`]: the state machine tying the protocol to the browser (the authkit-js
+//! `Client` analogue, with its known faults fixed).
+//!
+//! Apps normally use it through [`AuthKitProvider`](crate::AuthKitProvider) and
+//! [`use_auth`](crate::use_auth); it can also be driven directly (e.g. outside Yew).
+//!
+//! Life cycle: [`AuthKitClient::new`] → [`AuthKitClient::start`] (handles the redirect callback
+//! or restores the session) → actions → [`AuthKitClient::dispose`].
+
+mod actions;
+mod init;
+mod refresh;
+mod state;
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::rc::{Rc, Weak};
+
+use futures::channel::oneshot;
+use futures::future::{LocalBoxFuture, Shared};
+
+use crate::browser::channel::{Channel, Message, SessionHandOff};
+use crate::browser::events::Listener;
+use crate::browser::timer::Timer;
+use crate::browser::{page, storage};
+use crate::error::AuthKitError;
+use crate::options::{AuthKitOptions, RefreshParams};
+use crate::protocol::session::{self, Session};
+
+pub use state::AuthState;
+
+/// Resolved, immutable settings of one client.
+#[derive(Debug, Clone)]
+struct Config {
+    client_id: String,
+    base_url: String,
+    redirect_uri: String,
+    redirect_path: String,
+    dev_mode: bool,
+    buffer_secs: u32,
+    lock_name: String,
+}
+
+type RefreshFuture = Shared<LocalBoxFuture<'static, Result<(), AuthKitError>>>;
+
+/// Mutable state of a client (borrowed briefly, never across an `.await`).
+struct Core {
+    started: bool,
+    loaded: bool,
+    disposed: bool,
+    /// Why the client cannot act (iframe, bad options); returned by every action.
+    blocked: Option<AuthKitError>,
+    session: Option<Session>,
+    reconnecting: bool,
+    error: Option<AuthKitError>,
+    public: Rc<AuthState>,
+    /// Bumped by sign-out, remote sign-out and dispose: results of requests started before are
+    /// discarded.
+    epoch: u64,
+    /// Consecutive transient failures (drives the backoff).
+    failures: u32,
+    retry_after_ms: Option<u64>,
+    timer: Option<Timer>,
+    listeners: Vec<Listener>,
+    channel: Option<Channel>,
+    inflight: Option<(u64, Option<String>, RefreshFuture)>,
+    next_refresh_id: u64,
+    waiters: Vec<oneshot::Sender<()>>,
+    signed_in_marked: bool,
+}
+
+type Subscriber = Rc<dyn Fn(Rc<AuthState>)>;
+
+struct Inner {
+    options: RefCell<AuthKitOptions>,
+    config: Config,
+    core: RefCell<Core>,
+    subscribers: RefCell<Vec<(u64, Subscriber)>>,
+    next_subscriber: Cell<u64>,
+}
+
+/// The AuthKit client of one app mount. Cheap to clone (a shared handle); equality is identity.
+///
+/// ```no_run
+/// use authkit_yew::client::AuthKitClient;
+/// use authkit_yew::AuthKitOptions;
+/// let client = AuthKitClient::new(AuthKitOptions::new("client_123"));
+/// client.start();
+/// let _sub = client.subscribe(|state| {
+///     let _ = state.is_authenticated;
+/// });
+/// wasm_bindgen_futures::spawn_local(async move {
+///     match client.get_access_token().await {
+///         Ok(_token) => { /* call your API */ }
+///         Err(e) => { let _ = e; /* e.g. LoginRequired */ }
+///     }
+/// });
+/// ```
+#[derive(Clone)]
+pub struct AuthKitClient {
+    inner: Rc<Inner>,
+}
+
+impl PartialEq for AuthKitClient {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl fmt::Debug for AuthKitClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthKitClient")
+            .field("client_id", &self.inner.config.client_id)
+            .field("dev_mode", &self.inner.config.dev_mode)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Keeps a [`AuthKitClient::subscribe`] callback registered; dropping it unsubscribes.
+#[must_use = "the subscription ends when dropped"]
+pub struct Subscription {
+    inner: Weak<Inner>,
+    id: u64,
+}
+
+impl fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Subscription")
+            .field("id", &self.id)
+            .finish()
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        if let Some(inner) = self.inner.upgrade() {
+            inner
+                .subscribers
+                .borrow_mut()
+                .retain(|(id, _)| *id != self.id);
+        }
+    }
+}
+
+/// The path of a URL (`https://h/p?q` → `/p`; `/` when none).
+fn url_path(url: &str) -> String {
+    let after_scheme = match url.find("://") {
+        Some(i) => &url[i + 3..],
+        None => url,
+    };
+    let path_start = after_scheme.find('/').unwrap_or(after_scheme.len());
+    let path = &after_scheme[path_start..];
+    let end = path.find(['?', '#']).unwrap_or(path.len());
+    let path = &path[..end];
+    if path.is_empty() {
+        "/".to_owned()
+    } else {
+        path.to_owned()
+    }
+}
+
+impl AuthKitClient {
+    /// Creates a client for `options`. Nothing happens until [`start`](Self::start) (or any
+    /// action, which starts it).
+    pub fn new(options: AuthKitOptions) -> Self {
+        let here = page::location();
+        let redirect_uri = options
+            .redirect_uri
+            .clone()
+            .unwrap_or_else(|| here.origin.clone());
+        let config = Config {
+            client_id: options.client_id.clone(),
+            base_url: options.base_url(),
+            redirect_path: url_path(&redirect_uri),
+            redirect_uri,
+            dev_mode: options.dev_mode.resolve(&here.hostname),
+            buffer_secs: options.refresh_buffer_secs,
+            lock_name: format!("WORKOS_REFRESH_SESSION:{}", options.client_id),
+        };
+        let core = Core {
+            started: false,
+            loaded: false,
+            disposed: false,
+            blocked: None,
+            session: None,
+            reconnecting: false,
+            error: None,
+            public: Rc::new(AuthState::loading()),
+            epoch: 0,
+            failures: 0,
+            retry_after_ms: None,
+            timer: None,
+            listeners: Vec::new(),
+            channel: None,
+            inflight: None,
+            next_refresh_id: 0,
+            waiters: Vec::new(),
+            signed_in_marked: false,
+        };
+        Self {
+            inner: Rc::new(Inner {
+                options: RefCell::new(options),
+                config,
+                core: RefCell::new(core),
+                subscribers: RefCell::new(Vec::new()),
+                next_subscriber: Cell::new(0),
+            }),
+        }
+    }
+
+    /// The current state.
+    pub fn state(&self) -> Rc<AuthState> {
+        self.inner.core.borrow().public.clone()
+    }
+
+    /// True when the refresh token is kept by the SDK (dev mode) rather than in a cookie.
+    pub fn is_dev_mode(&self) -> bool {
+        self.inner.config.dev_mode
+    }
+
+    /// Calls `f` with every new state (only when a field changed) until the returned
+    /// [`Subscription`] is dropped.
+    pub fn subscribe(&self, f: impl Fn(Rc<AuthState>) + 'static) -> Subscription {
+        let id = self.inner.next_subscriber.get();
+        self.inner.next_subscriber.set(id + 1);
+        self.inner.subscribers.borrow_mut().push((id, Rc::new(f)));
+        Subscription {
+            inner: Rc::downgrade(&self.inner),
+            id,
+        }
+    }
+
+    /// Replaces the callbacks (`on_refresh`, …) with those of `options`; the connection settings
+    /// of a running client never change.
+    pub fn update_callbacks(&self, options: &AuthKitOptions) {
+        let mut current = self.inner.options.borrow_mut();
+        current.on_redirect_callback = options.on_redirect_callback.clone();
+        current.on_refresh = options.on_refresh.clone();
+        current.on_refresh_failure = options.on_refresh_failure.clone();
+        current.on_before_auto_refresh = options.on_before_auto_refresh.clone();
+    }
+
+    /// Starts initialization in the background (idempotent).
+    pub fn start(&self) {
+        let inner = self.inner.clone();
+        wasm_bindgen_futures::spawn_local(async move { init::initialize(inner).await });
+    }
+
+    /// Initializes and waits until the first state is settled (idempotent: later calls wait for
+    /// the first one).
+    pub async fn initialize(&self) {
+        init::initialize(self.inner.clone()).await;
+        let _ = self.inner.ready().await;
+    }
+
+    /// Waits until initialization is over. Errors when the client was disposed first.
+    pub async fn ready(&self) -> Result<(), AuthKitError> {
+        self.inner.ready().await
+    }
+
+    /// Stops timers and listeners, closes the tab channel and drops subscribers. Requests in
+    /// flight complete but their results are discarded. Called when the provider unmounts.
+    pub fn dispose(&self) {
+        let (timer, listeners, channel, waiters) = {
+            let mut core = self.inner.core.borrow_mut();
+            core.disposed = true;
+            core.epoch += 1;
+            (
+                core.timer.take(),
+                std::mem::take(&mut core.listeners),
+                core.channel.take(),
+                std::mem::take(&mut core.waiters),
+            )
+        };
+        drop((timer, listeners, channel, waiters));
+        self.inner.subscribers.borrow_mut().clear();
+    }
+
+    /// True once [`dispose`](Self::dispose) ran.
+    pub fn is_disposed(&self) -> bool {
+        self.inner.core.borrow().disposed
+    }
+
+    /// Local expiry of the current access token (epoch ms), when signed in.
+    pub fn access_token_expires_at_ms(&self) -> Option<f64> {
+        self.inner
+            .core
+            .borrow()
+            .session
+            .as_ref()
+            .map(|s| s.expires_at_ms)
+    }
+}
+
+impl Inner {
+    fn ready(self: &Rc<Self>) -> LocalBoxFuture<'static, Result<(), AuthKitError>> {
+        let this = self.clone();
+        Box::pin(async move {
+            let rx = {
+                let mut core = this.core.borrow_mut();
+                if core.disposed {
+                    return Err(disposed());
+                }
+                if core.loaded {
+                    return Ok(());
+                }
+                let (tx, rx) = oneshot::channel();
+                core.waiters.push(tx);
+                let started = core.started;
+                drop(core);
+                if !started {
+                    let inner = this.clone();
+                    wasm_bindgen_futures::spawn_local(async move { init::initialize(inner).await });
+                }
+                rx
+            };
+            rx.await.map_err(|_| disposed())?;
+            if this.core.borrow().disposed {
+                return Err(disposed());
+            }
+            Ok(())
+        })
+    }
+
+    /// Waits for initialization, then fails when the client cannot act.
+    async fn usable(self: &Rc<Self>) -> Result<(), AuthKitError> {
+        self.ready().await?;
+        match &self.core.borrow().blocked {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// Recomputes the visible state and notifies subscribers when it changed.
+    fn publish(&self) {
+        let changed = {
+            let mut core = self.core.borrow_mut();
+            if core.disposed {
+                return;
+            }
+            let next = AuthState::build(
+                core.session.as_ref(),
+                !core.loaded,
+                core.reconnecting,
+                core.error.clone(),
+            );
+            if *core.public == next {
+                None
+            } else {
+                core.public = Rc::new(next);
+                if core.loaded && !core.signed_in_marked && core.public.user.is_some() {
+                    core.signed_in_marked = true;
+                    page::mark("authkit:signed-in");
+                }
+                Some(core.public.clone())
+            }
+        };
+        if let Some(state) = changed {
+            let subscribers: Vec<Subscriber> = self
+                .subscribers
+                .borrow()
+                .iter()
+                .map(|(_, f)| f.clone())
+                .collect();
+            for f in subscribers {
+                f(state.clone());
+            }
+        }
+    }
+
+    fn rt_key(&self) -> String {
+        session::refresh_token_key(&self.config.client_id)
+    }
+
+    fn org_key(&self) -> String {
+        session::organization_key(&self.config.client_id)
+    }
+
+    fn verifier_key(&self) -> String {
+        session::code_verifier_key(&self.config.client_id)
+    }
+
+    fn stored_refresh_token(&self) -> Option<String> {
+        if self.config.dev_mode {
+            storage::get(storage::Area::Local, &self.rt_key())
+        } else {
+            None
+        }
+    }
+
+    /// Installs a fresh session (from an exchange, a refresh or a sibling tab).
+    fn install_session(&self, session: Session) {
+        let mut core = self.core.borrow_mut();
+        core.session = Some(session);
+        core.failures = 0;
+        core.retry_after_ms = None;
+        core.reconnecting = false;
+        core.error = None;
+    }
+
+    /// Drops the session locally (no request) and stops the timer.
+    fn clear_session(&self, error: Option<AuthKitError>) {
+        let timer = {
+            let mut core = self.core.borrow_mut();
+            core.session = None;
+            core.failures = 0;
+            core.retry_after_ms = None;
+            core.reconnecting = false;
+            core.error = error;
+            core.timer.take()
+        };
+        drop(timer);
+    }
+
+    /// Removes what this client keeps in storage (dev-mode refresh token, tab organization).
+    fn clear_storage(&self) {
+        if self.config.dev_mode {
+            storage::remove(storage::Area::Local, &self.rt_key());
+        }
+        storage::remove(storage::Area::Session, &self.org_key());
+    }
+
+    fn broadcast(&self, message: &Message) {
+        if let Some(channel) = &self.core.borrow().channel {
+            channel.post(message);
+        }
+    }
+
+    fn hand_off(&self, session: &Session) -> Message {
+        Message::Session(Box::new(SessionHandOff {
+            user: session.user.clone(),
+            access_token: session.access_token.clone(),
+            organization_id: session.organization_id.clone(),
+            impersonator: session.impersonator.clone(),
+            authentication_method: session.authentication_method.clone(),
+            expires_at_ms: session.expires_at_ms,
+        }))
+    }
+
+    fn fire_on_refresh(&self, session: &Session) {
+        let hook = self.options.borrow().on_refresh.clone();
+        if let Some(hook) = hook {
+            hook.call(RefreshParams {
+                user: session.user.clone(),
+                access_token: session.access_token.clone(),
+                organization_id: session
+                    .organization_id
+                    .clone()
+                    .or_else(|| session.claims.org_id.clone()),
+                impersonator: session.impersonator.clone(),
+                authentication_method: session.authentication_method.clone(),
+            });
+        }
+    }
+}
+
+fn disposed() -> AuthKitError {
+    AuthKitError::Config("the AuthKit client was disposed (its provider unmounted)".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_path;
+
+    #[test]
+    fn url_path_takes_the_path_only() {
+        assert_eq!(url_path("http://localhost:5173/account?x=1"), "/account");
+        assert_eq!(url_path("http://localhost:5173"), "/");
+        assert_eq!(url_path("capacitor://localhost/cb#frag"), "/cb");
+        assert_eq!(url_path("https://a.example/"), "/");
+    }
+}

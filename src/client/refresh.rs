@@ -1,0 +1,418 @@
+//! Refreshing the session: single-flight in the tab, the cross-tab lock, hand-off to sibling
+//! tabs, one timer at expiry − buffer, and backoff after transient failures.
+
+use std::rc::Rc;
+
+use futures::FutureExt;
+
+use super::{Inner, Session};
+use crate::browser::channel::{Message, SessionHandOff};
+use crate::browser::lock::{self, ACQUIRE_TIMEOUT_MS};
+use crate::browser::timer::{self, Timer};
+use crate::browser::{http, page, storage};
+use crate::error::AuthKitError;
+use crate::protocol::claims::decode_claims;
+use crate::protocol::timing::{backoff_ms, refresh_delay_ms};
+use crate::protocol::urls::authenticate_url;
+use crate::protocol::wire::RefreshGrant;
+
+/// What a refresh is for.
+#[derive(Debug, Clone, Default)]
+pub(super) struct RefreshRequest {
+    /// Switch to this organization (explicit `switch_to_organization`).
+    pub organization_id: Option<String>,
+    /// The restore on page load (or its retries): a terminal failure is the expected
+    /// "signed out" and fires no `on_refresh_failure`.
+    pub initial: bool,
+}
+
+/// What happened inside the lock.
+enum Outcome {
+    Refreshed(Box<Session>),
+    /// A sibling tab refreshed while this one waited; its session was adopted.
+    Adopted,
+    /// Signed out or disposed meanwhile: the result was discarded.
+    Cancelled,
+    Failed(AuthKitError, Option<u64>),
+}
+
+/// Refreshes once for every concurrent caller. A request for another organization than the
+/// one in flight waits for it and then runs (an org switch is never dropped).
+pub(super) async fn refresh(inner: Rc<Inner>, req: RefreshRequest) -> Result<(), AuthKitError> {
+    loop {
+        let existing = inner.core.borrow().inflight.clone();
+        match existing {
+            Some((_, org, fut)) => {
+                let result = fut.await;
+                if req.organization_id.is_none() || req.organization_id == org {
+                    return result;
+                }
+            }
+            None => {
+                let id = {
+                    let mut core = inner.core.borrow_mut();
+                    core.next_refresh_id += 1;
+                    core.next_refresh_id
+                };
+                let runner = inner.clone();
+                let r = req.clone();
+                let fut = async move {
+                    let result = run(runner.clone(), r).await;
+                    let mut core = runner.core.borrow_mut();
+                    if core.inflight.as_ref().is_some_and(|(i, _, _)| *i == id) {
+                        core.inflight = None;
+                    }
+                    result
+                }
+                .boxed_local()
+                .shared();
+                inner.core.borrow_mut().inflight =
+                    Some((id, req.organization_id.clone(), fut.clone()));
+                // Drive it to completion even if every caller goes away.
+                let driver = fut.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = driver.await;
+                });
+                return fut.await;
+            }
+        }
+    }
+}
+
+fn is_fresh(session: &Session, buffer_secs: u32, now: f64) -> bool {
+    now < session.expires_at_ms - f64::from(buffer_secs) * 1000.0
+}
+
+async fn run(inner: Rc<Inner>, req: RefreshRequest) -> Result<(), AuthKitError> {
+    page::mark("authkit:refresh-start");
+    let epoch = inner.core.borrow().epoch;
+    let before = inner
+        .core
+        .borrow()
+        .session
+        .as_ref()
+        .map(|s| s.access_token.clone());
+    let known_rt = inner.stored_refresh_token();
+    let locked = {
+        let inner = inner.clone();
+        let req = req.clone();
+        lock::with_lock(
+            &inner.config.lock_name.clone(),
+            ACQUIRE_TIMEOUT_MS,
+            move || locked_refresh(inner, req, epoch, before, known_rt),
+        )
+        .await
+    };
+    let result = finish(&inner, &req, epoch, locked);
+    page::mark("authkit:refresh-end");
+    result
+}
+
+/// The part under the cross-tab lock: re-read, maybe adopt, else one `authenticate`.
+async fn locked_refresh(
+    inner: Rc<Inner>,
+    req: RefreshRequest,
+    epoch: u64,
+    before: Option<String>,
+    known_rt: Option<String>,
+) -> Outcome {
+    // Let queued messages from the tab that held the lock (its hand-off) arrive first.
+    timer::sleep_ms(0).await;
+    let adopted = |inner: &Inner| {
+        let core = inner.core.borrow();
+        core.session.as_ref().is_some_and(|s| {
+            Some(&s.access_token) != before.as_ref()
+                && is_fresh(s, inner.config.buffer_secs, page::now_ms())
+        })
+    };
+    if inner.core.borrow().epoch != epoch {
+        return Outcome::Cancelled;
+    }
+    if req.organization_id.is_none() && adopted(&inner) {
+        return Outcome::Adopted;
+    }
+    let mut rt = inner.stored_refresh_token();
+    if inner.config.dev_mode {
+        if rt.is_none() {
+            return Outcome::Failed(missing_refresh_token(), None);
+        }
+        if rt != known_rt && req.organization_id.is_none() {
+            // Another tab rotated the token: its hand-off is on the way.
+            for _ in 0..10 {
+                timer::sleep_ms(30).await;
+                if adopted(&inner) {
+                    return Outcome::Adopted;
+                }
+            }
+        }
+    }
+    let url = authenticate_url(&inner.config.base_url);
+    let mut retried = false;
+    loop {
+        let organization_id = req
+            .organization_id
+            .clone()
+            .or_else(|| {
+                inner
+                    .core
+                    .borrow()
+                    .session
+                    .as_ref()
+                    .and_then(|s| s.claims.org_id.clone())
+            })
+            .or_else(|| storage::get(storage::Area::Session, &inner.org_key()));
+        let body = RefreshGrant::new(
+            &inner.config.client_id,
+            rt.as_deref(),
+            organization_id.as_deref(),
+        );
+        let response = http::authenticate(&url, &body, !inner.config.dev_mode).await;
+        if inner.core.borrow().epoch != epoch {
+            return Outcome::Cancelled;
+        }
+        match response {
+            Ok(response) => {
+                // Persist the rotated token before anything else.
+                if inner.config.dev_mode {
+                    if let Some(new_rt) = response.refresh_token.as_deref() {
+                        storage::set(storage::Area::Local, &inner.rt_key(), new_rt);
+                    }
+                }
+                let session = match Session::from_response(response, page::now_ms()) {
+                    Ok(s) => s,
+                    Err(e) => return Outcome::Failed(e, None),
+                };
+                inner.install_session(session.clone());
+                inner.broadcast(&inner.hand_off(&session));
+                return Outcome::Refreshed(Box::new(session));
+            }
+            Err(failure) => {
+                let retry_after = failure.retry_after_ms();
+                let err = failure.into_refresh_error();
+                // A terminal failure may only mean another tab rotated the token meanwhile.
+                if !err.is_transient() && inner.config.dev_mode && !retried {
+                    let now_rt = inner.stored_refresh_token();
+                    if now_rt.is_some() && now_rt != rt {
+                        retried = true;
+                        rt = now_rt;
+                        continue;
+                    }
+                }
+                return Outcome::Failed(err, retry_after);
+            }
+        }
+    }
+}
+
+fn missing_refresh_token() -> AuthKitError {
+    AuthKitError::Refresh {
+        status: None,
+        error: Some("missing_refresh_token".into()),
+        description: Some("no refresh token is stored in this browser".into()),
+        transient: false,
+    }
+}
+
+/// Applies the outcome outside the lock: state, timer, callbacks.
+fn finish(
+    inner: &Rc<Inner>,
+    req: &RefreshRequest,
+    epoch: u64,
+    locked: Result<Outcome, lock::LockTimeout>,
+) -> Result<(), AuthKitError> {
+    if inner.core.borrow().epoch != epoch {
+        return Err(AuthKitError::LoginRequired);
+    }
+    match locked {
+        Err(lock::LockTimeout) => {
+            transient_failure(inner, AuthKitError::RefreshTimeout, None);
+            Err(AuthKitError::RefreshTimeout)
+        }
+        Ok(Outcome::Cancelled) => Err(AuthKitError::LoginRequired),
+        Ok(Outcome::Adopted) => Ok(()),
+        Ok(Outcome::Refreshed(session)) => {
+            if let Some(org) = &req.organization_id {
+                storage::set(storage::Area::Session, &inner.org_key(), org);
+            }
+            arm_timer(inner);
+            inner.publish();
+            inner.fire_on_refresh(&session);
+            Ok(())
+        }
+        Ok(Outcome::Failed(err, retry_after)) if err.is_transient() => {
+            transient_failure(inner, err.clone(), retry_after);
+            Err(err)
+        }
+        Ok(Outcome::Failed(err, _)) => {
+            if req.organization_id.is_some() && inner.core.borrow().session.is_some() {
+                // A refused org switch: keep the current session; the caller signs in to the org.
+                return Err(err);
+            }
+            let shown = if req.initial { None } else { Some(err.clone()) };
+            inner.clear_session(shown);
+            inner.clear_storage();
+            inner.publish();
+            if !req.initial {
+                let hook = inner.options.borrow().on_refresh_failure.clone();
+                if let Some(hook) = hook {
+                    hook.call(err.clone());
+                }
+            }
+            Err(err)
+        }
+    }
+}
+
+/// Keeps the session, marks "reconnecting" when it is no longer usable, and schedules a retry.
+fn transient_failure(inner: &Rc<Inner>, err: AuthKitError, retry_after: Option<u64>) {
+    {
+        let mut core = inner.core.borrow_mut();
+        core.failures = core.failures.saturating_add(1);
+        core.retry_after_ms = retry_after;
+        let usable = core
+            .session
+            .as_ref()
+            .is_some_and(|s| !s.is_expired(page::now_ms()));
+        core.reconnecting = !usable;
+        core.error = if usable { None } else { Some(err) };
+    }
+    arm_timer(inner);
+    inner.publish();
+}
+
+/// (Re)arms the one timer: at expiry − buffer, or at the backoff delay after failures.
+pub(super) fn arm_timer(inner: &Rc<Inner>) {
+    let mut core = inner.core.borrow_mut();
+    let old = core.timer.take();
+    if core.disposed || core.blocked.is_some() {
+        drop(core);
+        drop(old);
+        return;
+    }
+    let delay = if core.failures > 0 {
+        let jitter = f64::from(page::random_u32()) / f64::from(u32::MAX);
+        backoff_ms(core.failures, core.retry_after_ms, jitter).min(u64::from(i32::MAX as u32))
+            as u32
+    } else if let Some(s) = &core.session {
+        refresh_delay_ms(s.expires_at_ms, page::now_ms(), inner.config.buffer_secs)
+    } else {
+        drop(core);
+        drop(old);
+        return;
+    };
+    let weak = Rc::downgrade(inner);
+    core.timer = Some(Timer::after_ms(delay, move || {
+        if let Some(inner) = weak.upgrade() {
+            wasm_bindgen_futures::spawn_local(auto_refresh(inner));
+        }
+    }));
+    drop(core);
+    drop(old);
+}
+
+/// The timer fired: refresh unless the tab is hidden or the app vetoes it.
+pub(super) async fn auto_refresh(inner: Rc<Inner>) {
+    let (active, initial) = {
+        let core = inner.core.borrow();
+        let active = !core.disposed
+            && core.blocked.is_none()
+            && (core.session.is_some() || core.reconnecting);
+        (active, core.session.is_none())
+    };
+    if !active || page::is_hidden() {
+        // Hidden tabs wait: `visibilitychange` re-arms.
+        return;
+    }
+    let gate = inner.options.borrow().on_before_auto_refresh.clone();
+    if let Some(gate) = gate {
+        if !gate.call(()) {
+            return;
+        }
+    }
+    let _ = refresh(
+        inner,
+        RefreshRequest {
+            organization_id: None,
+            initial,
+        },
+    )
+    .await;
+}
+
+/// `visibilitychange` (visible), `focus` or `online`: retry at once after failures, refresh
+/// when due, else re-arm the timer (timers drift in background tabs).
+pub(super) fn wake(inner: &Rc<Inner>) {
+    if page::is_hidden() {
+        return;
+    }
+    let (failing, due, has_session) = {
+        let core = inner.core.borrow();
+        if core.disposed || core.blocked.is_some() || !core.loaded {
+            return;
+        }
+        let due = core
+            .session
+            .as_ref()
+            .is_some_and(|s| !is_fresh(s, inner.config.buffer_secs, page::now_ms()));
+        (
+            core.failures > 0 || core.reconnecting,
+            due,
+            core.session.is_some(),
+        )
+    };
+    if failing || due {
+        wasm_bindgen_futures::spawn_local(auto_refresh(inner.clone()));
+    } else if has_session {
+        arm_timer(inner);
+    }
+}
+
+/// A message from a sibling tab.
+pub(super) fn on_message(inner: &Rc<Inner>, message: Message) {
+    {
+        let core = inner.core.borrow();
+        if core.disposed || core.blocked.is_some() {
+            return;
+        }
+    }
+    match message {
+        Message::Session(hand_off) => adopt(inner, *hand_off),
+        Message::SignedOut => {
+            let had = {
+                let mut core = inner.core.borrow_mut();
+                let had = core.session.is_some() || core.reconnecting;
+                core.epoch += 1;
+                had
+            };
+            if had {
+                inner.clear_session(None);
+                inner.publish();
+            }
+        }
+    }
+}
+
+fn adopt(inner: &Rc<Inner>, hand_off: SessionHandOff) {
+    let Ok(claims) = decode_claims(&hand_off.access_token) else {
+        return;
+    };
+    if let Some(current) = &inner.core.borrow().session {
+        if current.expires_at_ms > hand_off.expires_at_ms {
+            return;
+        }
+    }
+    let session = Session {
+        user: hand_off.user,
+        access_token: hand_off.access_token,
+        claims,
+        organization_id: hand_off.organization_id,
+        impersonator: hand_off.impersonator,
+        authentication_method: hand_off.authentication_method,
+        expires_at_ms: hand_off.expires_at_ms,
+        refresh_token: None,
+    };
+    inner.install_session(session.clone());
+    arm_timer(inner);
+    inner.publish();
+    inner.fire_on_refresh(&session);
+}

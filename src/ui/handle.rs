@@ -1,0 +1,193 @@
+//! [`AuthHandle`] (stable actions) and [`Auth`] (state + actions), what the hooks return.
+
+use std::ops::Deref;
+use std::rc::Rc;
+
+use crate::client::{AuthKitClient, AuthState};
+use crate::error::AuthKitError;
+use crate::options::{SignInOptions, SignOutOptions};
+
+/// The stable, cheap-to-clone handle to the actions. It never changes while the provider is
+/// mounted, so components that only hold it never re-render because of auth state.
+///
+/// ```no_run
+/// use authkit_yew::prelude::*;
+/// use yew::prelude::*;
+///
+/// #[component]
+/// fn SignOutButton() -> Html {
+///     let handle = use_auth_handle();
+///     let onclick = Callback::from(move |_| {
+///         let handle = handle.clone();
+///         wasm_bindgen_futures::spawn_local(async move {
+///             let _ = handle.sign_out(SignOutOptions::default()).await;
+///         });
+///     });
+///     html! { <button {onclick}>{"Sign out"}</button> }
+/// }
+/// ```
+#[derive(Clone, PartialEq, Debug)]
+pub struct AuthHandle {
+    client: AuthKitClient,
+}
+
+impl AuthHandle {
+    pub(crate) fn new(client: AuthKitClient) -> Self {
+        Self { client }
+    }
+
+    /// The underlying client.
+    pub fn client(&self) -> &AuthKitClient {
+        &self.client
+    }
+
+    /// The current state (read once, not subscribed).
+    pub fn state(&self) -> Rc<AuthState> {
+        self.client.state()
+    }
+
+    /// Waits until initialization is over.
+    pub async fn ready(&self) -> Result<(), AuthKitError> {
+        self.client.ready().await
+    }
+
+    /// See [`AuthKitClient::sign_in`].
+    pub async fn sign_in(&self, options: SignInOptions) -> Result<(), AuthKitError> {
+        self.client.sign_in(options).await
+    }
+
+    /// See [`AuthKitClient::sign_up`].
+    pub async fn sign_up(&self, options: SignInOptions) -> Result<(), AuthKitError> {
+        self.client.sign_up(options).await
+    }
+
+    /// See [`AuthKitClient::get_sign_in_url`].
+    pub async fn get_sign_in_url(&self, options: SignInOptions) -> Result<String, AuthKitError> {
+        self.client.get_sign_in_url(options).await
+    }
+
+    /// See [`AuthKitClient::get_sign_up_url`].
+    pub async fn get_sign_up_url(&self, options: SignInOptions) -> Result<String, AuthKitError> {
+        self.client.get_sign_up_url(options).await
+    }
+
+    /// See [`AuthKitClient::get_access_token`].
+    pub async fn get_access_token(&self) -> Result<String, AuthKitError> {
+        self.client.get_access_token().await
+    }
+
+    /// See [`AuthKitClient::get_access_token_with`].
+    pub async fn get_access_token_with(&self, force_refresh: bool) -> Result<String, AuthKitError> {
+        self.client.get_access_token_with(force_refresh).await
+    }
+
+    /// See [`AuthKitClient::switch_to_organization`].
+    pub async fn switch_to_organization(
+        &self,
+        organization_id: &str,
+        sign_in_options: SignInOptions,
+    ) -> Result<(), AuthKitError> {
+        self.client
+            .switch_to_organization(organization_id, sign_in_options)
+            .await
+    }
+
+    /// See [`AuthKitClient::sign_out`].
+    pub async fn sign_out(&self, options: SignOutOptions) -> Result<(), AuthKitError> {
+        self.client.sign_out(options).await
+    }
+}
+
+/// What [`use_auth`](crate::use_auth) returns: the state (through `Deref`) and the actions.
+///
+/// ```no_run
+/// use authkit_yew::prelude::*;
+/// use yew::prelude::*;
+///
+/// #[component]
+/// fn Status() -> Html {
+///     let auth = use_auth();
+///     if auth.is_loading {
+///         return html! { <p>{"loading"}</p> };
+///     }
+///     match &auth.user {
+///         Some(user) => html! { <p>{format!("Hello {}", user.display_name())}</p> },
+///         None => html! { <p>{"signed out"}</p> },
+///     }
+/// }
+/// ```
+#[derive(Clone, PartialEq, Debug)]
+pub struct Auth {
+    state: Rc<AuthState>,
+    handle: AuthHandle,
+}
+
+impl Auth {
+    pub(crate) fn new(state: Rc<AuthState>, handle: AuthHandle) -> Self {
+        Self { state, handle }
+    }
+
+    /// The stable handle (for closures and `spawn_local`).
+    pub fn handle(&self) -> AuthHandle {
+        self.handle.clone()
+    }
+
+    /// The state as a shared value.
+    pub fn state(&self) -> Rc<AuthState> {
+        self.state.clone()
+    }
+
+    /// See [`AuthKitClient::sign_in`].
+    pub async fn sign_in(&self, options: SignInOptions) -> Result<(), AuthKitError> {
+        self.handle.sign_in(options).await
+    }
+
+    /// See [`AuthKitClient::sign_up`].
+    pub async fn sign_up(&self, options: SignInOptions) -> Result<(), AuthKitError> {
+        self.handle.sign_up(options).await
+    }
+
+    /// See [`AuthKitClient::get_sign_in_url`].
+    pub async fn get_sign_in_url(&self, options: SignInOptions) -> Result<String, AuthKitError> {
+        self.handle.get_sign_in_url(options).await
+    }
+
+    /// See [`AuthKitClient::get_sign_up_url`].
+    pub async fn get_sign_up_url(&self, options: SignInOptions) -> Result<String, AuthKitError> {
+        self.handle.get_sign_up_url(options).await
+    }
+
+    /// See [`AuthKitClient::get_access_token`].
+    pub async fn get_access_token(&self) -> Result<String, AuthKitError> {
+        self.handle.get_access_token().await
+    }
+
+    /// See [`AuthKitClient::get_access_token_with`].
+    pub async fn get_access_token_with(&self, force_refresh: bool) -> Result<String, AuthKitError> {
+        self.handle.get_access_token_with(force_refresh).await
+    }
+
+    /// See [`AuthKitClient::switch_to_organization`].
+    pub async fn switch_to_organization(
+        &self,
+        organization_id: &str,
+        sign_in_options: SignInOptions,
+    ) -> Result<(), AuthKitError> {
+        self.handle
+            .switch_to_organization(organization_id, sign_in_options)
+            .await
+    }
+
+    /// See [`AuthKitClient::sign_out`].
+    pub async fn sign_out(&self, options: SignOutOptions) -> Result<(), AuthKitError> {
+        self.handle.sign_out(options).await
+    }
+}
+
+impl Deref for Auth {
+    type Target = AuthState;
+
+    fn deref(&self) -> &AuthState {
+        &self.state
+    }
+}

@@ -1,0 +1,118 @@
+//! Cookies: the HttpOnly refresh cookie and the readable `workos-has-session` cookie of cookie
+//! mode, plus the emulator's own helper cookies. `Secure` is added only when the request came
+//! over https (`X-Forwarded-Proto: https` from a TLS proxy); the emulator itself speaks plain
+//! HTTP on loopback, where browsers would drop `Secure` cookies set over http.
+
+use axum::http::{header, HeaderMap, HeaderValue};
+
+/// Name of the readable session-presence cookie.
+pub const HAS_SESSION: &str = "workos-has-session";
+
+/// Name of the HttpOnly refresh cookie for a client.
+///
+/// ```
+/// assert_eq!(authkit_emulator::cookies::refresh_cookie_name("client_demo"),
+///            "workos-refresh-token.client_demo");
+/// ```
+pub fn refresh_cookie_name(client_id: &str) -> String {
+    format!("workos-refresh-token.{client_id}")
+}
+
+/// Read a cookie from the request.
+pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim_matches('"').to_string())
+}
+
+/// Whether the request arrived over https (as told by a TLS-terminating proxy).
+pub fn is_https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+fn push(out: &mut HeaderMap, cookie: String) {
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        out.append(header::SET_COOKIE, v);
+    }
+}
+
+/// Append a `Set-Cookie`.
+pub fn set(
+    out: &mut HeaderMap,
+    req: &HeaderMap,
+    name: &str,
+    value: &str,
+    max_age: i64,
+    http_only: bool,
+) {
+    let mut c = format!("{name}={value}; Path=/; Max-Age={max_age}; SameSite=Lax");
+    if http_only {
+        c.push_str("; HttpOnly");
+    }
+    if is_https(req) {
+        c.push_str("; Secure");
+    }
+    push(out, c);
+}
+
+/// Append a `Set-Cookie` that deletes a cookie.
+pub fn clear(out: &mut HeaderMap, req: &HeaderMap, name: &str, http_only: bool) {
+    set(out, req, name, "", 0, http_only);
+}
+
+/// Set the refresh cookie and add `client_id` to `workos-has-session` (a `.`-separated list).
+pub fn set_session(
+    out: &mut HeaderMap,
+    req: &HeaderMap,
+    client_id: &str,
+    refresh_token: &str,
+    max_age: i64,
+) {
+    set(
+        out,
+        req,
+        &refresh_cookie_name(client_id),
+        refresh_token,
+        max_age,
+        true,
+    );
+    let mut ids: Vec<String> = get(req, HAS_SESSION)
+        .map(|v| {
+            v.split('.')
+                .filter(|s| !s.is_empty() && *s != "1")
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    if !ids.iter().any(|i| i == client_id) {
+        ids.push(client_id.to_string());
+    }
+    set(out, req, HAS_SESSION, &ids.join("."), max_age, false);
+}
+
+/// Delete the refresh cookie and remove `client_id` from `workos-has-session` (deleting it
+/// when no client is left).
+pub fn clear_session(out: &mut HeaderMap, req: &HeaderMap, client_id: &str) {
+    clear(out, req, &refresh_cookie_name(client_id), true);
+    let rest: Vec<String> = get(req, HAS_SESSION)
+        .map(|v| {
+            v.split('.')
+                .filter(|s| !s.is_empty() && *s != "1" && *s != client_id)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    if rest.is_empty() {
+        clear(out, req, HAS_SESSION, false);
+    } else {
+        set(out, req, HAS_SESSION, &rest.join("."), 30 * 86_400, false);
+    }
+}

@@ -1,0 +1,100 @@
+//! Credentialed CORS. API routes: the origin must be an allowed origin of the client that the
+//! handler identified (or, before a client is known, e.g. for a preflight, of any client).
+//! `/_emulator/*`: any loopback origin. Allowed origins are echoed with
+//! `Access-Control-Allow-Credentials: true`; others get no CORS headers. `Vary: Origin` always.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::pattern::is_loopback_host;
+use crate::state::AppState;
+
+/// Set by a handler on its response: the client whose origin list applies.
+#[derive(Debug, Clone)]
+pub struct CorsClient(pub String);
+
+fn loopback_origin(origin: &str) -> bool {
+    url::Url::parse(origin)
+        .ok()
+        .and_then(|u| u.host_str().map(is_loopback_host))
+        .unwrap_or(false)
+}
+
+fn allowed(state: &AppState, path: &str, origin: &str, client: Option<&str>) -> bool {
+    if path.starts_with("/_emulator") {
+        return loopback_origin(origin);
+    }
+    match client.and_then(|c| state.client(c)) {
+        Some(c) => c.allows_origin(origin),
+        None => state.clients.iter().any(|c| c.allows_origin(origin)),
+    }
+}
+
+fn add_headers(h: &mut HeaderMap, origin: &str) {
+    if let Ok(v) = HeaderValue::from_str(origin) {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("X-Request-ID, Retry-After"),
+        );
+    }
+}
+
+fn vary(h: &mut HeaderMap, value: &'static str) {
+    h.append(header::VARY, HeaderValue::from_static(value));
+}
+
+/// The middleware.
+pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let path = req.uri().path().to_string();
+    if req.method() == Method::OPTIONS {
+        let mut resp = Response::new(Body::empty());
+        *resp.status_mut() = StatusCode::NO_CONTENT;
+        let h = resp.headers_mut();
+        vary(h, "Origin");
+        vary(h, "Access-Control-Request-Headers");
+        if let Some(o) = origin.filter(|o| allowed(&state, &path, o, None)) {
+            add_headers(h, &o);
+            let methods = if path.starts_with("/_emulator") {
+                "GET, POST, DELETE, OPTIONS"
+            } else {
+                "POST, GET, OPTIONS"
+            };
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static(methods),
+            );
+            let asked = req
+                .headers()
+                .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
+                .cloned()
+                .unwrap_or(HeaderValue::from_static("content-type, accept"));
+            h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, asked);
+            h.insert(
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static("5"),
+            );
+        }
+        return resp;
+    }
+    let mut resp = next.run(req).await;
+    let client = resp.extensions().get::<CorsClient>().map(|c| c.0.clone());
+    let h = resp.headers_mut();
+    vary(h, "Origin");
+    if let Some(o) = origin.filter(|o| allowed(&state, &path, o, client.as_deref())) {
+        add_headers(h, &o);
+    }
+    resp
+}

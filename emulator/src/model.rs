@@ -1,0 +1,213 @@
+//! The records the emulator keeps: users, organizations, memberships, sessions, refresh tokens,
+//! authorization codes and pending hosted-page requests.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::clock::rfc3339_ms;
+
+/// A user.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct User {
+    /// `user_…`.
+    pub id: String,
+    /// Email (unique, case-insensitive).
+    pub email: String,
+    /// Whether the email is verified.
+    pub email_verified: bool,
+    /// First name.
+    pub first_name: Option<String>,
+    /// Last name.
+    pub last_name: Option<String>,
+    /// Argon2 PHC string; never the password.
+    pub password_hash: Option<String>,
+    /// Avatar URL.
+    pub profile_picture_url: Option<String>,
+    /// External id.
+    pub external_id: Option<String>,
+    /// Last sign-in, epoch ms.
+    pub last_sign_in_at: Option<i64>,
+    /// Creation, epoch ms.
+    pub created_at: i64,
+    /// Last update, epoch ms.
+    pub updated_at: i64,
+}
+
+impl User {
+    /// The WorkOS `user` object (§3.3): every required key present, `null` where empty.
+    pub fn to_json(&self) -> Value {
+        let name = match (&self.first_name, &self.last_name) {
+            (Some(f), Some(l)) => Some(format!("{f} {l}")),
+            (Some(f), None) => Some(f.clone()),
+            (None, Some(l)) => Some(l.clone()),
+            (None, None) => None,
+        };
+        json!({
+            "object": "user",
+            "id": self.id,
+            "email": self.email,
+            "email_verified": self.email_verified,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "name": name,
+            "profile_picture_url": self.profile_picture_url,
+            "external_id": self.external_id,
+            "metadata": {},
+            "locale": null,
+            "last_sign_in_at": self.last_sign_in_at.map(rfc3339_ms),
+            "created_at": rfc3339_ms(self.created_at),
+            "updated_at": rfc3339_ms(self.updated_at),
+        })
+    }
+}
+
+/// An organization.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Organization {
+    /// `org_…`.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Feature flags.
+    pub feature_flags: Vec<String>,
+    /// Entitlements.
+    pub entitlements: Vec<String>,
+}
+
+/// A user's membership in an organization.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Membership {
+    /// `om_…`.
+    pub id: String,
+    /// User id.
+    pub user_id: String,
+    /// Organization id.
+    pub organization_id: String,
+    /// Role slug.
+    pub role: String,
+    /// All role slugs.
+    pub roles: Vec<String>,
+    /// Permission slugs.
+    pub permissions: Vec<String>,
+}
+
+/// Who is impersonating.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Impersonator {
+    /// Impersonator email (also `act.sub`).
+    pub email: String,
+    /// Reason, may be null.
+    pub reason: Option<String>,
+}
+
+/// A session (`sid`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Session {
+    /// `session_…`.
+    pub id: String,
+    /// User id.
+    pub user_id: String,
+    /// Client the session belongs to.
+    pub client_id: String,
+    /// Most recently used organization.
+    pub organization_id: Option<String>,
+    /// `Password`, `Impersonation`, ….
+    pub authentication_method: String,
+    /// Set for impersonation sessions.
+    pub impersonator: Option<Impersonator>,
+    /// Last active authentication, epoch s (claim `auth_time`).
+    pub auth_time: i64,
+    /// Creation, epoch ms.
+    pub created_at: i64,
+    /// Hard expiry, epoch s.
+    pub expires_at: i64,
+    /// Last refresh or sign-in, epoch s (for the inactivity timeout).
+    pub last_active_at: i64,
+    /// When it ended (logout, revoke), epoch ms.
+    pub ended_at: Option<i64>,
+    /// Why it ended.
+    pub ended_reason: Option<String>,
+}
+
+impl Session {
+    /// Whether the session can still be refreshed at `now` (epoch s).
+    pub fn is_live(&self, now: i64, inactivity: Option<i64>) -> bool {
+        self.ended_at.is_none()
+            && now < self.expires_at
+            && inactivity.is_none_or(|t| now < self.last_active_at + t)
+    }
+}
+
+/// A refresh token, stored by the SHA-256 of the token (never the token itself).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RefreshRecord {
+    /// Hex SHA-256 of the token.
+    pub hash: String,
+    /// Session.
+    pub session_id: String,
+    /// Client it was issued to.
+    pub client_id: String,
+    /// Issued, epoch s.
+    pub created_at: i64,
+    /// Rotated away, epoch s.
+    pub exchanged_at: Option<i64>,
+}
+
+/// An authorization code (memory only).
+#[derive(Debug, Clone)]
+pub struct CodeRecord {
+    /// Client.
+    pub client_id: String,
+    /// Redirect URI it was sent to.
+    pub redirect_uri: String,
+    /// S256 challenge, if any.
+    pub code_challenge: Option<String>,
+    /// User.
+    pub user_id: String,
+    /// Organization selected at sign-in.
+    pub organization_id: Option<String>,
+    /// Authentication method.
+    pub authentication_method: String,
+    /// Set for impersonation.
+    pub impersonator: Option<Impersonator>,
+    /// Issued, epoch s.
+    pub created_at: i64,
+}
+
+/// An authorize request waiting on the hosted page (memory only, keyed by `rid`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PendingAuth {
+    /// Client.
+    pub client_id: String,
+    /// Validated redirect URI.
+    pub redirect_uri: String,
+    /// Opaque state, echoed byte-for-byte.
+    pub state: Option<String>,
+    /// S256 challenge.
+    pub code_challenge: Option<String>,
+    /// Requested organization.
+    pub organization_id: Option<String>,
+    /// Pre-filled email.
+    pub login_hint: Option<String>,
+    /// `Password` for provider=authkit, else the provider name / `SSO`.
+    pub authentication_method: String,
+    /// After a good password with several memberships: the user awaiting an org pick.
+    pub authenticated_user: Option<String>,
+    /// Created, epoch s.
+    pub created_at: i64,
+}
+
+/// A pending impersonation started through the control API (memory only).
+#[derive(Debug, Clone)]
+pub struct PendingImpersonation {
+    /// Client.
+    pub client_id: String,
+    /// Impersonated user.
+    pub user_id: String,
+    /// Organization, if requested.
+    pub organization_id: Option<String>,
+    /// Impersonator.
+    pub impersonator: Impersonator,
+    /// Created, epoch s.
+    pub created_at: i64,
+}

@@ -1,0 +1,71 @@
+//! The dashboard at `/_emulator/`: users, organizations, sessions (with revoke buttons).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use crate::clock::rfc3339_ms;
+use crate::html::{esc, page};
+use crate::state::AppState;
+
+/// `GET /_emulator/`.
+pub async fn dashboard(State(state): State<AppState>) -> Response {
+    let w = state.world();
+    let now = state.clock.now_secs();
+    let mut body = String::from("<main style=\"max-width:60rem\"><h1>authkit-emulator</h1>");
+    body.push_str("<h2>Users</h2><table id=\"users\"><tr><th>Email</th><th>Name</th><th>Id</th><th>Organizations</th></tr>");
+    for u in w.users.values() {
+        let orgs: Vec<String> = w
+            .memberships_of(&u.id)
+            .iter()
+            .map(|m| format!("{} ({})", m.organization_id, m.role))
+            .collect();
+        body.push_str(&format!(
+            "<tr><td>{}</td><td>{} {}</td><td><code>{}</code></td><td>{}</td></tr>",
+            esc(&u.email),
+            esc(u.first_name.as_deref().unwrap_or("")),
+            esc(u.last_name.as_deref().unwrap_or("")),
+            esc(&u.id),
+            esc(&orgs.join(", ")),
+        ));
+    }
+    body.push_str("</table><h2>Organizations</h2><table id=\"organizations\"><tr><th>Name</th><th>Id</th><th>Feature flags</th><th>Entitlements</th></tr>");
+    for o in w.orgs.values() {
+        body.push_str(&format!(
+            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            esc(&o.name),
+            esc(&o.id),
+            esc(&o.feature_flags.join(", ")),
+            esc(&o.entitlements.join(", ")),
+        ));
+    }
+    body.push_str("</table><h2>Sessions</h2><table id=\"sessions\"><tr><th>Id</th><th>User</th><th>Organization</th><th>Method</th><th>Created</th><th>State</th><th></th></tr>");
+    for s in w.sessions.values().rev() {
+        let live = s.is_live(now, w.settings.inactivity_timeout_secs);
+        let email = w
+            .users
+            .get(&s.user_id)
+            .map(|u| u.email.clone())
+            .unwrap_or_default();
+        let action = if live {
+            format!(
+                "<form method=\"post\" action=\"/_emulator/sessions/{}/revoke\"><button type=\"submit\">Revoke</button></form>",
+                esc(&s.id)
+            )
+        } else {
+            String::new()
+        };
+        body.push_str(&format!(
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&s.id),
+            esc(&email),
+            esc(s.organization_id.as_deref().unwrap_or("")),
+            esc(&s.authentication_method),
+            esc(&rfc3339_ms(s.created_at)),
+            if live { "active" } else { "ended" },
+            action,
+        ));
+    }
+    body.push_str("</table></main>");
+    page(StatusCode::OK, "authkit-emulator", &body)
+}

@@ -1,0 +1,94 @@
+//! Fetches an access token and shows its decoded claims and a live expiry countdown.
+
+use authkit_yew::prelude::*;
+use base64::Engine;
+use gloo_timers::callback::Interval;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+/// What the panel shows.
+#[derive(Clone, PartialEq)]
+enum TokenView {
+    Idle,
+    Fetching,
+    Loaded { claims: String, exp: Option<i64> },
+    Failed(AuthKitError),
+}
+
+/// The payload of a JWT as pretty JSON, plus its `exp`. The signature is not checked: the
+/// API checks it; the client only reads the claims.
+fn decode(token: &str) -> Option<(String, Option<i64>)> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let json: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let exp = json.get("exp").and_then(serde_json::Value::as_i64);
+    Some((serde_json::to_string_pretty(&json).ok()?, exp))
+}
+
+fn now_secs() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+/// The token panel.
+#[function_component(TokenPanel)]
+pub fn token_panel() -> Html {
+    let handle = use_auth_handle();
+    let view = use_state(|| TokenView::Idle);
+    let now = use_state(now_secs);
+    {
+        // Ticks once a second for the countdown; dropped (stopped) on unmount.
+        let now = now.clone();
+        use_effect_with((), move |_| {
+            let tick = Interval::new(1_000, move || now.set(now_secs()));
+            move || drop(tick)
+        });
+    }
+    let onclick = {
+        let view = view.clone();
+        Callback::from(move |_| {
+            let handle = handle.clone();
+            let view = view.clone();
+            view.set(TokenView::Fetching);
+            spawn_local(async move {
+                view.set(match handle.get_access_token().await {
+                    Ok(token) => match decode(&token) {
+                        Some((claims, exp)) => TokenView::Loaded { claims, exp },
+                        None => TokenView::Loaded {
+                            claims: "the token is not a readable JWT".to_owned(),
+                            exp: None,
+                        },
+                    },
+                    Err(err) => TokenView::Failed(err),
+                });
+            });
+        })
+    };
+    let body = match &*view {
+        TokenView::Idle => html! { <p class="muted">{ "No token fetched yet." }</p> },
+        TokenView::Fetching => html! { <p class="muted">{ "Fetching an access token…" }</p> },
+        TokenView::Failed(err) => {
+            html! { <p class="error" id="token-error">{ format!("Could not get a token: {err}") }</p> }
+        }
+        TokenView::Loaded { claims, exp } => html! {
+            <>
+                if let Some(exp) = exp {
+                    <p>
+                        { "Expires in " }
+                        <strong id="token-expiry">{ (exp - *now).max(0) }</strong>
+                        { " s (the SDK refreshes it before then)." }
+                    </p>
+                }
+                <pre id="token-claims">{ claims }</pre>
+            </>
+        },
+    };
+    html! {
+        <section class="card">
+            <h3>{ "Access token" }</h3>
+            <button id="get-token" {onclick}>{ "Get access token" }</button>
+            { body }
+        </section>
+    }
+}

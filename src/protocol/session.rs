@@ -87,6 +87,8 @@ impl Session {
     }
 
     /// The refresh token (dev mode); crate-private so it never reaches app code.
+    // The client may read the token from the response before building the session.
+    #[allow(dead_code)]
     pub(crate) fn refresh_token(&self) -> Option<&str> {
         self.refresh_token.as_deref()
     }

@@ -41,6 +41,7 @@ pub fn redirect(location: &str) -> Response {
 /// `url` with query pairs appended (existing query kept; values encoded).
 pub fn with_query(url: &str, pairs: &[(&str, Option<&str>)]) -> String {
     match Url::parse(url) {
+        Ok(_) if pairs.iter().all(|(_, v)| v.is_none()) => url.to_string(),
         Ok(mut u) => {
             {
                 let mut q = u.query_pairs_mut();
@@ -115,8 +116,9 @@ pub fn sign_in_endpoint_for(client: &Client, headers: &HeaderMap) -> Option<Url>
     Some(adapt_host(endpoint, headers))
 }
 
-/// The default sign-out redirect: the first one whose hostname is the one the browser used to
-/// reach the emulator, else the first one.
+/// The default sign-out redirect: the first concrete one whose hostname is the one the browser
+/// used to reach the emulator, else the first concrete one; when only wildcard patterns are
+/// configured, the app origin remembered for this browser if it fits one of them.
 pub fn default_sign_out(client: &Client, headers: &HeaderMap) -> Option<String> {
     let concrete: Vec<&str> = client
         .sign_out_redirects
@@ -125,7 +127,7 @@ pub fn default_sign_out(client: &Client, headers: &HeaderMap) -> Option<String> 
         .map(|p| p.as_str())
         .collect();
     let host = request_hostname(headers);
-    concrete
+    let chosen = concrete
         .iter()
         .find(|u| {
             Url::parse(u)
@@ -134,5 +136,14 @@ pub fn default_sign_out(client: &Client, headers: &HeaderMap) -> Option<String> 
                 == host
         })
         .or(concrete.first())
-        .map(|s| s.to_string())
+        .map(|s| s.to_string());
+    if chosen.is_some() {
+        return chosen;
+    }
+    let origin = crate::cookies::get(headers, &app_origin_cookie(&client.id))?;
+    client.sign_out_redirects.iter().find_map(|p| {
+        let mut u = Url::parse(&origin).ok()?;
+        u.set_path(p.path());
+        p.matches(u.as_str()).then(|| u.to_string())
+    })
 }

@@ -1,0 +1,497 @@
+//! Authorize validation, the hosted HTML pages and the authorization-code grant, over HTTP.
+
+mod common;
+
+use authkit_emulator::seed::Seed;
+use authkit_emulator::EmulatorOptions;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use common::*;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+#[tokio::test]
+async fn full_pkce_flow_through_the_forms_with_org_picker() {
+    let emu = start().await;
+    let p = pkce();
+    let state = r#"{"returnTo":"/x?a=1&b=2"} ü+%20"#;
+    let loc = emu
+        .sign_in(DEMO, Some(GLOBEX), &[("state", state)], &p)
+        .await;
+    assert!(loc.starts_with("http://localhost:5173/account?code="), "{loc}");
+    assert_eq!(query_param(&loc, "state").as_deref(), Some(state));
+    let code = query_param(&loc, "code").unwrap();
+
+    let r = emu.exchange(&code, &p.verifier).await;
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    let obj = body.as_object().unwrap();
+    for k in ["user", "access_token", "refresh_token", "authentication_method"] {
+        assert!(obj.contains_key(k), "missing {k}");
+    }
+    assert!(!obj.contains_key("expires_in"));
+    assert!(!obj.contains_key("impersonator"));
+    assert_eq!(body["organization_id"], GLOBEX);
+    assert_eq!(body["authentication_method"], "Password");
+    let user = body["user"].as_object().unwrap();
+    for k in [
+        "object",
+        "id",
+        "first_name",
+        "last_name",
+        "profile_picture_url",
+        "email",
+        "email_verified",
+        "external_id",
+        "last_sign_in_at",
+        "created_at",
+        "updated_at",
+    ] {
+        assert!(user.contains_key(k), "user.{k} missing");
+    }
+    assert_eq!(user["email"], "demo@example.com");
+    assert!(user["profile_picture_url"].is_null());
+    assert_eq!(user["name"], "Demo User");
+
+    let at = body["access_token"].as_str().unwrap();
+    let c = claims(at);
+    assert_eq!(c["sub"], user["id"]);
+    assert_eq!(c["org_id"], GLOBEX);
+    assert_eq!(c["role"], "member");
+    assert_eq!(c["roles"], json!(["member"]));
+    assert_eq!(c["permissions"], json!(["posts:read"]));
+    assert_eq!(c["feature_flags"], json!(["new-dashboard"]));
+    assert_eq!(c["client_id"], CLIENT);
+    assert_eq!(
+        c["iss"],
+        format!("{}/user_management/{CLIENT}", emu.base).as_str()
+    );
+    assert_eq!(c["exp"].as_i64().unwrap() - c["iat"].as_i64().unwrap(), 300);
+    assert!(c["sid"].as_str().unwrap().starts_with("session_"));
+    assert!(c["jti"].is_string() && c["auth_time"].is_i64());
+    assert!(c.get("aud").is_none() && c.get("act").is_none());
+    assert_eq!(jwt_header(at)["alg"], "RS256");
+
+    let jwks = emu.get_json(&format!("/sso/jwks/{CLIENT}")).await;
+    assert!(verify_with_jwks(at, &jwks), "signature verifies against the JWKS");
+    let mut tampered = at.to_string();
+    tampered.insert(at.find('.').unwrap() + 5, 'A');
+    assert!(!verify_with_jwks(&tampered, &jwks));
+    let key = &jwks["keys"][0];
+    for k in ["kid", "n", "e", "alg", "kty", "use", "x5c", "x5t#S256"] {
+        assert!(key.get(k).is_some(), "jwk.{k}");
+    }
+    assert_eq!(key["kid"], jwt_header(at)["kid"]);
+    let der = STANDARD.decode(key["x5c"][0].as_str().unwrap()).unwrap();
+    assert_eq!(der[0], 0x30, "x5c is a DER certificate");
+    assert_eq!(
+        key["x5t#S256"].as_str().unwrap(),
+        URL_SAFE_NO_PAD.encode(Sha256::digest(&der))
+    );
+    let r = emu.http.get(emu.url("/sso/jwks/client_nope")).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(r.json::<serde_json::Value>().await.unwrap()["message"].is_string());
+}
+
+#[tokio::test]
+async fn acme_admin_claims_and_no_org_user() {
+    let emu = start().await;
+    let body = emu.session(DEMO, Some(ACME)).await;
+    let c = claims(body["access_token"].as_str().unwrap());
+    assert_eq!(c["role"], "admin");
+    assert_eq!(
+        c["permissions"],
+        json!(["posts:read", "posts:write", "members:manage"])
+    );
+    assert_eq!(c["entitlements"], json!(["audit-logs", "sso"]));
+
+    let solo = emu.session(SOLO, None).await;
+    assert!(solo.get("organization_id").is_none());
+    let c = claims(solo["access_token"].as_str().unwrap());
+    for k in ["org_id", "role", "roles", "permissions"] {
+        assert!(c.get(k).is_none(), "{k} absent without an org");
+    }
+}
+
+#[tokio::test]
+async fn state_is_omitted_when_absent_and_org_selector_skips_the_picker() {
+    let emu = start().await;
+    let p = pkce();
+    let loc = emu
+        .sign_in(DEMO, None, &[("organization_id", ACME)], &p)
+        .await;
+    assert!(query_param(&loc, "code").is_some());
+    assert!(!loc.contains("state="), "{loc}");
+    let body: serde_json::Value = emu
+        .exchange(&query_param(&loc, "code").unwrap(), &p.verifier)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["organization_id"], ACME);
+}
+
+#[tokio::test]
+async fn authorize_errors_render_a_page_and_never_redirect() {
+    let emu = start().await;
+    let p = pkce();
+    let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (vec![("client_id", "client_nope")], "client-id-invalid"),
+        (vec![("client_id", "")], "client-id-invalid"),
+        (
+            vec![("redirect_uri", "https://evil.example/account")],
+            "redirect-uri-invalid",
+        ),
+        (
+            vec![("redirect_uri", "http://localhost:5173/other")],
+            "redirect-uri-invalid",
+        ),
+        (
+            vec![("redirect_uri", "http://localhost:5173/account#frag")],
+            "redirect-uri-invalid",
+        ),
+        (vec![("response_type", "token")], "invalid-response-type"),
+        (vec![("provider", "")], "invalid-connection-selector"),
+        (
+            vec![("connection_id", "conn_1")],
+            "invalid-connection-selector",
+        ),
+        (vec![("provider", "NopeOAuth")], "invalid-provider"),
+        (vec![("code_challenge_method", "plain")], "invalid-code-challenge"),
+        (
+            vec![("provider", "GoogleOAuth"), ("screen_hint", "sign-up")],
+            "invalid-screen-hint",
+        ),
+    ];
+    for (overrides, expected) in cases {
+        let mut u = url::Url::parse(&emu.authorize_url(&[], &p)).unwrap();
+        let pairs: Vec<(String, String)> = u
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .filter(|(k, _)| !overrides.iter().any(|(o, _)| o == k))
+            .chain(
+                overrides
+                    .iter()
+                    .filter(|(_, v)| !v.is_empty() || *expected == *"client-id-invalid")
+                    .map(|(k, v)| (k.to_string(), v.to_string())),
+            )
+            .collect();
+        u.query_pairs_mut().clear().extend_pairs(pairs);
+        let r = emu.http.get(u.as_str()).send().await.unwrap();
+        assert_eq!(r.status(), 400, "{expected}");
+        assert!(r.headers().get("location").is_none(), "{expected}");
+        assert!(r.headers().get("x-request-id").is_some());
+        let html = r.text().await.unwrap();
+        assert!(html.contains(expected), "{expected}: {html}");
+    }
+}
+
+#[tokio::test]
+async fn loopback_port_wildcard_redirect_uris() {
+    let emu = start().await;
+    let p = pkce();
+    for (uri, ok) in [
+        ("http://localhost:41234/account", true),
+        ("http://127.0.0.1:9/account", true),
+        ("http://localhost:41234/other", false),
+        ("http://127.0.0.2:9/account", false),
+    ] {
+        let mut u = url::Url::parse(&emu.authorize_url(&[], &p)).unwrap();
+        let pairs: Vec<(String, String)> = u
+            .query_pairs()
+            .map(|(k, v)| {
+                if k == "redirect_uri" {
+                    (k.into_owned(), uri.to_string())
+                } else {
+                    (k.into_owned(), v.into_owned())
+                }
+            })
+            .collect();
+        u.query_pairs_mut().clear().extend_pairs(pairs);
+        let r = emu.http.get(u.as_str()).send().await.unwrap();
+        assert_eq!(r.status() == 302, ok, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_organization_is_reported_to_the_app() {
+    let emu = start().await;
+    let p = pkce();
+    let r = emu
+        .http
+        .get(emu.authorize_url(&[("organization_id", "org_nope"), ("state", "s1")], &p))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
+    let loc = location(r.headers());
+    assert!(loc.starts_with(REDIRECT));
+    assert_eq!(
+        query_param(&loc, "error").as_deref(),
+        Some("organization_invalid")
+    );
+    assert!(query_param(&loc, "error_description").is_some());
+    assert_eq!(query_param(&loc, "state").as_deref(), Some("s1"));
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_look_the_same() {
+    let emu = start().await;
+    let p = pkce();
+    let page = emu.begin(&[], &p).await;
+    let rid = query_param(&page, "rid").unwrap();
+    let a = emu
+        .post_form(&page, &[("rid", &rid), ("email", DEMO.0), ("password", "wrong")])
+        .await;
+    assert_eq!(a.status(), 401);
+    let a = a.text().await.unwrap();
+    let b = emu
+        .post_form(
+            &page,
+            &[("rid", &rid), ("email", "nobody@example.com"), ("password", "wrong")],
+        )
+        .await;
+    assert_eq!(b.status(), 401);
+    let b = b.text().await.unwrap();
+    assert!(a.contains("Incorrect email or password."));
+    assert!(b.contains("Incorrect email or password."));
+    assert_eq!(
+        a.replace(DEMO.0, "EMAIL"),
+        b.replace("nobody@example.com", "EMAIL"),
+        "the pages differ only by the echoed email"
+    );
+    // The request is still pending: the right password now works.
+    let r = emu
+        .post_form(&page, &[("rid", &rid), ("email", SOLO.0), ("password", SOLO.1)])
+        .await;
+    assert_eq!(r.status(), 302);
+}
+
+#[tokio::test]
+async fn login_hint_prefills_and_links_join_the_pages() {
+    let emu = start().await;
+    let p = pkce();
+    let page = emu.begin(&[("login_hint", "demo@example.com")], &p).await;
+    let html = emu.http.get(emu.url(&page)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("value=\"demo@example.com\""));
+    assert!(html.contains("name=\"password\""));
+    assert!(html.contains("id=\"submit\"") && html.contains("id=\"cancel\""));
+    assert!(html.contains("/hosted/sign-up?rid="));
+    assert!(!html.contains("<script"));
+}
+
+#[tokio::test]
+async fn sign_up_creates_a_user_and_rejects_bad_input() {
+    let emu = start().await;
+    let p = pkce();
+    let page = emu.begin(&[("screen_hint", "sign-up"), ("state", "su")], &p).await;
+    assert!(page.starts_with("/hosted/sign-up?rid="));
+    let html = emu.http.get(emu.url(&page)).send().await.unwrap().text().await.unwrap();
+    for field in ["first_name", "last_name", "email", "password"] {
+        assert!(html.contains(&format!("name=\"{field}\"")), "{field}");
+    }
+    assert!(html.contains("/hosted/sign-in?rid="));
+    let rid = query_param(&page, "rid").unwrap();
+    let r = emu
+        .post_form(&page, &[("rid", &rid), ("email", "demo@example.com"), ("password", "long-enough")])
+        .await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("already exists"));
+    let r = emu
+        .post_form(&page, &[("rid", &rid), ("email", "new@example.com"), ("password", "short")])
+        .await;
+    assert_eq!(r.status(), 400);
+    let r = emu
+        .post_form(
+            &page,
+            &[
+                ("rid", &rid),
+                ("email", "new@example.com"),
+                ("password", "new-password"),
+                ("first_name", "New"),
+                ("last_name", "Person"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 302);
+    let loc = location(r.headers());
+    assert_eq!(query_param(&loc, "state").as_deref(), Some("su"));
+    let body: serde_json::Value = emu
+        .exchange(&query_param(&loc, "code").unwrap(), &p.verifier)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["user"]["email"], "new@example.com");
+    assert_eq!(body["user"]["first_name"], "New");
+    assert!(body.get("organization_id").is_none());
+    // And the new account can sign in with its password.
+    let again = emu.session(("new@example.com", "new-password"), None).await;
+    assert_eq!(again["user"]["id"], body["user"]["id"]);
+}
+
+#[tokio::test]
+async fn cancel_redirects_with_access_denied() {
+    let emu = start().await;
+    let p = pkce();
+    let page = emu.begin(&[("state", "c-1")], &p).await;
+    let rid = query_param(&page, "rid").unwrap();
+    let r = emu.post_form(&page, &[("rid", &rid), ("cancel", "1")]).await;
+    assert_eq!(r.status(), 302);
+    let loc = location(r.headers());
+    assert!(loc.starts_with(REDIRECT));
+    assert_eq!(query_param(&loc, "error").as_deref(), Some("access_denied"));
+    assert!(query_param(&loc, "error_description").is_some());
+    assert_eq!(query_param(&loc, "state").as_deref(), Some("c-1"));
+    assert!(query_param(&loc, "code").is_none());
+}
+
+#[tokio::test]
+async fn bookmarked_or_stale_page_goes_to_the_sign_in_endpoint() {
+    let emu = start().await;
+    // The test server is reached as 127.0.0.1, so the 127.0.0.1 variant is chosen.
+    let r = emu.http.get(emu.url("/hosted/sign-in")).send().await.unwrap();
+    assert_eq!(r.status(), 302);
+    assert_eq!(location(r.headers()), "http://127.0.0.1:5173/login");
+    let port = emu.emu.addrs()[0].port();
+    let r = emu
+        .http
+        .get(emu.url("/hosted/sign-in?login_hint=demo%40example.com"))
+        .header("host", format!("localhost:{port}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        location(r.headers()),
+        "http://localhost:5173/login?login_hint=demo%40example.com"
+    );
+    // A browser that last came from a wildcard-port app goes back to that app.
+    let r = emu
+        .http
+        .get(emu.url("/hosted/sign-up?rid=stale"))
+        .header("cookie", "authkit-emulator-app.client_demo=http://localhost:41234")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(r.headers()), "http://localhost:41234/login");
+    // A foreign origin in that cookie is ignored.
+    let r = emu
+        .http
+        .get(emu.url("/hosted/sign-in"))
+        .header("cookie", "authkit-emulator-app.client_demo=https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(r.headers()), "http://127.0.0.1:5173/login");
+    // A page left open past its lifetime is stale too.
+    let p = pkce();
+    let page = emu.begin(&[], &p).await;
+    emu.control("/_emulator/clock", json!({"advance_secs": 1801})).await;
+    let r = emu.http.get(emu.url(&page)).send().await.unwrap();
+    assert_eq!(r.status(), 302);
+    assert!(location(r.headers()).ends_with("/login"));
+}
+
+#[tokio::test]
+async fn code_grant_error_rows() {
+    let two_clients = r#"
+[[clients]]
+id = "client_demo"
+allowed_origins = ["http://localhost:5173"]
+redirect_uris = ["http://localhost:5173/account"]
+[[clients]]
+id = "client_other"
+redirect_uris = ["http://localhost:5173/account"]
+[[users]]
+email = "solo@example.com"
+password = "solo-password"
+"#;
+    let emu = start_with(EmulatorOptions {
+        host: "127.0.0.1".into(),
+        port: 0,
+        seed: Some(Seed::parse(two_clients).unwrap()),
+        ..EmulatorOptions::default()
+    })
+    .await;
+    let p = pkce();
+    let code = emu.code_for(SOLO, None, &p).await;
+    let err = |r: serde_json::Value| (r["error"].as_str().unwrap_or("").to_string(), r);
+
+    let r = emu.exchange("not-a-code", &p.verifier).await;
+    assert_eq!(r.status(), 400);
+    assert_eq!(err(r.json().await.unwrap()).0, "invalid_grant");
+
+    let r = emu.exchange(&code, "wrong-verifier").await;
+    assert_eq!(r.status(), 400);
+    assert_eq!(err(r.json().await.unwrap()).0, "invalid_grant");
+
+    let r = emu
+        .authenticate(json!({"grant_type":"authorization_code","client_id":CLIENT,"code":code}), None)
+        .await;
+    assert_eq!(r.status(), 400);
+    assert_eq!(err(r.json().await.unwrap()).0, "invalid_request");
+
+    let r = emu
+        .authenticate(
+            json!({"grant_type":"authorization_code","client_id":"client_other","code":code,"code_verifier":p.verifier}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 400);
+    assert_eq!(err(r.json().await.unwrap()).0, "invalid_client");
+
+    let r = emu
+        .authenticate(
+            json!({"grant_type":"authorization_code","client_id":"client_nope","code":code,"code_verifier":p.verifier}),
+            None,
+        )
+        .await;
+    assert_eq!(err(r.json().await.unwrap()).0, "invalid_client");
+
+    // Caller-fixable errors did not burn the code; form encoding is accepted.
+    let r = emu
+        .http
+        .post(emu.url("/user_management/authenticate"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", CLIENT),
+            ("code", code.as_str()),
+            ("code_verifier", p.verifier.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+
+    let r = emu.exchange(&code, &p.verifier).await;
+    assert_eq!(r.status(), 400, "single use");
+    let (e, body) = err(r.json().await.unwrap());
+    assert_eq!(e, "invalid_grant");
+    assert!(body["error_description"].is_string());
+
+    let p2 = pkce();
+    let code2 = emu.code_for(SOLO, None, &p2).await;
+    emu.control("/_emulator/clock", json!({"advance_secs": 601})).await;
+    let r = emu.exchange(&code2, &p2.verifier).await;
+    assert_eq!(err(r.json().await.unwrap()).0, "invalid_grant", "expired");
+
+    for (body, expected) in [
+        (json!({"client_id": CLIENT}), "invalid_request"),
+        (json!({"grant_type": "password", "client_id": CLIENT}), "invalid_request"),
+        (json!({"grant_type": "authorization_code"}), "invalid_request"),
+    ] {
+        let r = emu.authenticate(body, None).await;
+        assert_eq!(r.status(), 400);
+        assert_eq!(err(r.json().await.unwrap()).0, expected);
+    }
+    let r = emu
+        .http
+        .post(emu.url("/user_management/authenticate"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(err(r.json().await.unwrap()).0, "invalid_request");
+}

@@ -4,6 +4,7 @@
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine as _;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::AuthKitError;
@@ -142,6 +143,24 @@ fn decode_part(part: &str, what: &str) -> Result<serde_json::Value, AuthKitError
 /// assert_eq!(claims.extra["aud"], "x");
 /// ```
 pub fn decode_claims(token: &str) -> Result<AccessTokenClaims, AuthKitError> {
+    decode_payload(token)
+}
+
+/// Decodes the payload of a JWT into any type (authkit-js's `getClaims<T>`), e.g. your own
+/// struct for JWT-template claims, or [`serde_json::Value`] to show the raw claims. Same checks
+/// and errors as [`decode_claims`]; the signature is not checked.
+///
+/// ```
+/// use authkit_yew::protocol::claims::decode_payload;
+/// #[derive(serde::Deserialize)]
+/// struct Mine { sid: String }
+/// let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEiLCJzaWQiOiJzZXNzaW9uXzEiLCJpYXQiOjEsImV4cCI6MzAxLCJhdWQiOiJ4In0.c2ln";
+/// let mine: Mine = decode_payload(token).unwrap();
+/// assert_eq!(mine.sid, "session_1");
+/// let raw: serde_json::Value = decode_payload(token).unwrap();
+/// assert_eq!(raw["iat"], 1);
+/// ```
+pub fn decode_payload<T: DeserializeOwned>(token: &str) -> Result<T, AuthKitError> {
     let parts: Vec<&str> = token.split('.').collect();
     if parts.len() != 3 {
         return Err(AuthKitError::InvalidToken(format!(
@@ -432,6 +451,45 @@ mod tests {
         assert!(
             !err.contains(&secret_payload) && !err.contains("SIGNATURE") && !err.contains("SECRET"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn decodes_into_a_custom_type() {
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Custom {
+            tenant: String,
+            seats: u32,
+        }
+        let token = jwt(&json!({"tenant": "acme", "seats": 5, "sid": "s"}));
+        assert_eq!(
+            decode_payload::<Custom>(&token).unwrap(),
+            Custom {
+                tenant: "acme".into(),
+                seats: 5
+            }
+        );
+        let missing = jwt(&json!({"tenant": "acme"}));
+        assert!(matches!(
+            decode_payload::<Custom>(&missing),
+            Err(AuthKitError::InvalidToken(_))
+        ));
+    }
+
+    #[test]
+    fn decodes_nested_values_arrays_numbers_and_nulls_as_raw_json() {
+        let payload =
+            json!({"a": {"b": [1, 2.5, null, {"c": true}]}, "n": -3, "z": null, "e": {}, "l": []});
+        let raw: serde_json::Value = decode_payload(&jwt(&payload)).unwrap();
+        assert_eq!(raw, payload);
+    }
+
+    #[test]
+    fn custom_type_decoding_applies_the_same_format_checks() {
+        assert!(decode_payload::<serde_json::Value>("a.b").is_err());
+        assert!(
+            decode_payload::<serde_json::Value>(&format!("{}.{}.s", b64(HEADER), b64("nope")))
+                .is_err()
         );
     }
 

@@ -327,3 +327,206 @@ impl ApiErrorBody {
             .or(self.message.as_deref())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn full_user() -> serde_json::Value {
+        json!({
+            "object": "user", "id": "user_01E4", "email": "marcelina.davis@example.com",
+            "email_verified": true, "first_name": "Marcelina", "last_name": "Davis",
+            "name": "Marcelina Davis", "profile_picture_url": "https://x/p.png",
+            "external_id": "f1ff", "metadata": {"timezone": "America/New_York"},
+            "last_sign_in_at": "2025-06-25T19:07:33.155Z", "locale": "en-US",
+            "created_at": "2026-01-15T12:00:00.000Z", "updated_at": "2026-01-15T12:00:00.000Z",
+            "some_new_field": {"ignored": true}
+        })
+    }
+
+    #[test]
+    fn code_grant_body_is_exactly_the_four_reference_fields() {
+        let json = serde_json::to_value(CodeGrant::new("client_1", "code_1", "ver")).unwrap();
+        assert_eq!(
+            json,
+            json!({"client_id": "client_1", "code": "code_1", "code_verifier": "ver",
+                   "grant_type": "authorization_code"})
+        );
+    }
+
+    #[test]
+    fn refresh_grant_in_dev_mode_carries_the_token() {
+        let json = serde_json::to_value(RefreshGrant::new("c", Some("rt"), None)).unwrap();
+        assert_eq!(
+            json,
+            json!({"client_id": "c", "grant_type": "refresh_token", "refresh_token": "rt"})
+        );
+    }
+
+    #[test]
+    fn refresh_grant_in_cookie_mode_omits_the_token_key() {
+        let json = serde_json::to_string(&RefreshGrant::new("c", None, None)).unwrap();
+        assert_eq!(json, r#"{"client_id":"c","grant_type":"refresh_token"}"#);
+        assert!(!json.contains("refresh_token\":"));
+    }
+
+    #[test]
+    fn refresh_grant_with_organization() {
+        let json = serde_json::to_value(RefreshGrant::new("c", Some("rt"), Some("org_1"))).unwrap();
+        assert_eq!(
+            json,
+            json!({"client_id": "c", "grant_type": "refresh_token", "refresh_token": "rt",
+                   "organization_id": "org_1"})
+        );
+    }
+
+    #[test]
+    fn full_response_is_read_and_extra_fields_are_ignored() {
+        let body = json!({
+            "user": full_user(),
+            "organization_id": "org_01H9",
+            "access_token": "a.b.c",
+            "refresh_token": "yAjh",
+            "authentication_method": "GoogleOAuth",
+            "impersonator": {"email": "admin@foocorp.com", "reason": "support"},
+            "authkit_authorization_code": "authkit_authz_code_abc123",
+            "oauth_tokens": {"provider": "GoogleOAuth", "access_token": "x", "scopes": ["openid"]},
+            "sealed_session": null
+        });
+        let r: AuthenticateResponse = serde_json::from_value(body).unwrap();
+        assert_eq!(r.user.id, "user_01E4");
+        assert_eq!(r.user.display_name(), "Marcelina Davis");
+        assert_eq!(
+            r.user.metadata.as_ref().unwrap()["timezone"],
+            "America/New_York"
+        );
+        assert_eq!(r.organization_id.as_deref(), Some("org_01H9"));
+        assert_eq!(r.refresh_token.as_deref(), Some("yAjh"));
+        assert_eq!(
+            r.authentication_method,
+            Some(AuthenticationMethod::GoogleOAuth)
+        );
+        assert_eq!(r.impersonator.unwrap().reason.as_deref(), Some("support"));
+    }
+
+    #[test]
+    fn organization_id_may_be_absent_or_null() {
+        for body in [
+            json!({"user": full_user(), "access_token": "a.b.c"}),
+            json!({"user": full_user(), "access_token": "a.b.c", "organization_id": null}),
+        ] {
+            let r: AuthenticateResponse = serde_json::from_value(body).unwrap();
+            assert_eq!(r.organization_id, None);
+            assert_eq!(r.refresh_token, None);
+            assert_eq!(r.authentication_method, None);
+            assert_eq!(r.impersonator, None);
+        }
+    }
+
+    #[test]
+    fn impersonator_reason_may_be_null_or_missing() {
+        let a: Impersonator =
+            serde_json::from_value(json!({"email": "a@x", "reason": null})).unwrap();
+        let b: Impersonator = serde_json::from_value(json!({"email": "a@x"})).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.reason, None);
+    }
+
+    #[test]
+    fn every_listed_authentication_method_round_trips() {
+        for name in [
+            "SSO",
+            "Password",
+            "Passkey",
+            "AppleOAuth",
+            "BitbucketOAuth",
+            "CrossAppAuth",
+            "DiscordOAuth",
+            "ExternalAuth",
+            "GitHubOAuth",
+            "GitLabOAuth",
+            "GoogleOAuth",
+            "GrokOAuth",
+            "XOAuth",
+            "IntuitOAuth",
+            "LinkedInOAuth",
+            "MicrosoftOAuth",
+            "SalesforceOAuth",
+            "SlackOAuth",
+            "VercelMarketplaceOAuth",
+            "VercelOAuth",
+            "XeroOAuth",
+            "MagicAuth",
+            "Impersonation",
+            "MigratedSession",
+        ] {
+            let m = AuthenticationMethod::parse(name);
+            assert_eq!(m.as_str(), name);
+            assert_eq!(serde_json::to_value(&m).unwrap(), json!(name));
+            let back: AuthenticationMethod = serde_json::from_value(json!(name)).unwrap();
+            assert_eq!(back, m);
+        }
+        assert_eq!(
+            AuthenticationMethod::parse("SSO"),
+            AuthenticationMethod::Sso
+        );
+        assert_eq!(
+            AuthenticationMethod::parse("IntuitOAuth"),
+            AuthenticationMethod::Other("IntuitOAuth".into())
+        );
+    }
+
+    #[test]
+    fn user_with_only_required_nullable_keys() {
+        let u: User = serde_json::from_value(json!({
+            "object": "user", "id": "user_1", "email": "a@b.c", "email_verified": false,
+            "first_name": null, "last_name": null, "profile_picture_url": null,
+            "external_id": null, "last_sign_in_at": null,
+            "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"
+        }))
+        .unwrap();
+        assert_eq!(u.display_name(), "a@b.c");
+        assert_eq!(u.metadata, None);
+    }
+
+    #[test]
+    fn display_name_prefers_first_and_last_then_name_then_email() {
+        let mut u: User = serde_json::from_value(json!({"id": "u", "email": "e@x"})).unwrap();
+        assert_eq!(u.display_name(), "e@x");
+        u.name = Some("Full Name".into());
+        assert_eq!(u.display_name(), "Full Name");
+        u.first_name = Some("Ada".into());
+        assert_eq!(u.display_name(), "Ada");
+        u.last_name = Some("Lovelace".into());
+        assert_eq!(u.display_name(), "Ada Lovelace");
+        u.first_name = Some(String::new());
+        assert_eq!(u.display_name(), "Lovelace");
+    }
+
+    #[test]
+    fn error_body_of_either_shape() {
+        let oauth: ApiErrorBody = serde_json::from_value(json!({
+            "error": "sso_required", "error_description": "x", "connection_ids": ["conn_1"], "email": "a@b"
+        }))
+        .unwrap();
+        assert_eq!(
+            (oauth.error_code(), oauth.description()),
+            (Some("sso_required"), Some("x"))
+        );
+        let plain: ApiErrorBody = serde_json::from_value(json!({
+            "code": "mfa_enrollment", "message": "y", "pending_authentication_token": "p"
+        }))
+        .unwrap();
+        assert_eq!(
+            (plain.error_code(), plain.description()),
+            (Some("mfa_enrollment"), Some("y"))
+        );
+        let message_only: ApiErrorBody =
+            serde_json::from_value(json!({"message": "Not found"})).unwrap();
+        assert_eq!(
+            (message_only.error_code(), message_only.description()),
+            (None, Some("Not found"))
+        );
+    }
+}

@@ -153,7 +153,7 @@ impl World {
             .find(|m| m.user_id == user_id && m.organization_id == org_id)
     }
 
-    /// End a session and retire its refresh tokens.
+    /// End a session; its refresh tokens die with it.
     pub fn end_session(&mut self, session_id: &str, reason: &str, now_ms: i64) -> bool {
         let Some(mut s) = self.sessions.get(session_id).cloned() else {
             return false;
@@ -163,6 +163,8 @@ impl World {
             s.ended_reason = Some(reason.to_string());
             self.save_session(s);
         }
+        // The tokens stay on record (so a later use answers "Session has already ended.")
+        // but can never be exchanged again; grace successors are forgotten.
         let hashes: Vec<String> = self
             .refresh
             .values()
@@ -170,8 +172,6 @@ impl World {
             .map(|r| r.hash.clone())
             .collect();
         for h in hashes {
-            log_store(self.store.delete("refresh_tokens", &h));
-            self.refresh.remove(&h);
             self.successors.remove(&h);
         }
         true

@@ -1,0 +1,484 @@
+//! Refresh rotation, replay, grace, organization switching, session end, logout, cookie mode
+//! and impersonation, over HTTP.
+
+mod common;
+
+use authkit_emulator::EmulatorOptions;
+use common::*;
+use serde_json::{json, Value};
+
+async fn error_of(r: reqwest::Response) -> (u16, String, String) {
+    let status = r.status().as_u16();
+    let v: Value = r.json().await.unwrap();
+    (
+        status,
+        v["error"].as_str().unwrap_or_default().to_string(),
+        v["error_description"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_replay_is_rejected() {
+    let emu = start().await;
+    let s = emu.session(DEMO, Some(ACME)).await;
+    let rt1 = s["refresh_token"].as_str().unwrap();
+    let sid = claims(s["access_token"].as_str().unwrap())["sid"].clone();
+
+    let r = emu.refresh(rt1, None).await;
+    assert_eq!(r.status(), 200);
+    let s2: Value = r.json().await.unwrap();
+    let rt2 = s2["refresh_token"].as_str().unwrap();
+    assert_ne!(rt1, rt2, "rotated");
+    let c2 = claims(s2["access_token"].as_str().unwrap());
+    assert_eq!(c2["sid"], sid);
+    assert_eq!(c2["org_id"], ACME, "no organization_id keeps the last one");
+    assert_eq!(s2["organization_id"], ACME);
+    assert_eq!(s2["authentication_method"], "Password");
+
+    assert_eq!(
+        error_of(emu.refresh(rt1, None).await).await,
+        (400, "invalid_grant".into(), "Refresh token already exchanged.".into())
+    );
+    assert_eq!(
+        error_of(emu.refresh("garbage", None).await).await,
+        (400, "invalid_grant".into(), "Invalid refresh token.".into())
+    );
+    assert_eq!(
+        error_of(
+            emu.authenticate(json!({"grant_type":"refresh_token","client_id":CLIENT}), None)
+                .await
+        )
+        .await,
+        (400, "invalid_request".into(), "Missing refresh token.".into())
+    );
+    assert_eq!(
+        error_of(
+            emu.authenticate(
+                json!({"grant_type":"refresh_token","client_id":CLIENT,"refresh_token":null}),
+                None
+            )
+            .await
+        )
+        .await
+        .2,
+        "Missing refresh token."
+    );
+    // The successor still works.
+    assert_eq!(emu.refresh(rt2, None).await.status(), 200);
+}
+
+#[tokio::test]
+async fn grace_window_returns_the_same_successor() {
+    let emu = start_with(EmulatorOptions {
+        host: "127.0.0.1".into(),
+        port: 0,
+        refresh_grace_secs: Some(5),
+        ..EmulatorOptions::default()
+    })
+    .await;
+    let s = emu.session(SOLO, None).await;
+    let rt1 = s["refresh_token"].as_str().unwrap();
+    let a: Value = emu.refresh(rt1, None).await.json().await.unwrap();
+    let b: Value = emu.refresh(rt1, None).await.json().await.unwrap();
+    assert_eq!(a["refresh_token"], b["refresh_token"], "same successor");
+    assert!(b["access_token"].is_string());
+    emu.control("/_emulator/clock", json!({"advance_secs": 6})).await;
+    assert_eq!(
+        error_of(emu.refresh(rt1, None).await).await.2,
+        "Refresh token already exchanged."
+    );
+    // Contention mode answers 429 + Retry-After inside the window.
+    emu.control(
+        "/_emulator/config",
+        json!({"refresh_grace_mode": "contention"}),
+    )
+    .await;
+    let rt2 = a["refresh_token"].as_str().unwrap();
+    assert_eq!(emu.refresh(rt2, None).await.status(), 200);
+    let r = emu.refresh(rt2, None).await;
+    assert_eq!(r.status(), 429);
+    assert_eq!(r.headers()["retry-after"], "1");
+    assert_eq!(error_of(r).await.1, "too_many_requests");
+}
+
+#[tokio::test]
+async fn default_grace_is_zero() {
+    let emu = start().await;
+    let cfg = emu.get_json("/_emulator/config").await;
+    assert_eq!(cfg["refresh_grace_secs"], 0);
+    let s = emu.session(SOLO, None).await;
+    let rt1 = s["refresh_token"].as_str().unwrap();
+    assert_eq!(emu.refresh(rt1, None).await.status(), 200);
+    assert_eq!(emu.refresh(rt1, None).await.status(), 400);
+}
+
+#[tokio::test]
+async fn organization_switch_keeps_the_session() {
+    let emu = start().await;
+    let s = emu.session(DEMO, Some(ACME)).await;
+    let sid = claims(s["access_token"].as_str().unwrap())["sid"].clone();
+    let r = emu
+        .refresh(s["refresh_token"].as_str().unwrap(), Some(GLOBEX))
+        .await;
+    assert_eq!(r.status(), 200);
+    let s2: Value = r.json().await.unwrap();
+    let c = claims(s2["access_token"].as_str().unwrap());
+    assert_eq!(c["sid"], sid);
+    assert_eq!(c["org_id"], GLOBEX);
+    assert_eq!(c["role"], "member");
+    assert_eq!(c["permissions"], json!(["posts:read"]));
+    assert_eq!(s2["organization_id"], GLOBEX);
+    // The switch is remembered.
+    let s3: Value = emu
+        .refresh(s2["refresh_token"].as_str().unwrap(), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(claims(s3["access_token"].as_str().unwrap())["org_id"], GLOBEX);
+
+    let rt = s3["refresh_token"].as_str().unwrap();
+    let solo = emu.session(SOLO, None).await;
+    assert_eq!(
+        error_of(emu.refresh(solo["refresh_token"].as_str().unwrap(), Some(ACME)).await)
+            .await
+            .1,
+        "organization_membership_not_found"
+    );
+    assert_eq!(
+        error_of(emu.refresh(rt, Some("org_nope")).await).await.1,
+        "organization_not_found"
+    );
+    // A rejected switch does not consume the token.
+    assert_eq!(emu.refresh(rt, Some(ACME)).await.status(), 200);
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_and_redirects_only_to_allowed_urls() {
+    let emu = start().await;
+    let s = emu.session(DEMO, Some(ACME)).await;
+    let sid = claims(s["access_token"].as_str().unwrap())["sid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let port = emu.emu.addrs()[0].port();
+    let r = emu
+        .http
+        .get(emu.url(&format!(
+            "/user_management/sessions/logout?session_id={sid}&return_to=http%3A%2F%2Flocalhost%3A5173%2F"
+        )))
+        .header("host", format!("localhost:{port}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
+    assert_eq!(location(r.headers()), "http://localhost:5173/");
+    assert_eq!(
+        error_of(emu.refresh(s["refresh_token"].as_str().unwrap(), None).await).await,
+        (400, "invalid_grant".into(), "Session has already ended.".into())
+    );
+    let sessions = emu.get_json("/_emulator/sessions").await;
+    let entry = sessions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == sid.as_str())
+        .unwrap();
+    assert_eq!(entry["ended"], true);
+    assert_eq!(entry["user_email"], "demo@example.com");
+
+    // A foreign return_to falls back to the default for the host in use (127.0.0.1 here).
+    let r = emu
+        .http
+        .get(emu.url(&format!(
+            "/user_management/sessions/logout?session_id={sid}&return_to=https%3A%2F%2Fevil.example%2F"
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
+    assert_eq!(location(r.headers()), "http://127.0.0.1:5173/");
+
+    let r = emu
+        .http
+        .get(emu.url("/user_management/sessions/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let v: Value = r.json().await.unwrap();
+    assert!(v["message"].is_string());
+}
+
+#[tokio::test]
+async fn revoke_expiry_and_inactivity_end_sessions() {
+    let emu = start().await;
+    let a = emu.session(SOLO, None).await;
+    let sid = claims(a["access_token"].as_str().unwrap())["sid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let v = emu
+        .control(&format!("/_emulator/sessions/{sid}/revoke"), json!({}))
+        .await;
+    assert_eq!(v["ended"], true);
+    assert_eq!(
+        error_of(emu.refresh(a["refresh_token"].as_str().unwrap(), None).await)
+            .await
+            .2,
+        "Session has already ended."
+    );
+
+    let b = emu.session(SOLO, None).await;
+    emu.control("/_emulator/clock", json!({"advance_secs": 30 * 86_400 + 1}))
+        .await;
+    assert_eq!(
+        error_of(emu.refresh(b["refresh_token"].as_str().unwrap(), None).await)
+            .await
+            .2,
+        "Session has already ended."
+    );
+
+    emu.control("/_emulator/config", json!({"inactivity_timeout_secs": 60}))
+        .await;
+    let c = emu.session(SOLO, None).await;
+    let c2: Value = emu
+        .refresh(c["refresh_token"].as_str().unwrap(), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    emu.control("/_emulator/clock", json!({"advance_secs": 61})).await;
+    assert_eq!(
+        error_of(emu.refresh(c2["refresh_token"].as_str().unwrap(), None).await)
+            .await
+            .2,
+        "Session has already ended."
+    );
+}
+
+#[tokio::test]
+async fn access_token_ttl_is_configurable() {
+    let emu = start_with(EmulatorOptions {
+        host: "127.0.0.1".into(),
+        port: 0,
+        access_token_ttl_secs: Some(42),
+        ..EmulatorOptions::default()
+    })
+    .await;
+    let s = emu.session(SOLO, None).await;
+    let c = claims(s["access_token"].as_str().unwrap());
+    assert_eq!(c["exp"].as_i64().unwrap() - c["iat"].as_i64().unwrap(), 42);
+    let cfg = emu
+        .control("/_emulator/config", json!({"access_token_ttl_secs": 7}))
+        .await;
+    assert_eq!(cfg["access_token_ttl_secs"], 7);
+    let s2: Value = emu
+        .refresh(s["refresh_token"].as_str().unwrap(), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let c = claims(s2["access_token"].as_str().unwrap());
+    assert_eq!(c["exp"].as_i64().unwrap() - c["iat"].as_i64().unwrap(), 7);
+}
+
+#[tokio::test]
+async fn cookie_mode_sets_uses_and_clears_cookies() {
+    let emu = start().await;
+    let p = pkce();
+    let code = emu.code_for(SOLO, None, &p).await;
+    let r = emu
+        .authenticate(
+            json!({"grant_type":"authorization_code","client_id":CLIENT,"code":code,"code_verifier":p.verifier}),
+            Some(ORIGIN),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let cookies = set_cookies(r.headers());
+    let refresh_name = "workos-refresh-token.client_demo";
+    let refresh_cookie = cookies.iter().find(|c| c.starts_with(refresh_name)).unwrap();
+    assert!(refresh_cookie.contains("HttpOnly"));
+    assert!(refresh_cookie.contains("SameSite=Lax"));
+    assert!(!refresh_cookie.contains("Secure"), "plain http: no Secure");
+    let has = cookies
+        .iter()
+        .find(|c| c.starts_with("workos-has-session="))
+        .unwrap();
+    assert!(has.starts_with("workos-has-session=client_demo;"));
+    assert!(!has.contains("HttpOnly"));
+    let body: Value = r.json().await.unwrap();
+    let token = cookie_value(&cookies, refresh_name).unwrap();
+    assert_eq!(body["refresh_token"].as_str().unwrap(), token);
+
+    // Refresh with only the cookie (body without refresh_token).
+    let r = emu
+        .http
+        .post(emu.url("/user_management/authenticate"))
+        .header("origin", ORIGIN)
+        .header(
+            "cookie",
+            format!("{refresh_name}={token}; workos-has-session=client_demo"),
+        )
+        .json(&json!({"grant_type":"refresh_token","client_id":CLIENT}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let rotated = cookie_value(&set_cookies(r.headers()), refresh_name).unwrap();
+    assert_ne!(rotated, token);
+
+    // Third-party cookies blocked: the cookie is not seen, and both cookies are cleared.
+    emu.control(
+        "/_emulator/config",
+        json!({"third_party_cookies_blocked": true}),
+    )
+    .await;
+    let r = emu
+        .http
+        .post(emu.url("/user_management/authenticate"))
+        .header("origin", ORIGIN)
+        .header(
+            "cookie",
+            format!("{refresh_name}={rotated}; workos-has-session=client_demo"),
+        )
+        .json(&json!({"grant_type":"refresh_token","client_id":CLIENT}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let cleared = set_cookies(r.headers());
+    assert_eq!(cookie_value(&cleared, refresh_name).as_deref(), Some(""));
+    assert_eq!(cookie_value(&cleared, "workos-has-session").as_deref(), Some(""));
+    assert_eq!(error_of(r).await.2, "Missing refresh token.");
+    emu.control(
+        "/_emulator/config",
+        json!({"third_party_cookies_blocked": false}),
+    )
+    .await;
+
+    // Logout clears both cookies.
+    let sid = claims(body["access_token"].as_str().unwrap())["sid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = emu
+        .http
+        .get(emu.url(&format!("/user_management/sessions/logout?session_id={sid}")))
+        .header(
+            "cookie",
+            format!("{refresh_name}={rotated}; workos-has-session=client_demo"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
+    let cleared = set_cookies(r.headers());
+    assert!(cleared.iter().any(|c| c.starts_with(&format!("{refresh_name}=;")) && c.contains("Max-Age=0")));
+    assert!(cleared.iter().any(|c| c.starts_with("workos-has-session=;") && c.contains("Max-Age=0")));
+}
+
+#[tokio::test]
+async fn no_cookies_without_an_allowed_origin_and_secure_behind_https() {
+    let emu = start().await;
+    for origin in [None, Some("https://evil.example")] {
+        let p = pkce();
+        let code = emu.code_for(SOLO, None, &p).await;
+        let r = emu
+            .authenticate(
+                json!({"grant_type":"authorization_code","client_id":CLIENT,"code":code,"code_verifier":p.verifier}),
+                origin,
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+        assert!(set_cookies(r.headers()).is_empty(), "{origin:?}");
+    }
+    let p = pkce();
+    let code = emu.code_for(SOLO, None, &p).await;
+    let r = emu
+        .http
+        .post(emu.url("/user_management/authenticate"))
+        .header("origin", ORIGIN)
+        .header("x-forwarded-proto", "https")
+        .json(&json!({"grant_type":"authorization_code","client_id":CLIENT,"code":code,"code_verifier":p.verifier}))
+        .send()
+        .await
+        .unwrap();
+    assert!(set_cookies(r.headers()).iter().all(|c| c.contains("; Secure")));
+}
+
+#[tokio::test]
+async fn impersonation_lands_on_the_sign_in_endpoint_and_yields_act() {
+    let emu = start().await;
+    let v = emu
+        .control(
+            "/_emulator/impersonate",
+            json!({"client_id": CLIENT, "email": DEMO.0, "impersonator": "admin@example.com", "reason": "support ticket"}),
+        )
+        .await;
+    let url = v["url"].as_str().unwrap();
+    assert!(url.starts_with(&emu.base));
+    let r = emu.http.get(url).send().await.unwrap();
+    assert_eq!(r.status(), 302);
+    assert_eq!(location(r.headers()), "http://127.0.0.1:5173/login");
+    let cookie = set_cookies(r.headers())
+        .into_iter()
+        .find(|c| c.starts_with("authkit-emulator-impersonation="))
+        .unwrap();
+    let pair = cookie.split(';').next().unwrap().to_string();
+
+    // The app's /login starts a normal authorize; no form is shown.
+    let p = pkce();
+    let r = emu
+        .http
+        .get(emu.authorize_url(&[("state", "imp")], &p))
+        .header("cookie", pair.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
+    let loc = location(r.headers());
+    assert!(loc.starts_with(REDIRECT), "{loc}");
+    assert_eq!(query_param(&loc, "state").as_deref(), Some("imp"));
+    let body: Value = emu
+        .exchange(&query_param(&loc, "code").unwrap(), &p.verifier)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["authentication_method"], "Impersonation");
+    assert_eq!(
+        body["impersonator"],
+        json!({"email": "admin@example.com", "reason": "support ticket"})
+    );
+    assert_eq!(body["organization_id"], ACME, "first membership chosen");
+    let c = claims(body["access_token"].as_str().unwrap());
+    assert_eq!(c["act"], json!({"sub": "admin@example.com"}));
+
+    // The refresh keeps the impersonation; the session is capped at 60 minutes.
+    let r: Value = emu
+        .refresh(body["refresh_token"].as_str().unwrap(), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["authentication_method"], "Impersonation");
+    assert!(r["impersonator"].is_object());
+    emu.control("/_emulator/clock", json!({"advance_secs": 3601})).await;
+    assert_eq!(
+        error_of(emu.refresh(r["refresh_token"].as_str().unwrap(), None).await)
+            .await
+            .2,
+        "Session has already ended."
+    );
+
+    // The pending impersonation was used up: the next authorize shows the form.
+    let r = emu
+        .http
+        .get(emu.authorize_url(&[], &p))
+        .header("cookie", pair)
+        .send()
+        .await
+        .unwrap();
+    assert!(location(r.headers()).starts_with("/hosted/sign-in"));
+}

@@ -18,7 +18,10 @@ async fn full_pkce_flow_through_the_forms_with_org_picker() {
     let loc = emu
         .sign_in(DEMO, Some(GLOBEX), &[("state", state)], &p)
         .await;
-    assert!(loc.starts_with("http://localhost:5173/account?code="), "{loc}");
+    assert!(
+        loc.starts_with("http://localhost:5173/account?code="),
+        "{loc}"
+    );
     assert_eq!(query_param(&loc, "state").as_deref(), Some(state));
     let code = query_param(&loc, "code").unwrap();
 
@@ -26,7 +29,12 @@ async fn full_pkce_flow_through_the_forms_with_org_picker() {
     assert_eq!(r.status(), 200);
     let body: serde_json::Value = r.json().await.unwrap();
     let obj = body.as_object().unwrap();
-    for k in ["user", "access_token", "refresh_token", "authentication_method"] {
+    for k in [
+        "user",
+        "access_token",
+        "refresh_token",
+        "authentication_method",
+    ] {
         assert!(obj.contains_key(k), "missing {k}");
     }
     assert!(!obj.contains_key("expires_in"));
@@ -73,7 +81,10 @@ async fn full_pkce_flow_through_the_forms_with_org_picker() {
     assert_eq!(jwt_header(at)["alg"], "RS256");
 
     let jwks = emu.get_json(&format!("/sso/jwks/{CLIENT}")).await;
-    assert!(verify_with_jwks(at, &jwks), "signature verifies against the JWKS");
+    assert!(
+        verify_with_jwks(at, &jwks),
+        "signature verifies against the JWKS"
+    );
     let mut tampered = at.to_string();
     tampered.insert(at.find('.').unwrap() + 5, 'A');
     assert!(!verify_with_jwks(&tampered, &jwks));
@@ -88,7 +99,12 @@ async fn full_pkce_flow_through_the_forms_with_org_picker() {
         key["x5t#S256"].as_str().unwrap(),
         URL_SAFE_NO_PAD.encode(Sha256::digest(&der))
     );
-    let r = emu.http.get(emu.url("/sso/jwks/client_nope")).send().await.unwrap();
+    let r = emu
+        .http
+        .get(emu.url("/sso/jwks/client_nope"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
     assert!(r.json::<serde_json::Value>().await.unwrap()["message"].is_string());
 }
@@ -157,7 +173,10 @@ async fn authorize_errors_render_a_page_and_never_redirect() {
             "invalid-connection-selector",
         ),
         (vec![("provider", "NopeOAuth")], "invalid-provider"),
-        (vec![("code_challenge_method", "plain")], "invalid-code-challenge"),
+        (
+            vec![("code_challenge_method", "plain")],
+            "invalid-code-challenge",
+        ),
         (
             vec![("provider", "GoogleOAuth"), ("screen_hint", "sign-up")],
             "invalid-screen-hint",
@@ -241,14 +260,21 @@ async fn wrong_password_and_unknown_email_look_the_same() {
     let page = emu.begin(&[], &p).await;
     let rid = query_param(&page, "rid").unwrap();
     let a = emu
-        .post_form(&page, &[("rid", &rid), ("email", DEMO.0), ("password", "wrong")])
+        .post_form(
+            &page,
+            &[("rid", &rid), ("email", DEMO.0), ("password", "wrong")],
+        )
         .await;
     assert_eq!(a.status(), 401);
     let a = a.text().await.unwrap();
     let b = emu
         .post_form(
             &page,
-            &[("rid", &rid), ("email", "nobody@example.com"), ("password", "wrong")],
+            &[
+                ("rid", &rid),
+                ("email", "nobody@example.com"),
+                ("password", "wrong"),
+            ],
         )
         .await;
     assert_eq!(b.status(), 401);
@@ -262,7 +288,10 @@ async fn wrong_password_and_unknown_email_look_the_same() {
     );
     // The request is still pending: the right password now works.
     let r = emu
-        .post_form(&page, &[("rid", &rid), ("email", SOLO.0), ("password", SOLO.1)])
+        .post_form(
+            &page,
+            &[("rid", &rid), ("email", SOLO.0), ("password", SOLO.1)],
+        )
         .await;
     assert_eq!(r.status(), 302);
 }
@@ -272,7 +301,15 @@ async fn login_hint_prefills_and_links_join_the_pages() {
     let emu = start().await;
     let p = pkce();
     let page = emu.begin(&[("login_hint", "demo@example.com")], &p).await;
-    let html = emu.http.get(emu.url(&page)).send().await.unwrap().text().await.unwrap();
+    let html = emu
+        .http
+        .get(emu.url(&page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("value=\"demo@example.com\""));
     assert!(html.contains("name=\"password\""));
     assert!(html.contains("id=\"submit\"") && html.contains("id=\"cancel\""));
@@ -284,21 +321,45 @@ async fn login_hint_prefills_and_links_join_the_pages() {
 async fn sign_up_creates_a_user_and_rejects_bad_input() {
     let emu = start().await;
     let p = pkce();
-    let page = emu.begin(&[("screen_hint", "sign-up"), ("state", "su")], &p).await;
+    let page = emu
+        .begin(&[("screen_hint", "sign-up"), ("state", "su")], &p)
+        .await;
     assert!(page.starts_with("/hosted/sign-up?rid="));
-    let html = emu.http.get(emu.url(&page)).send().await.unwrap().text().await.unwrap();
+    let html = emu
+        .http
+        .get(emu.url(&page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     for field in ["first_name", "last_name", "email", "password"] {
         assert!(html.contains(&format!("name=\"{field}\"")), "{field}");
     }
     assert!(html.contains("/hosted/sign-in?rid="));
     let rid = query_param(&page, "rid").unwrap();
     let r = emu
-        .post_form(&page, &[("rid", &rid), ("email", "demo@example.com"), ("password", "long-enough")])
+        .post_form(
+            &page,
+            &[
+                ("rid", &rid),
+                ("email", "demo@example.com"),
+                ("password", "long-enough"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("already exists"));
     let r = emu
-        .post_form(&page, &[("rid", &rid), ("email", "new@example.com"), ("password", "short")])
+        .post_form(
+            &page,
+            &[
+                ("rid", &rid),
+                ("email", "new@example.com"),
+                ("password", "short"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), 400);
     let r = emu
@@ -336,7 +397,9 @@ async fn cancel_redirects_with_access_denied() {
     let p = pkce();
     let page = emu.begin(&[("state", "c-1")], &p).await;
     let rid = query_param(&page, "rid").unwrap();
-    let r = emu.post_form(&page, &[("rid", &rid), ("cancel", "1")]).await;
+    let r = emu
+        .post_form(&page, &[("rid", &rid), ("cancel", "1")])
+        .await;
     assert_eq!(r.status(), 302);
     let loc = location(r.headers());
     assert!(loc.starts_with(REDIRECT));
@@ -350,7 +413,12 @@ async fn cancel_redirects_with_access_denied() {
 async fn bookmarked_or_stale_page_goes_to_the_sign_in_endpoint() {
     let emu = start().await;
     // The test server is reached as 127.0.0.1, so the 127.0.0.1 variant is chosen.
-    let r = emu.http.get(emu.url("/hosted/sign-in")).send().await.unwrap();
+    let r = emu
+        .http
+        .get(emu.url("/hosted/sign-in"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 302);
     assert_eq!(location(r.headers()), "http://127.0.0.1:5173/login");
     let port = emu.emu.addrs()[0].port();
@@ -369,7 +437,10 @@ async fn bookmarked_or_stale_page_goes_to_the_sign_in_endpoint() {
     let r = emu
         .http
         .get(emu.url("/hosted/sign-up?rid=stale"))
-        .header("cookie", "authkit-emulator-app.client_demo=http://localhost:41234")
+        .header(
+            "cookie",
+            "authkit-emulator-app.client_demo=http://localhost:41234",
+        )
         .send()
         .await
         .unwrap();
@@ -378,7 +449,10 @@ async fn bookmarked_or_stale_page_goes_to_the_sign_in_endpoint() {
     let r = emu
         .http
         .get(emu.url("/hosted/sign-in"))
-        .header("cookie", "authkit-emulator-app.client_demo=https://evil.example")
+        .header(
+            "cookie",
+            "authkit-emulator-app.client_demo=https://evil.example",
+        )
         .send()
         .await
         .unwrap();
@@ -386,7 +460,8 @@ async fn bookmarked_or_stale_page_goes_to_the_sign_in_endpoint() {
     // A page left open past its lifetime is stale too.
     let p = pkce();
     let page = emu.begin(&[], &p).await;
-    emu.control("/_emulator/clock", json!({"advance_secs": 1801})).await;
+    emu.control("/_emulator/clock", json!({"advance_secs": 1801}))
+        .await;
     let r = emu.http.get(emu.url(&page)).send().await.unwrap();
     assert_eq!(r.status(), 302);
     assert!(location(r.headers()).ends_with("/login"));
@@ -426,7 +501,10 @@ password = "solo-password"
     assert_eq!(err(r.json().await.unwrap()).0, "invalid_grant");
 
     let r = emu
-        .authenticate(json!({"grant_type":"authorization_code","client_id":CLIENT,"code":code}), None)
+        .authenticate(
+            json!({"grant_type":"authorization_code","client_id":CLIENT,"code":code}),
+            None,
+        )
         .await;
     assert_eq!(r.status(), 400);
     assert_eq!(err(r.json().await.unwrap()).0, "invalid_request");
@@ -471,14 +549,21 @@ password = "solo-password"
 
     let p2 = pkce();
     let code2 = emu.code_for(SOLO, None, &p2).await;
-    emu.control("/_emulator/clock", json!({"advance_secs": 601})).await;
+    emu.control("/_emulator/clock", json!({"advance_secs": 601}))
+        .await;
     let r = emu.exchange(&code2, &p2.verifier).await;
     assert_eq!(err(r.json().await.unwrap()).0, "invalid_grant", "expired");
 
     for (body, expected) in [
         (json!({"client_id": CLIENT}), "invalid_request"),
-        (json!({"grant_type": "password", "client_id": CLIENT}), "invalid_request"),
-        (json!({"grant_type": "authorization_code"}), "invalid_request"),
+        (
+            json!({"grant_type": "password", "client_id": CLIENT}),
+            "invalid_request",
+        ),
+        (
+            json!({"grant_type": "authorization_code"}),
+            "invalid_request",
+        ),
     ] {
         let r = emu.authenticate(body, None).await;
         assert_eq!(r.status(), 400);

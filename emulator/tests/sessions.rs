@@ -13,7 +13,10 @@ async fn error_of(r: reqwest::Response) -> (u16, String, String) {
     (
         status,
         v["error"].as_str().unwrap_or_default().to_string(),
-        v["error_description"].as_str().unwrap_or_default().to_string(),
+        v["error_description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
     )
 }
 
@@ -37,7 +40,11 @@ async fn refresh_rotates_and_replay_is_rejected() {
 
     assert_eq!(
         error_of(emu.refresh(rt1, None).await).await,
-        (400, "invalid_grant".into(), "Refresh token already exchanged.".into())
+        (
+            400,
+            "invalid_grant".into(),
+            "Refresh token already exchanged.".into()
+        )
     );
     assert_eq!(
         error_of(emu.refresh("garbage", None).await).await,
@@ -45,11 +52,18 @@ async fn refresh_rotates_and_replay_is_rejected() {
     );
     assert_eq!(
         error_of(
-            emu.authenticate(json!({"grant_type":"refresh_token","client_id":CLIENT}), None)
-                .await
+            emu.authenticate(
+                json!({"grant_type":"refresh_token","client_id":CLIENT}),
+                None
+            )
+            .await
         )
         .await,
-        (400, "invalid_request".into(), "Missing refresh token.".into())
+        (
+            400,
+            "invalid_request".into(),
+            "Missing refresh token.".into()
+        )
     );
     assert_eq!(
         error_of(
@@ -82,7 +96,8 @@ async fn grace_window_returns_the_same_successor() {
     let b: Value = emu.refresh(rt1, None).await.json().await.unwrap();
     assert_eq!(a["refresh_token"], b["refresh_token"], "same successor");
     assert!(b["access_token"].is_string());
-    emu.control("/_emulator/clock", json!({"advance_secs": 6})).await;
+    emu.control("/_emulator/clock", json!({"advance_secs": 6}))
+        .await;
     assert_eq!(
         error_of(emu.refresh(rt1, None).await).await.2,
         "Refresh token already exchanged."
@@ -135,14 +150,20 @@ async fn organization_switch_keeps_the_session() {
         .json()
         .await
         .unwrap();
-    assert_eq!(claims(s3["access_token"].as_str().unwrap())["org_id"], GLOBEX);
+    assert_eq!(
+        claims(s3["access_token"].as_str().unwrap())["org_id"],
+        GLOBEX
+    );
 
     let rt = s3["refresh_token"].as_str().unwrap();
     let solo = emu.session(SOLO, None).await;
     assert_eq!(
-        error_of(emu.refresh(solo["refresh_token"].as_str().unwrap(), Some(ACME)).await)
-            .await
-            .1,
+        error_of(
+            emu.refresh(solo["refresh_token"].as_str().unwrap(), Some(ACME))
+                .await
+        )
+        .await
+        .1,
         "organization_membership_not_found"
     );
     assert_eq!(
@@ -174,8 +195,16 @@ async fn logout_ends_the_session_and_redirects_only_to_allowed_urls() {
     assert_eq!(r.status(), 302);
     assert_eq!(location(r.headers()), "http://localhost:5173/");
     assert_eq!(
-        error_of(emu.refresh(s["refresh_token"].as_str().unwrap(), None).await).await,
-        (400, "invalid_grant".into(), "Session has already ended.".into())
+        error_of(
+            emu.refresh(s["refresh_token"].as_str().unwrap(), None)
+                .await
+        )
+        .await,
+        (
+            400,
+            "invalid_grant".into(),
+            "Session has already ended.".into()
+        )
     );
     let sessions = emu.get_json("/_emulator/sessions").await;
     let entry = sessions
@@ -223,9 +252,12 @@ async fn revoke_expiry_and_inactivity_end_sessions() {
         .await;
     assert_eq!(v["ended"], true);
     assert_eq!(
-        error_of(emu.refresh(a["refresh_token"].as_str().unwrap(), None).await)
-            .await
-            .2,
+        error_of(
+            emu.refresh(a["refresh_token"].as_str().unwrap(), None)
+                .await
+        )
+        .await
+        .2,
         "Session has already ended."
     );
 
@@ -233,9 +265,12 @@ async fn revoke_expiry_and_inactivity_end_sessions() {
     emu.control("/_emulator/clock", json!({"advance_secs": 30 * 86_400 + 1}))
         .await;
     assert_eq!(
-        error_of(emu.refresh(b["refresh_token"].as_str().unwrap(), None).await)
-            .await
-            .2,
+        error_of(
+            emu.refresh(b["refresh_token"].as_str().unwrap(), None)
+                .await
+        )
+        .await
+        .2,
         "Session has already ended."
     );
 
@@ -248,11 +283,15 @@ async fn revoke_expiry_and_inactivity_end_sessions() {
         .json()
         .await
         .unwrap();
-    emu.control("/_emulator/clock", json!({"advance_secs": 61})).await;
+    emu.control("/_emulator/clock", json!({"advance_secs": 61}))
+        .await;
     assert_eq!(
-        error_of(emu.refresh(c2["refresh_token"].as_str().unwrap(), None).await)
-            .await
-            .2,
+        error_of(
+            emu.refresh(c2["refresh_token"].as_str().unwrap(), None)
+                .await
+        )
+        .await
+        .2,
         "Session has already ended."
     );
 }
@@ -297,7 +336,10 @@ async fn cookie_mode_sets_uses_and_clears_cookies() {
     assert_eq!(r.status(), 200);
     let cookies = set_cookies(r.headers());
     let refresh_name = "workos-refresh-token.client_demo";
-    let refresh_cookie = cookies.iter().find(|c| c.starts_with(refresh_name)).unwrap();
+    let refresh_cookie = cookies
+        .iter()
+        .find(|c| c.starts_with(refresh_name))
+        .unwrap();
     assert!(refresh_cookie.contains("HttpOnly"));
     assert!(refresh_cookie.contains("SameSite=Lax"));
     assert!(!refresh_cookie.contains("Secure"), "plain http: no Secure");
@@ -349,7 +391,10 @@ async fn cookie_mode_sets_uses_and_clears_cookies() {
     assert_eq!(r.status(), 400);
     let cleared = set_cookies(r.headers());
     assert_eq!(cookie_value(&cleared, refresh_name).as_deref(), Some(""));
-    assert_eq!(cookie_value(&cleared, "workos-has-session").as_deref(), Some(""));
+    assert_eq!(
+        cookie_value(&cleared, "workos-has-session").as_deref(),
+        Some("")
+    );
     assert_eq!(error_of(r).await.2, "Missing refresh token.");
     emu.control(
         "/_emulator/config",
@@ -364,7 +409,9 @@ async fn cookie_mode_sets_uses_and_clears_cookies() {
         .to_string();
     let r = emu
         .http
-        .get(emu.url(&format!("/user_management/sessions/logout?session_id={sid}")))
+        .get(emu.url(&format!(
+            "/user_management/sessions/logout?session_id={sid}"
+        )))
         .header(
             "cookie",
             format!("{refresh_name}={rotated}; workos-has-session=client_demo"),
@@ -374,8 +421,12 @@ async fn cookie_mode_sets_uses_and_clears_cookies() {
         .unwrap();
     assert_eq!(r.status(), 302);
     let cleared = set_cookies(r.headers());
-    assert!(cleared.iter().any(|c| c.starts_with(&format!("{refresh_name}=;")) && c.contains("Max-Age=0")));
-    assert!(cleared.iter().any(|c| c.starts_with("workos-has-session=;") && c.contains("Max-Age=0")));
+    assert!(cleared
+        .iter()
+        .any(|c| c.starts_with(&format!("{refresh_name}=;")) && c.contains("Max-Age=0")));
+    assert!(cleared
+        .iter()
+        .any(|c| c.starts_with("workos-has-session=;") && c.contains("Max-Age=0")));
 }
 
 #[tokio::test]
@@ -404,7 +455,9 @@ async fn no_cookies_without_an_allowed_origin_and_secure_behind_https() {
         .send()
         .await
         .unwrap();
-    assert!(set_cookies(r.headers()).iter().all(|c| c.contains("; Secure")));
+    assert!(set_cookies(r.headers())
+        .iter()
+        .all(|c| c.contains("; Secure")));
 }
 
 #[tokio::test]
@@ -464,11 +517,15 @@ async fn impersonation_lands_on_the_sign_in_endpoint_and_yields_act() {
         .unwrap();
     assert_eq!(r["authentication_method"], "Impersonation");
     assert!(r["impersonator"].is_object());
-    emu.control("/_emulator/clock", json!({"advance_secs": 3601})).await;
+    emu.control("/_emulator/clock", json!({"advance_secs": 3601}))
+        .await;
     assert_eq!(
-        error_of(emu.refresh(r["refresh_token"].as_str().unwrap(), None).await)
-            .await
-            .2,
+        error_of(
+            emu.refresh(r["refresh_token"].as_str().unwrap(), None)
+                .await
+        )
+        .await
+        .2,
         "Session has already ended."
     );
 

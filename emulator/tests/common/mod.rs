@@ -219,7 +219,8 @@ impl Emu {
     }
 
     pub async fn refresh(&self, token: &str, org: Option<&str>) -> reqwest::Response {
-        let mut body = json!({"grant_type":"refresh_token","client_id":CLIENT,"refresh_token":token});
+        let mut body =
+            json!({"grant_type":"refresh_token","client_id":CLIENT,"refresh_token":token});
         if let Some(o) = org {
             body["organization_id"] = json!(o);
         }
@@ -277,8 +278,11 @@ pub fn verify_with_jwks(jwt: &str, jwks: &Value) -> bool {
         return false;
     };
     let b = |k: &str| URL_SAFE_NO_PAD.decode(jwk[k].as_str().unwrap()).unwrap();
-    let key = RsaPublicKey::new(BigUint::from_bytes_be(&b("n")), BigUint::from_bytes_be(&b("e")))
-        .unwrap();
+    let key = RsaPublicKey::new(
+        BigUint::from_bytes_be(&b("n")),
+        BigUint::from_bytes_be(&b("e")),
+    )
+    .unwrap();
     let (input, sig) = jwt.rsplit_once('.').unwrap();
     let sig = Signature::try_from(URL_SAFE_NO_PAD.decode(sig).unwrap().as_slice()).unwrap();
     VerifyingKey::<Sha256>::new(key)

@@ -20,12 +20,9 @@ pub fn account() -> Html {
     let action_error = use_state(|| None::<AuthKitError>);
 
     let Some(user) = user else {
-        // `use_user` starts a sign-in once it knows nobody is signed in, unless the SDK
-        // reports an error (shown by the layout) or the API is briefly unreachable.
-        let redirecting = !auth.is_loading
-            && !auth.is_authenticated
-            && !auth.is_reconnecting
-            && auth.error.is_none();
+        // `use_user` starts a sign-in once it knows nobody is signed in, unless the API is
+        // briefly unreachable or a failed sign-in is showing (the layout shows the error).
+        let redirecting = auth.should_start_sign_in();
         let text = if auth.is_loading {
             "Checking your session…"
         } else if redirecting {

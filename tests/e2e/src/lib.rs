@@ -30,6 +30,7 @@ pub mod config;
 pub mod demo;
 pub mod emulator;
 pub mod error;
+pub mod flows;
 pub mod http;
 pub mod procs;
 pub mod static_server;

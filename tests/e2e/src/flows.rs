@@ -1,0 +1,113 @@
+//! Reusable user journeys: filling the emulator's hosted pages, signing in from the demo.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::browser::Browser;
+use crate::config::{DEMO_EMAIL, DEMO_PASSWORD};
+
+/// Waits for the emulator's hosted sign-in form, submits `email`/`password`, and picks the
+/// organization at `org_index` when the organization picker appears (the demo user has two).
+pub async fn complete_hosted_sign_in(b: &Browser, email: &str, password: &str, org_index: usize) {
+    b.wait_url("the hosted sign-in page", |u| u.contains("/hosted/sign-in"))
+        .await;
+    b.fill("#email", email).await.unwrap();
+    b.fill("#password", password).await.unwrap();
+    b.click("#submit").await.unwrap();
+    // Either the organization picker (same origin, radio inputs) or already back at the app.
+    let picker = b
+        .wait_for("the org picker or the app", || async {
+            let url = b.url().await.ok()?;
+            if b.exists("input[name=organization_id]").await {
+                Some(true)
+            } else if !url.contains("/hosted/") {
+                Some(false)
+            } else {
+                None
+            }
+        })
+        .await;
+    if picker {
+        b.click(&format!("#org-{org_index}")).await.unwrap();
+        b.click("#submit").await.unwrap();
+    }
+}
+
+/// From the demo's home page at `home_url`: click Sign in, sign in as the seed demo user in
+/// the organization at `org_index`, and wait until the demo shows `signed-in`.
+pub async fn sign_in_demo_user(b: &Browser, home_url: &str, org_index: usize) {
+    b.goto(home_url).await.unwrap();
+    b.wait_status("signed-out").await;
+    b.click("#sign-in").await.unwrap();
+    complete_hosted_sign_in(b, DEMO_EMAIL, DEMO_PASSWORD, org_index).await;
+    b.wait_status("signed-in").await;
+}
+
+/// True when `url` carries an OAuth callback parameter (`code`, `state`, `error`).
+///
+/// ```
+/// use authkit_e2e::flows::has_callback_params;
+/// assert!(has_callback_params("http://x/account?code=1&state=2"));
+/// assert!(has_callback_params("http://x/account?a=1&error=access_denied"));
+/// assert!(!has_callback_params("http://x/account?encode=1"));
+/// ```
+pub fn has_callback_params(url: &str) -> bool {
+    let query = url.split_once('?').map(|(_, q)| q).unwrap_or("");
+    let query = query.split('#').next().unwrap_or("");
+    query.split('&').any(|pair| {
+        let key = pair.split('=').next().unwrap_or("");
+        matches!(key, "code" | "state" | "error" | "error_description")
+    })
+}
+
+/// The path of `url` (`/account` for `http://host:1/account?x#y`).
+///
+/// ```
+/// assert_eq!(authkit_e2e::flows::path_of("http://h:1/account?x=1"), "/account");
+/// assert_eq!(authkit_e2e::flows::path_of("http://h:1"), "/");
+/// ```
+pub fn path_of(url: &str) -> String {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let path = rest.find('/').map(|i| &rest[i..]).unwrap_or("/");
+    path.split(['?', '#']).next().unwrap_or("/").to_owned()
+}
+
+/// Every string in browser storage: values, and the string leaves of values that are JSON.
+pub fn storage_strings(store: &serde_json::Map<String, Value>) -> Vec<String> {
+    fn leaves(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) => out.push(s.clone()),
+            Value::Array(a) => a.iter().for_each(|x| leaves(x, out)),
+            Value::Object(o) => o.values().for_each(|x| leaves(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for value in store.values() {
+        if let Some(s) = value.as_str() {
+            out.push(s.to_owned());
+            if let Ok(json) = serde_json::from_str::<Value>(s) {
+                leaves(&json, &mut out);
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Decodes the payload of a JWT (no signature check) for assertions.
+pub fn jwt_claims(token: &str) -> Option<Value> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// A deadline for waits that span several token lifetimes.
+pub fn long_wait(lifetimes: u32, ttl_secs: u64) -> Duration {
+    Duration::from_secs(ttl_secs * u64::from(lifetimes) + 30)
+}

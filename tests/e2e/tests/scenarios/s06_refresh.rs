@@ -1,0 +1,84 @@
+//! Scenario 6: with a short access-token TTL the session stays alive across several expiries,
+//! and the emulator's request log shows one refresh per expiry, not more.
+
+use authkit_e2e::flows::{long_wait, path_of, sign_in_demo_user};
+use authkit_e2e::scenario;
+use serde_json::json;
+
+/// Access-token lifetime for this test; the SDK refreshes 10 s (its default buffer) early.
+const TTL: u64 = 15;
+const BUFFER: u64 = 10;
+const EXPIRIES: usize = 3;
+
+#[tokio::test]
+async fn s06_short_ttl_refreshes_once_per_expiry() {
+    scenario(|ctx| async move {
+        let b = &ctx.browser;
+        ctx.emu
+            .set_config(json!({ "access_token_ttl_secs": TTL }))
+            .await
+            .unwrap();
+        sign_in_demo_user(b, &ctx.dev_url("/"), 0).await;
+        let sid = b.wait_element("#session-id").await;
+
+        // Wait (polling the log) until EXPIRIES refreshes happened.
+        let refreshes = b
+            .wait_for_within(
+                &format!("{EXPIRIES} refreshes in the emulator log"),
+                long_wait(EXPIRIES as u32, TTL - BUFFER),
+                || async {
+                    let r = ctx.emu.grants("refresh_token").await.ok()?;
+                    (r.len() >= EXPIRIES).then_some(r)
+                },
+            )
+            .await;
+        // Still signed in, same session, never bounced to sign-in.
+        let url = b.wait_status("signed-in").await;
+        assert_eq!(path_of(&url), "/account");
+        b.wait_text("#session-id", &sid).await;
+        assert!(
+            refreshes.iter().all(|r| r["status"] == 200),
+            "a refresh failed: {refreshes:?}"
+        );
+
+        // One refresh per token lifetime: every refresh comes at least (TTL - buffer) after
+        // the token it replaces was issued (a lower bound: slowness cannot break it; an extra
+        // or duplicate refresh would).
+        let code_exchange = ctx.emu.grants("authorization_code").await.unwrap();
+        let mut issued_at = code_exchange[0]["at_ms"].as_i64().unwrap();
+        for r in &refreshes {
+            let at = r["at_ms"].as_i64().unwrap();
+            let min_gap = ((TTL - BUFFER) as i64 - 1) * 1000;
+            assert!(
+                at - issued_at >= min_gap,
+                "refresh {} came {} ms after the previous token (expected ≥ {min_gap} ms): {refreshes:?}",
+                r["seq"],
+                at - issued_at
+            );
+            issued_at = at;
+        }
+        // And no request other than refreshes hit the token endpoint meanwhile.
+        let log = ctx.emu.requests().await.unwrap();
+        let other = log
+            .iter()
+            .filter(|r| !r["path"].as_str().unwrap_or("").starts_with("/_emulator"))
+            .filter(|r| r["grant_type"] != "refresh_token")
+            .filter(|r| {
+                !(r["grant_type"] == "authorization_code"
+                    || r["path"] == "/user_management/authorize"
+                    || r["path"].as_str().unwrap_or("").starts_with("/hosted/"))
+            })
+            .count();
+        assert_eq!(other, 0, "unexpected requests: {log:?}");
+
+        // The current token is valid for a while yet.
+        b.click("#get-token").await.unwrap();
+        let left: u64 = b
+            .wait_for("a token expiry countdown", || async {
+                b.text("#token-expiry").await?.parse().ok()
+            })
+            .await;
+        assert!(left <= TTL, "token lives {left} s > TTL {TTL}");
+    })
+    .await;
+}

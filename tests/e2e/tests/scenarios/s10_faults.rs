@@ -1,0 +1,191 @@
+//! Scenario 10: faults from the emulator's control API.
+
+use authkit_e2e::flows::{has_callback_params, long_wait, path_of, sign_in_demo_user};
+use authkit_e2e::scenario;
+use serde_json::json;
+
+const TTL: u64 = 15;
+const BUFFER: u64 = 10;
+
+fn refresh_fault(extra: serde_json::Value) -> serde_json::Value {
+    let mut fault = json!({
+        "method": "POST",
+        "path": "/user_management/authenticate",
+        "grant_type": "refresh_token",
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        fault[k] = v.clone();
+    }
+    fault
+}
+
+#[tokio::test]
+async fn s10a_refresh_503_twice_then_ok_keeps_the_session() {
+    scenario(|ctx| async move {
+        let b = &ctx.browser;
+        ctx.emu
+            .set_config(json!({ "access_token_ttl_secs": TTL }))
+            .await
+            .unwrap();
+        sign_in_demo_user(b, &ctx.dev_url("/"), 0).await;
+        let sid = b.wait_element("#session-id").await;
+        ctx.emu
+            .fault(refresh_fault(json!({ "status": 503, "count": 2 })))
+            .await
+            .unwrap();
+
+        let refreshes = b
+            .wait_for_within(
+                "two refused refreshes and then a good one",
+                long_wait(2, TTL - BUFFER),
+                || async {
+                    let r = ctx.emu.grants("refresh_token").await.ok()?;
+                    r.iter().any(|x| x["status"] == 200).then_some(r)
+                },
+            )
+            .await;
+        let statuses: Vec<_> = refreshes.iter().map(|r| r["status"].clone()).collect();
+        assert_eq!(statuses, vec![json!(503), json!(503), json!(200)]);
+        let url = b.wait_status("signed-in").await;
+        assert_eq!(path_of(&url), "/account", "bounced to {url}");
+        b.wait_text("#session-id", &sid).await;
+        assert!(!b.exists("#error").await, "{:?}", b.text("#error").await);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn s10b_refresh_invalid_grant_signs_out_and_says_why() {
+    scenario(|ctx| async move {
+        let b = &ctx.browser;
+        ctx.emu
+            .set_config(json!({ "access_token_ttl_secs": TTL }))
+            .await
+            .unwrap();
+        sign_in_demo_user(b, &ctx.dev_url("/"), 0).await;
+        // Rest on the public page: a protected page would (rightly) start a new sign-in.
+        b.click("header nav a[href='/']").await.unwrap();
+        b.wait_url("the home page", |u| path_of(u) == "/").await;
+        b.wait_status("signed-in").await;
+        ctx.emu
+            .fault(refresh_fault(json!({
+                "status": 400,
+                "body": "{\"error\":\"invalid_grant\",\"error_description\":\"Session has already ended.\"}",
+                "content_type": "application/json",
+            })))
+            .await
+            .unwrap();
+
+        b.wait_status_within("signed-out", long_wait(1, TTL - BUFFER))
+            .await;
+        let error = b.wait_element("#error").await;
+        assert!(error.contains("invalid_grant"), "reason not shown: {error:?}");
+        let refused = ctx.emu.grants("refresh_token").await.unwrap();
+        assert_eq!(refused.len(), 1, "retried a terminal failure: {refused:?}");
+        assert!(
+            !b.storage(false)
+                .await
+                .contains_key("workos:refresh-token:client_demo"),
+            "the dead refresh token was kept"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn s10c_access_denied_callback_shows_the_error_with_a_clean_url() {
+    scenario(|ctx| async move {
+        let b = &ctx.browser;
+        b.goto(&ctx.dev_url("/")).await.unwrap();
+        b.wait_status("signed-out").await;
+        b.click("#sign-in").await.unwrap();
+        b.wait_url("the hosted sign-in page", |u| u.contains("/hosted/sign-in"))
+            .await;
+        b.click("#cancel").await.unwrap();
+
+        let error = b.wait_element("#error").await;
+        assert!(error.contains("access_denied"), "{error:?}");
+        let url = b.wait_status("signed-out").await;
+        assert!(!has_callback_params(&url), "URL not cleaned: {url}");
+        assert_eq!(path_of(&url), "/account");
+        // No loop: exactly the one sign-in the visitor started.
+        let authorizes = ctx
+            .emu
+            .requests()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| r["path"] == "/user_management/authorize")
+            .count();
+        assert_eq!(authorizes, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn s10d_back_onto_a_used_callback_url_does_not_loop() {
+    scenario(|ctx| async move {
+        let b = &ctx.browser;
+        sign_in_demo_user(b, &ctx.dev_url("/"), 0).await;
+        // The document URL of the callback load, before the SDK cleaned the address bar.
+        let callback = b
+            .js(
+                "return performance.getEntriesByType('navigation')[0].name;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(has_callback_params(&callback), "not a callback URL");
+        let authorizes_before = count_authorize(&ctx.emu).await;
+
+        // Put the used callback URL into history, move on, and press Back onto it.
+        b.goto(&callback).await.unwrap();
+        settle(b).await;
+        b.goto(&ctx.dev_url("/")).await.unwrap();
+        b.wait_status("signed-in").await;
+        b.back().await.unwrap();
+        let (status, url) = settle(b).await;
+
+        assert!(!has_callback_params(&url), "URL not cleaned: {url}");
+        assert_eq!(path_of(&url), "/account", "left the app: {url}");
+        if status == "signed-out" {
+            assert!(b.exists("#error").await, "signed out without a reason");
+        }
+        assert_eq!(
+            count_authorize(&ctx.emu).await,
+            authorizes_before,
+            "the used callback started a new sign-in"
+        );
+        let exchanges = ctx.emu.grants("authorization_code").await.unwrap();
+        assert!(
+            exchanges.iter().filter(|r| r["status"] == 200).count() == 1,
+            "the used code was exchanged again: {exchanges:?}"
+        );
+    })
+    .await;
+}
+
+async fn count_authorize(emu: &authkit_e2e::Emulator) -> usize {
+    emu.requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r["path"] == "/user_management/authorize")
+        .count()
+}
+
+/// Waits until the demo is on a final state (signed in, or signed out with the callback
+/// parameters gone) and returns (status, URL).
+async fn settle(b: &authkit_e2e::Browser) -> (String, String) {
+    b.wait_for("a settled state on the demo", || async {
+        let url = b.url().await.ok()?;
+        let status = b.text("#status").await?;
+        let done =
+            matches!(status.as_str(), "signed-in" | "signed-out") && !has_callback_params(&url);
+        done.then_some((status, url))
+    })
+    .await
+}

@@ -116,3 +116,59 @@ pub fn clear_session(out: &mut HeaderMap, req: &HeaderMap, client_id: &str) {
         set(out, req, HAS_SESSION, &rest.join("."), 30 * 86_400, false);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(cookie: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, HeaderValue::from_str(cookie).unwrap());
+        h
+    }
+
+    fn set_cookies(h: &HeaderMap) -> Vec<String> {
+        h.get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn has_session_lists_clients() {
+        let mut out = HeaderMap::new();
+        set_session(
+            &mut out,
+            &req("workos-has-session=other"),
+            "client_a",
+            "t",
+            60,
+        );
+        let c = set_cookies(&out);
+        assert!(c[0].starts_with("workos-refresh-token.client_a=t;") && c[0].contains("HttpOnly"));
+        assert!(
+            c[1].starts_with("workos-has-session=other.client_a;") && !c[1].contains("HttpOnly")
+        );
+
+        let mut out = HeaderMap::new();
+        clear_session(
+            &mut out,
+            &req("workos-has-session=other.client_a"),
+            "client_a",
+        );
+        let c = set_cookies(&out);
+        assert!(c[0].starts_with("workos-refresh-token.client_a=;") && c[0].contains("Max-Age=0"));
+        assert!(c[1].starts_with("workos-has-session=other;"));
+
+        let mut out = HeaderMap::new();
+        clear_session(&mut out, &req("workos-has-session=client_a"), "client_a");
+        assert!(set_cookies(&out)[1].contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn reads_cookies_among_others() {
+        let h = req("a=1; workos-has-session=client_demo; b=2");
+        assert_eq!(get(&h, HAS_SESSION).as_deref(), Some("client_demo"));
+        assert_eq!(get(&h, "missing"), None);
+    }
+}

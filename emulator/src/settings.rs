@@ -137,3 +137,23 @@ impl Settings {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patch_changes_only_given_fields() {
+        let mut s = Settings::default();
+        let p: SettingsPatch = serde_json::from_str(
+            r#"{"refresh_grace_secs":2,"inactivity_timeout_secs":0,"issuer_base":"https://x/"}"#,
+        )
+        .unwrap();
+        s.apply(p);
+        assert_eq!(s.refresh_grace_secs, 2);
+        assert_eq!(s.access_token_ttl_secs, 300);
+        assert_eq!(s.inactivity_timeout_secs, None);
+        assert_eq!(s.issuer_base.as_deref(), Some("https://x"));
+        assert!(serde_json::from_str::<SettingsPatch>(r#"{"nope":1}"#).is_err());
+    }
+}

@@ -83,3 +83,61 @@ pub fn self_signed(
     bits.extend(signature);
     Ok(seq(&[tbs, alg, tlv(0x03, &bits)]))
 }
+
+#[cfg(test)]
+mod tests {
+    use rsa::pkcs1v15::{Signature, VerifyingKey};
+    use rsa::pkcs8::DecodePublicKey;
+    use rsa::signature::Verifier;
+    use rsa::RsaPublicKey;
+
+    use super::*;
+
+    /// Split one DER element off `input`: (tag, whole element, content, rest).
+    fn element(input: &[u8]) -> (u8, &[u8], &[u8], &[u8]) {
+        let tag = input[0];
+        let (len, header) = if input[1] < 0x80 {
+            (input[1] as usize, 2)
+        } else {
+            let n = (input[1] & 0x7F) as usize;
+            let len = input[2..2 + n]
+                .iter()
+                .fold(0usize, |acc, b| (acc << 8) | *b as usize);
+            (len, 2 + n)
+        };
+        (
+            tag,
+            &input[..header + len],
+            &input[header..header + len],
+            &input[header + len..],
+        )
+    }
+
+    #[test]
+    fn certificate_is_self_signed_by_the_key_and_deterministic() {
+        let key = RsaPrivateKey::new(&mut rand::rngs::OsRng, 1024).unwrap();
+        let cert = self_signed(&key, "kid_1", 1_800_000_000).unwrap();
+        assert_eq!(cert, self_signed(&key, "kid_1", 1_800_000_000).unwrap());
+        let (tag, _, body, rest) = element(&cert);
+        assert_eq!((tag, rest.len()), (0x30, 0));
+        let (tbs_tag, tbs, tbs_body, rest) = element(body);
+        assert_eq!(tbs_tag, 0x30);
+        let (_, _, _, rest) = element(rest); // signature algorithm
+        let (bits_tag, _, bits, rest) = element(rest);
+        assert_eq!((bits_tag, bits[0], rest.len()), (0x03, 0, 0));
+        // The SubjectPublicKeyInfo is the 7th TBS field.
+        let mut fields = tbs_body;
+        let mut spki = &[][..];
+        for _ in 0..7 {
+            let (_, whole, _, rest) = element(fields);
+            spki = whole;
+            fields = rest;
+        }
+        let public = RsaPublicKey::from_public_key_der(spki).unwrap();
+        assert_eq!(public, key.to_public_key());
+        let sig = Signature::try_from(&bits[1..]).unwrap();
+        VerifyingKey::<Sha256>::new(public)
+            .verify(tbs, &sig)
+            .expect("self-signature verifies");
+    }
+}

@@ -1,6 +1,159 @@
 //! # authkit-yew
 //!
-//! Client-only WorkOS AuthKit for Yew single-page apps. (Full crate docs: being written.)
+//! Client-only [WorkOS AuthKit](https://workos.com/docs/authkit) for [Yew](https://yew.rs)
+//! single-page apps: PKCE sign-in through the hosted AuthKit pages, session restore on load,
+//! token refresh, organization switching and sign-out, entirely from the browser. It follows
+//! WorkOS's own `authkit-js` / `authkit-react` on the wire and fixes their known faults (see
+//! [Behaviour](#behaviour)).
+//!
+//! ## Quick start
+//!
+//! ```no_run
+//! use authkit_yew::prelude::*;
+//! use yew::prelude::*;
+//!
+//! #[component]
+//! fn App() -> Html {
+//!     let options = AuthKitOptions::new("client_123")          // your WorkOS client id
+//!         .api_hostname("auth.example.com")                   // your custom auth domain
+//!         .redirect_uri("https://app.example.com/account");   // the callback route
+//!     html! {
+//!         <AuthKitProvider {options}>
+//!             <Routes />
+//!         </AuthKitProvider>
+//!     }
+//! }
+//!
+//! #[component]
+//! fn Routes() -> Html {
+//!     let path = web_sys::window()
+//!         .and_then(|w| w.location().pathname().ok())
+//!         .unwrap_or_default();
+//!     match path.as_str() {
+//!         // Register https://app.example.com/login as the dashboard's sign-in endpoint.
+//!         "/login" => html! { <SignInEndpoint><p>{"Redirecting to sign-in…"}</p></SignInEndpoint> },
+//!         // Protected route, and the redirect URI: the callback is handled here.
+//!         "/account" => html! { <Account /> },
+//!         _ => html! { <Home /> },
+//!     }
+//! }
+//!
+//! #[component]
+//! fn Home() -> Html {
+//!     let auth = use_auth();
+//!     let handle = auth.handle();
+//!     let sign_in = Callback::from(move |_| {
+//!         let handle = handle.clone();
+//!         wasm_bindgen_futures::spawn_local(async move {
+//!             let _ = handle.sign_in(SignInOptions::default()).await;
+//!         });
+//!     });
+//!     let handle = auth.handle();
+//!     let sign_out = Callback::from(move |_| {
+//!         let handle = handle.clone();
+//!         wasm_bindgen_futures::spawn_local(async move {
+//!             let _ = handle.sign_out(SignOutOptions::default()).await;
+//!         });
+//!     });
+//!     if auth.is_loading {
+//!         return html! { <p>{"Loading…"}</p> };
+//!     }
+//!     html! {
+//!         <>
+//!             if let Some(error) = &auth.error { <p role="alert">{ error.to_string() }</p> }
+//!             if auth.is_reconnecting { <p>{"Reconnecting…"}</p> }
+//!             match &auth.user {
+//!                 Some(user) => html! {
+//!                     <>
+//!                         <p>{ format!("Signed in as {}", user.display_name()) }</p>
+//!                         <button onclick={sign_out}>{"Sign out"}</button>
+//!                     </>
+//!                 },
+//!                 None => html! { <button onclick={sign_in}>{"Sign in"}</button> },
+//!             }
+//!         </>
+//!     }
+//! }
+//!
+//! #[component]
+//! fn Account() -> Html {
+//!     let handle = use_auth_handle();
+//!     // None while loading; sends the visitor to sign-in (and back here) when signed out.
+//!     let Some(user) = use_user() else {
+//!         return html! { <p>{"Loading…"}</p> };
+//!     };
+//!     let call_api = Callback::from(move |_| {
+//!         let handle = handle.clone();
+//!         wasm_bindgen_futures::spawn_local(async move {
+//!             match handle.get_access_token().await {
+//!                 Ok(token) => { let _ = token; /* Authorization: Bearer {token} */ }
+//!                 Err(AuthKitError::LoginRequired) => { /* the session ended */ }
+//!                 Err(other) => { let _ = other; }
+//!             }
+//!         });
+//!     });
+//!     html! {
+//!         <>
+//!             <h1>{ user.email }</h1>
+//!             <button onclick={call_api}>{"Call my API"}</button>
+//!         </>
+//!     }
+//! }
+//! ```
+//!
+//! ## Dashboard setup
+//! - **Redirect URI**: the route that renders [`use_user`] or [`use_auth`] under the provider
+//!   (e.g. `/account`); pass it as [`AuthKitOptions::redirect_uri`] (default: the page origin).
+//!   The callback is recognised by its path and a `code` (or `error`) parameter.
+//! - **Sign-in endpoint**: a route rendering [`SignInEndpoint`] (e.g. `/login`). AuthKit sends
+//!   sign-ins that did not start in the app there (a bookmarked hosted page, an impersonation).
+//! - **Allowed origins (CORS)**: the app's origin.
+//! - **Sign-out redirects**: every `return_to` you pass to `sign_out`.
+//!
+//! ## Dev mode and cookie mode
+//! [`DevMode::Auto`] (default) is on for `localhost` / `127.0.0.1`: the refresh token is kept in
+//! `localStorage` and sent in the body. Elsewhere the refresh token lives in an HttpOnly cookie of
+//! your custom authentication domain (use one on the same site as the app) and requests are sent
+//! with credentials; the SDK never sees the token. Forcing dev mode on a public host logs a
+//! warning: any script on the page could steal the token.
+//!
+//! ## State and actions
+//! [`use_auth`] returns [`Auth`], which derefs to [`AuthState`] (`is_loading`,
+//! `is_reconnecting`, `is_authenticated`, `user`, `organization_id`, `role`, `roles`,
+//! `permissions`, `feature_flags`, `entitlements`, `impersonator`, `authentication_method`,
+//! `session_id`, `error`) and has the async actions `sign_in`, `sign_up`, `get_sign_in_url`,
+//! `get_sign_up_url`, `get_access_token`, `get_access_token_with(force)`,
+//! `switch_to_organization`, `sign_out`. [`use_auth_handle`] returns only the stable
+//! [`AuthHandle`] (no re-render on state changes); [`use_try_auth`] returns `None` outside a
+//! provider. Actions called while loading wait for initialization; none is a silent no-op.
+//! Errors are one enum, [`AuthKitError`].
+//!
+//! ## Behaviour
+//! Kept from authkit-js: the authorize URL (sorted keys, empty values dropped, S256 PKCE with a
+//! 128-character verifier), JSON bodies, `credentials: include` only in cookie mode, restore on
+//! load only with a session hint (`workos-has-session` naming this client, or a dev-mode token),
+//! local expiry = receive time + (`exp` − `iat`), refresh 10 s before expiry, transient (network,
+//! 408, 429, 5xx) vs terminal failures, a cross-tab lock around every refresh, per-tab
+//! organization memory, `NoSession` on sign-out without a session. Done better:
+//! - failed callbacks (`?error=`, failed exchange, replayed code, missing verifier) reach the app
+//!   in `auth.error`, the URL is cleaned, and nothing loops;
+//! - pages inside an iframe refuse to run ([`AuthKitError::InsideIframe`]), with no request;
+//! - one timer at expiry − buffer instead of polling, re-armed on `visibilitychange`, `focus` and
+//!   `online`; hidden tabs wait; exponential backoff honouring `Retry-After`;
+//! - an outage while restoring shows `is_reconnecting` instead of signing the visitor out;
+//! - the tab that refreshes hands the new session to the other tabs (`BroadcastChannel`), so N
+//!   tabs make one request per token lifetime; sign-out reaches every tab;
+//! - sign-out stops timers and never triggers `on_refresh_failure`; unmounting disposes;
+//! - org switches requested during a refresh are queued, not dropped;
+//! - the refresh token never reaches callbacks, logs or (outside dev mode) storage;
+//! - a `return_to` in `state` is followed only for same-origin paths;
+//! - a refresh that changes no visible claim re-renders nothing.
+//!
+//! ## Performance marks
+//! The SDK sets `performance.mark` entries: `authkit:init` (the client starts),
+//! `authkit:exchange-start` / `authkit:exchange-end` (code exchange), `authkit:refresh-start` /
+//! `authkit:refresh-end`, `authkit:ready` (first settled state) and `authkit:signed-in` (first
+//! state with a user).
 #![deny(missing_docs)]
 
 pub mod browser;

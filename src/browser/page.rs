@@ -39,6 +39,10 @@ pub fn location() -> Location {
     }
 }
 
+thread_local! {
+    static FRAMED_OVERRIDE: std::cell::Cell<Option<bool>> = const { std::cell::Cell::new(None) };
+}
+
 /// True when the page runs in a frame (`window.top !== window.self`). When the answer cannot be
 /// determined the page is treated as framed (fail closed).
 ///
@@ -46,14 +50,35 @@ pub fn location() -> Location {
 /// if authkit_yew::browser::page::is_framed() { /* refuse to run */ }
 /// ```
 pub fn is_framed() -> bool {
-    let Some(window) = web_sys::window() else {
-        return true;
-    };
+    if let Some(forced) = FRAMED_OVERRIDE.with(|f| f.get()) {
+        return forced;
+    }
+    match web_sys::window() {
+        Some(window) => is_framed_in(&window),
+        None => true,
+    }
+}
+
+/// [`is_framed`] for a given window (e.g. an iframe's `contentWindow`).
+///
+/// ```no_run
+/// let w = web_sys::window().unwrap();
+/// assert!(!authkit_yew::browser::page::is_framed_in(&w));
+/// ```
+pub fn is_framed_in(window: &web_sys::Window) -> bool {
     match window.top() {
         Ok(Some(top)) => !js_sys::Object::is(top.as_ref(), window.as_ref()),
         Ok(None) => false,
         Err(_) => true,
     }
+}
+
+/// Test support only: makes [`is_framed`] answer `Some(value)` in this page (`None` restores the
+/// real check). The browser tests use it because a wasm test cannot run inside an iframe;
+/// [`is_framed_in`] is tested on a real iframe.
+#[doc(hidden)]
+pub fn override_framed_for_tests(value: Option<bool>) {
+    FRAMED_OVERRIDE.with(|f| f.set(value));
 }
 
 /// Replaces the current history entry's URL (`history.replaceState(null, "", url)`), e.g. to

@@ -9,7 +9,7 @@ use crate::browser::events::Listener;
 use crate::browser::page::{self, Location};
 use crate::browser::{http, storage};
 use crate::error::AuthKitError;
-use crate::options::{is_local_hostname, DevMode, RedirectCallbackParams};
+use crate::options::RedirectCallbackParams;
 use crate::protocol::callback::{
     parse_callback, parse_state, safe_return_to, strip_callback_params, Callback,
 };
@@ -37,13 +37,9 @@ pub(super) async fn initialize(inner: Rc<Inner>) {
         return settle(&inner);
     }
     let here = page::location();
-    if inner.options.borrow().dev_mode == DevMode::On && !is_local_hostname(&here.hostname) {
-        page::warn(&format!(
-            "authkit: dev mode is forced on for {}: the refresh token is kept in localStorage, \
-             where any script on the page can read it. Use a custom authentication domain and \
-             DevMode::Off in production.",
-            here.hostname
-        ));
+    let warning = inner.options.borrow().dev_mode.warning(&here.hostname);
+    if let Some(warning) = warning {
+        page::warn(&warning);
     }
     listen(&inner);
     match parse_callback(&inner.config.redirect_path, &here.pathname, &here.search) {

@@ -142,23 +142,6 @@ impl Drop for Subscription {
     }
 }
 
-/// The path of a URL (`https://h/p?q` → `/p`; `/` when none).
-fn url_path(url: &str) -> String {
-    let after_scheme = match url.find("://") {
-        Some(i) => &url[i + 3..],
-        None => url,
-    };
-    let path_start = after_scheme.find('/').unwrap_or(after_scheme.len());
-    let path = &after_scheme[path_start..];
-    let end = path.find(['?', '#']).unwrap_or(path.len());
-    let path = &path[..end];
-    if path.is_empty() {
-        "/".to_owned()
-    } else {
-        path.to_owned()
-    }
-}
-
 impl AuthKitClient {
     /// Creates a client for `options`. Nothing happens until [`start`](Self::start) (or any
     /// action, which starts it).
@@ -171,7 +154,7 @@ impl AuthKitClient {
         let config = Config {
             client_id: options.client_id.clone(),
             base_url: options.base_url(),
-            redirect_path: url_path(&redirect_uri),
+            redirect_path: crate::protocol::callback::redirect_path(&redirect_uri),
             redirect_uri,
             dev_mode: options.dev_mode.resolve(&here.hostname),
             buffer_secs: options.refresh_buffer_secs,
@@ -456,17 +439,4 @@ impl Inner {
 
 fn disposed() -> AuthKitError {
     AuthKitError::Config("the AuthKit client was disposed (its provider unmounted)".into())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::url_path;
-
-    #[test]
-    fn url_path_takes_the_path_only() {
-        assert_eq!(url_path("http://localhost:5173/account?x=1"), "/account");
-        assert_eq!(url_path("http://localhost:5173"), "/");
-        assert_eq!(url_path("capacitor://localhost/cb#frag"), "/cb");
-        assert_eq!(url_path("https://a.example/"), "/");
-    }
 }

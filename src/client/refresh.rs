@@ -16,6 +16,9 @@ use crate::protocol::timing::{backoff_ms, refresh_delay_ms};
 use crate::protocol::urls::authenticate_url;
 use crate::protocol::wire::RefreshGrant;
 
+/// Floor of the automatic refresh delay.
+const MIN_REFRESH_INTERVAL_MS: u32 = 1_000;
+
 /// What a refresh is for.
 #[derive(Debug, Clone, Default)]
 pub(super) struct RefreshRequest {
@@ -294,7 +297,10 @@ pub(super) fn arm_timer(inner: &Rc<Inner>) {
         backoff_ms(core.failures, core.retry_after_ms, jitter).min(u64::from(i32::MAX as u32))
             as u32
     } else if let Some(s) = &core.session {
+        // At most one automatic refresh per second, even for tokens that live shorter than the
+        // buffer (which would otherwise be due again at once).
         refresh_delay_ms(s.expires_at_ms, page::now_ms(), inner.config.buffer_secs)
+            .max(MIN_REFRESH_INTERVAL_MS)
     } else {
         drop(core);
         drop(old);

@@ -1,0 +1,577 @@
+//! Browser tests of `AuthKitClient` against a live emulator: callback exchange, restore,
+//! refresh, sign-out, iframe refusal, tabs sharing one refresh.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use authkit_yew::browser::{page, storage};
+use authkit_yew::client::AuthKitClient;
+use authkit_yew::protocol::session;
+use authkit_yew::{AuthKitError, DevMode, SignInOptions, SignOutOptions};
+use common::*;
+use serde_json::json;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn stored_refresh_token() -> Option<String> {
+    storage::get(storage::Area::Local, &session::refresh_token_key(CLIENT_ID))
+}
+
+#[wasm_bindgen_test]
+async fn callback_exchanges_the_code_cleans_the_url_and_follows_return_to() {
+    reset().await;
+    let code = prepare_code(DEMO_EMAIL, None).await;
+    let state = encode(&json!({"return_to": "/dashboard?tab=2"}).to_string());
+    set_callback_url(&format!("?keep=1&code={code}&state={state}"));
+    let redirects = Recorder::new();
+    let options = options(DevMode::Auto).on_redirect_callback(redirects.sink());
+    let client = AuthKitClient::new(options);
+    client.initialize().await;
+
+    let s = client.state();
+    assert!(!s.is_loading);
+    assert!(s.is_authenticated, "not signed in: {:?}", s.error);
+    assert_eq!(s.user.as_ref().unwrap().email, DEMO_EMAIL);
+    assert!(s
+        .session_id
+        .as_deref()
+        .is_some_and(|sid| sid.starts_with("session_")));
+    assert_eq!(s.error, None);
+    // return_to (same-origin path) followed with replaceState.
+    assert_eq!(current_path(), "/dashboard?tab=2");
+    let calls = redirects.values();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(
+        calls[0].state,
+        Some(json!({"return_to": "/dashboard?tab=2"}))
+    );
+    assert_eq!(calls[0].user.email, DEMO_EMAIL);
+    // One exchange; the verifier is consumed; dev mode keeps the rotated token.
+    assert_eq!(
+        authenticate_requests(Some("authorization_code"))
+            .await
+            .len(),
+        1
+    );
+    assert_eq!(
+        storage::get(
+            storage::Area::Session,
+            &session::code_verifier_key(CLIENT_ID)
+        ),
+        None
+    );
+    assert!(client.is_dev_mode());
+    assert!(stored_refresh_token().is_some());
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn callback_keeps_other_query_parameters_and_ignores_malformed_state() {
+    reset().await;
+    let code = prepare_code(DEMO_EMAIL, None).await;
+    set_callback_url(&format!("?keep=1&code={code}&state=%7Bnot-json&x=y"));
+    let client = AuthKitClient::new(options(DevMode::Auto));
+    client.initialize().await;
+    assert!(client.state().is_authenticated);
+    assert_eq!(current_path(), "/callback?keep=1&x=y");
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn replayed_code_ends_signed_out_with_the_error_and_no_loop() {
+    reset().await;
+    let code = prepare_code(DEMO_EMAIL, None).await;
+    set_callback_url(&format!("?code={code}"));
+    let first = AuthKitClient::new(options(DevMode::Auto));
+    first.initialize().await;
+    assert!(first.state().is_authenticated);
+    first.dispose();
+    storage::remove(storage::Area::Local, &session::refresh_token_key(CLIENT_ID));
+    clear_readable_cookies();
+
+    // The back button brings the same code again (with a verifier present).
+    prepare_code(DEMO_EMAIL, None).await;
+    set_callback_url(&format!("?code={code}"));
+    let second = AuthKitClient::new(options(DevMode::Auto));
+    second.initialize().await;
+    let s = second.state();
+    assert!(!s.is_authenticated && !s.is_loading);
+    match &s.error {
+        Some(AuthKitError::CodeExchange { status, error, .. }) => {
+            assert_eq!(*status, Some(400));
+            assert_eq!(error.as_deref(), Some("invalid_grant"));
+        }
+        other => panic!("expected a code-exchange error, got {other:?}"),
+    }
+    assert!(
+        !s.should_start_sign_in(),
+        "a failed callback must not loop into sign-in"
+    );
+    assert_eq!(current_path(), "/callback");
+    // A token request now does not retry the code either.
+    assert_eq!(
+        second.get_access_token().await,
+        Err(AuthKitError::LoginRequired)
+    );
+    assert_eq!(
+        authenticate_requests(Some("authorization_code"))
+            .await
+            .len(),
+        2
+    );
+    second.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn callback_without_a_stored_verifier_is_refused_without_a_request() {
+    reset().await;
+    set_callback_url("?code=foreign-code&state=%7B%7D");
+    let client = AuthKitClient::new(options(DevMode::Auto));
+    client.initialize().await;
+    let s = client.state();
+    assert_eq!(s.error, Some(AuthKitError::MissingCodeVerifier));
+    assert!(!s.is_authenticated);
+    assert_eq!(current_path(), "/callback");
+    assert!(
+        api_requests().await.is_empty(),
+        "no exchange without a verifier"
+    );
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn oauth_error_callback_is_surfaced_and_stripped() {
+    reset().await;
+    set_callback_url("?error=access_denied&error_description=User%20cancelled&state=%7B%7D&keep=1");
+    let client = AuthKitClient::new(options(DevMode::Auto));
+    client.initialize().await;
+    assert_eq!(
+        client.state().error,
+        Some(AuthKitError::OAuthRedirect {
+            error: "access_denied".into(),
+            description: Some("User cancelled".into()),
+        })
+    );
+    assert_eq!(current_path(), "/callback?keep=1");
+    assert!(api_requests().await.is_empty());
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn no_session_hint_means_no_request_at_all() {
+    reset().await;
+    let client = AuthKitClient::new(options(DevMode::Auto));
+    client.initialize().await;
+    let s = client.state();
+    assert!(!s.is_loading && !s.is_authenticated && !s.is_reconnecting);
+    assert_eq!(s.error, None);
+    assert!(s.should_start_sign_in());
+    assert_eq!(
+        client.get_access_token().await,
+        Err(AuthKitError::LoginRequired)
+    );
+    assert_eq!(
+        client.sign_out(SignOutOptions::default()).await,
+        Err(AuthKitError::NoSession),
+        "sign-out without a session neither redirects nor succeeds"
+    );
+    assert_eq!(current_path(), "/");
+    assert!(api_requests().await.is_empty());
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn restores_the_session_on_load_with_the_dev_mode_token() {
+    reset().await;
+    let first = signed_in_client(options(DevMode::Auto)).await;
+    first.dispose();
+    clear_readable_cookies();
+    page::replace_url("/").unwrap();
+    control_delete("requests").await;
+
+    let client = AuthKitClient::new(options(DevMode::Auto));
+    client.initialize().await;
+    let s = client.state();
+    assert!(s.is_authenticated, "restore failed: {:?}", s.error);
+    assert_eq!(s.user.as_ref().unwrap().email, DEMO_EMAIL);
+    let refreshes = authenticate_requests(Some("refresh_token")).await;
+    assert_eq!(refreshes.len(), 1);
+    assert_eq!(refreshes[0]["status"], 200);
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn restores_in_cookie_mode_from_the_has_session_cookie() {
+    reset().await;
+    let first = signed_in_client(options(DevMode::Off)).await;
+    assert!(
+        stored_refresh_token().is_none(),
+        "cookie mode never stores the token"
+    );
+    first.dispose();
+    page::replace_url("/").unwrap();
+    assert!(
+        session::has_session_cookie(&storage::document_cookie(), CLIENT_ID),
+        "the emulator set workos-has-session for this host"
+    );
+    control_delete("requests").await;
+    let client = AuthKitClient::new(options(DevMode::Off));
+    client.initialize().await;
+    assert!(
+        client.state().is_authenticated,
+        "{:?}",
+        client.state().error
+    );
+    assert_eq!(authenticate_requests(Some("refresh_token")).await.len(), 1);
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn restore_during_an_outage_is_reconnecting_and_retries() {
+    reset().await;
+    let first = signed_in_client(options(DevMode::Auto)).await;
+    first.dispose();
+    clear_readable_cookies();
+    page::replace_url("/").unwrap();
+    control_post(
+        "faults",
+        json!({"method": "POST", "path": "/user_management/authenticate",
+               "grant_type": "refresh_token", "status": 503, "count": 1}),
+    )
+    .await;
+
+    let client = AuthKitClient::new(options(DevMode::Auto));
+    client.initialize().await;
+    let s = client.state();
+    assert!(!s.is_loading);
+    assert!(s.is_reconnecting, "an outage is not a sign-out: {s:?}");
+    assert!(!s.should_start_sign_in());
+    assert!(s.error.as_ref().is_some_and(|e| e.is_transient()));
+    assert!(stored_refresh_token().is_some(), "the token is kept");
+    // The backoff timer retries; the fault was one-shot.
+    let c = client.clone();
+    wait_until("the retry restores the session", move || {
+        c.state().is_authenticated
+    })
+    .await;
+    assert!(!client.state().is_reconnecting);
+    assert_eq!(client.state().error, None);
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn concurrent_forced_token_requests_share_one_refresh() {
+    reset().await;
+    let client = signed_in_client(options(DevMode::Auto)).await;
+    let before = client.get_access_token().await.unwrap();
+    control_delete("requests").await;
+    let (a, b, c) = futures::join!(
+        client.get_access_token_with(true),
+        client.get_access_token_with(true),
+        client.get_access_token_with(true)
+    );
+    let a = a.unwrap();
+    assert_eq!(Ok(a.clone()), b);
+    assert_eq!(Ok(a.clone()), c);
+    assert_ne!(a, before, "a forced refresh yields a new token");
+    assert_eq!(authenticate_requests(Some("refresh_token")).await.len(), 1);
+    // A fresh token is returned without a request.
+    assert_eq!(client.get_access_token().await, Ok(a));
+    assert_eq!(authenticate_requests(Some("refresh_token")).await.len(), 1);
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn terminal_refresh_failure_signs_out_and_fires_on_refresh_failure_once() {
+    reset().await;
+    let failures = Recorder::new();
+    let client = signed_in_client(options(DevMode::Auto).on_refresh_failure(failures.sink())).await;
+    let sid = client.state().session_id.clone().unwrap();
+    control_post(&format!("sessions/{sid}/revoke"), json!({})).await;
+    assert_eq!(
+        client.get_access_token_with(true).await,
+        Err(AuthKitError::LoginRequired)
+    );
+    let s = client.state();
+    assert!(!s.is_authenticated);
+    assert!(
+        matches!(
+            &s.error,
+            Some(AuthKitError::Refresh {
+                status: Some(400),
+                transient: false,
+                ..
+            })
+        ),
+        "{:?}",
+        s.error
+    );
+    assert_eq!(failures.len(), 1);
+    assert!(
+        stored_refresh_token().is_none(),
+        "a dead session's token is cleared"
+    );
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn transient_refresh_failure_keeps_the_session_and_returns_the_valid_token() {
+    reset().await;
+    let failures = Recorder::new();
+    let client = signed_in_client(options(DevMode::Auto).on_refresh_failure(failures.sink())).await;
+    let token = client.get_access_token().await.unwrap();
+    control_post(
+        "faults",
+        json!({"method": "POST", "path": "/user_management/authenticate",
+               "grant_type": "refresh_token", "status": 429,
+               "headers": {"Retry-After": "1"}, "count": 1}),
+    )
+    .await;
+    // Forced: the transient error is returned; the session stays.
+    match client.get_access_token_with(true).await {
+        Err(AuthKitError::Refresh {
+            status: Some(429),
+            transient: true,
+            ..
+        }) => {}
+        other => panic!("expected a transient 429, got {other:?}"),
+    }
+    let s = client.state();
+    assert!(s.is_authenticated && !s.is_reconnecting);
+    assert_eq!(failures.len(), 0);
+    assert_eq!(client.get_access_token().await, Ok(token));
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn sign_out_without_navigation_ends_everything_and_is_final() {
+    reset().await;
+    let failures = Recorder::new();
+    let client = signed_in_client(options(DevMode::Auto).on_refresh_failure(failures.sink())).await;
+    let sid = client.state().session_id.clone().unwrap();
+    control_delete("requests").await;
+    client
+        .sign_out(SignOutOptions {
+            return_to: None,
+            navigate: false,
+        })
+        .await
+        .unwrap();
+    let s = client.state();
+    assert!(!s.is_authenticated && s.user.is_none() && s.error.is_none());
+    assert!(stored_refresh_token().is_none());
+    assert_eq!(client.access_token_expires_at_ms(), None);
+    let log = control_get("requests").await;
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["path"] == "/user_management/sessions/logout"),
+        "the logout URL was requested: {log}"
+    );
+    let sessions = control_get("sessions").await;
+    let ended = sessions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == sid.as_str())
+        .map(|x| x["ended"].clone());
+    assert_eq!(ended, Some(json!(true)), "{sessions}");
+    assert_eq!(
+        client.sign_out(SignOutOptions::default()).await,
+        Err(AuthKitError::NoSession)
+    );
+    assert_eq!(
+        client.get_access_token().await,
+        Err(AuthKitError::LoginRequired)
+    );
+    assert_eq!(
+        failures.len(),
+        0,
+        "no on_refresh_failure after a deliberate sign-out"
+    );
+    assert_eq!(
+        authenticate_requests(None).await.len(),
+        0,
+        "no refresh after sign-out"
+    );
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn inside_an_iframe_nothing_is_requested_or_stored() {
+    reset().await;
+    let code = prepare_code(DEMO_EMAIL, None).await;
+    set_callback_url(&format!("?code={code}"));
+    let window = web_sys::window().unwrap();
+    let local = window.local_storage().unwrap().unwrap();
+    let session_store = window.session_storage().unwrap().unwrap();
+    let before = (local.length().unwrap(), session_store.length().unwrap());
+    control_delete("requests").await;
+    page::override_framed_for_tests(Some(true));
+
+    let client = AuthKitClient::new(options(DevMode::Auto));
+    client.initialize().await;
+    let s = client.state();
+    assert!(!s.is_loading && !s.is_authenticated);
+    assert_eq!(s.error, Some(AuthKitError::InsideIframe));
+    assert!(!s.should_start_sign_in());
+    assert_eq!(
+        client.get_sign_in_url(SignInOptions::default()).await,
+        Err(AuthKitError::InsideIframe)
+    );
+    assert_eq!(
+        client.get_access_token().await,
+        Err(AuthKitError::InsideIframe)
+    );
+    page::override_framed_for_tests(None);
+    assert!(
+        api_requests().await.is_empty(),
+        "no request from a framed page"
+    );
+    assert_eq!(
+        (local.length().unwrap(), session_store.length().unwrap()),
+        before
+    );
+    assert!(
+        current_path().contains("code="),
+        "the framed page does not touch the URL either"
+    );
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn sign_in_url_matches_the_reference_and_stores_a_scoped_verifier() {
+    reset().await;
+    let client = AuthKitClient::new(options(DevMode::Auto));
+    let url = client
+        .get_sign_up_url(SignInOptions::default().login_hint("a@b.c"))
+        .await
+        .unwrap();
+    let verifier = storage::get(
+        storage::Area::Session,
+        &session::code_verifier_key(CLIENT_ID),
+    )
+    .expect("verifier stored under the client-scoped key");
+    assert_eq!(verifier.len(), 128);
+    let challenge = authkit_yew::protocol::pkce::challenge(&verifier);
+    let expected = format!(
+        "{}/user_management/authorize?client_id={CLIENT_ID}&code_challenge={challenge}\
+         &code_challenge_method=S256&login_hint=a%40b.c&provider=authkit&redirect_uri={}\
+         &response_type=code&screen_hint=sign-up",
+        emulator_url(),
+        encode(&redirect_uri()),
+    );
+    assert_eq!(url, expected);
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn switch_to_organization_refreshes_into_it_and_remembers_it_per_tab() {
+    reset().await;
+    let client = signed_in_client(options(DevMode::Auto)).await;
+    client
+        .switch_to_organization(GLOBEX, SignInOptions::default())
+        .await
+        .unwrap();
+    let s = client.state();
+    assert_eq!(s.organization_id.as_deref(), Some(GLOBEX));
+    assert_eq!(s.role.as_deref(), Some("member"));
+    assert_eq!(
+        storage::get(
+            storage::Area::Session,
+            &session::organization_key(CLIENT_ID)
+        )
+        .as_deref(),
+        Some(GLOBEX)
+    );
+    client
+        .switch_to_organization(ACME, SignInOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(client.state().organization_id.as_deref(), Some(ACME));
+    assert_eq!(client.state().role.as_deref(), Some("admin"));
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn a_sibling_tab_adopts_the_refreshed_session_instead_of_refreshing() {
+    reset().await;
+    // Two clients in one page behave as two tabs: separate channels, one lock manager.
+    let a = signed_in_client(options(DevMode::Auto)).await;
+    page::replace_url("/").unwrap();
+    let b = AuthKitClient::new(options(DevMode::Auto));
+    b.initialize().await;
+    assert!(b.state().is_authenticated);
+    control_delete("requests").await;
+
+    let fresh = a.get_access_token_with(true).await.unwrap();
+    let want = a.access_token_expires_at_ms();
+    let b2 = b.clone();
+    wait_until("tab B holds tab A's new session", move || {
+        b2.access_token_expires_at_ms() == want
+    })
+    .await;
+    assert_eq!(b.get_access_token().await, Ok(fresh));
+    assert_eq!(authenticate_requests(Some("refresh_token")).await.len(), 1);
+
+    // Sign-out reaches the other tab without a request.
+    a.sign_out(SignOutOptions {
+        return_to: None,
+        navigate: false,
+    })
+    .await
+    .unwrap();
+    let b3 = b.clone();
+    wait_until("tab B shows signed out", move || {
+        !b3.state().is_authenticated
+    })
+    .await;
+    assert_eq!(authenticate_requests(Some("refresh_token")).await.len(), 1);
+    a.dispose();
+    b.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn two_tabs_auto_refresh_with_one_request() {
+    reset().await;
+    control_post("config", json!({"access_token_ttl_secs": 14})).await;
+    let refreshed_a = Recorder::new();
+    let refreshed_b = Recorder::new();
+    let a = signed_in_client(
+        options(DevMode::Auto)
+            .refresh_buffer_secs(10)
+            .on_refresh(refreshed_a.sink()),
+    )
+    .await;
+    page::replace_url("/").unwrap();
+    // B restores from the shared dev-mode token; A adopts B's session from the hand-off.
+    let b = AuthKitClient::new(
+        options(DevMode::Auto)
+            .refresh_buffer_secs(10)
+            .on_refresh(refreshed_b.sink()),
+    );
+    b.initialize().await;
+    let token_a = a.get_access_token().await.unwrap();
+    let token_b = b.get_access_token().await.unwrap();
+    assert_eq!(token_a, token_b, "A adopted B's restored session");
+    control_delete("requests").await;
+    let (ra, rb) = (refreshed_a.clone(), refreshed_b.clone());
+    let (na, nb) = (ra.len(), rb.len());
+    wait_until("both tabs saw the next session", move || {
+        ra.len() > na && rb.len() > nb
+    })
+    .await;
+    let last_a = refreshed_a.values().last().unwrap().access_token.clone();
+    let last_b = refreshed_b.values().last().unwrap().access_token.clone();
+    assert_eq!(last_a, last_b);
+    assert_ne!(last_a, token_a);
+    assert_eq!(
+        authenticate_requests(Some("refresh_token")).await.len(),
+        1,
+        "one authenticate for two tabs"
+    );
+    a.dispose();
+    b.dispose();
+}

@@ -1,0 +1,261 @@
+//! Shared helpers of the browser tests: the emulator's address and control API, storage and URL
+//! resets, signing in through a real callback, and waiting for a condition.
+#![allow(dead_code)]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use authkit_yew::browser::page;
+use authkit_yew::client::AuthKitClient;
+use authkit_yew::protocol::{pkce, session};
+use authkit_yew::{AuthKitOptions, DevMode};
+use gloo_net::http::Request;
+use serde_json::{json, Value};
+
+/// The client of the browser-test seed (`xtask/browser-seed.toml`).
+pub const CLIENT_ID: &str = "client_demo";
+/// A seeded user with two organizations.
+pub const DEMO_EMAIL: &str = "demo@example.com";
+/// The seeded organizations of the demo user.
+pub const ACME: &str = "org_01ACME000000000000000000AC";
+/// Second organization of the demo user.
+pub const GLOBEX: &str = "org_01GRBX000000000000000000GX";
+
+/// The emulator URL baked in at compile time; a clear failure when it is missing.
+pub fn emulator_url() -> &'static str {
+    match option_env!("AUTHKIT_EMULATOR_URL") {
+        Some(url) if !url.is_empty() => url.trim_end_matches('/'),
+        _ => panic!(
+            "AUTHKIT_EMULATOR_URL was not set when these browser tests were compiled. Start the \
+             emulator (cargo run -p authkit-emulator -- --port 0 --in-memory --config \
+             xtask/browser-seed.toml) and build the tests with \
+             AUTHKIT_EMULATOR_URL=http://127.0.0.1:PORT, or run `cargo xtask test`."
+        ),
+    }
+}
+
+/// `(host, port)` of the emulator.
+pub fn emulator_host_port() -> (String, u16) {
+    let url = emulator_url();
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let (host, port) = rest
+        .rsplit_once(':')
+        .expect("AUTHKIT_EMULATOR_URL needs a port");
+    (host.to_owned(), port.parse().expect("numeric port"))
+}
+
+/// The origin of the test page (served by wasm-bindgen-test-runner on a random port).
+pub fn origin() -> String {
+    page::location().origin
+}
+
+/// The redirect URI the tests use (`/callback` on the test page's origin, allowed by the seed).
+pub fn redirect_uri() -> String {
+    format!("{}/callback", origin())
+}
+
+/// Options pointing at the emulator, dev mode explicit.
+pub fn options(dev_mode: DevMode) -> AuthKitOptions {
+    let (host, port) = emulator_host_port();
+    AuthKitOptions::new(CLIENT_ID)
+        .api_hostname(host)
+        .https(false)
+        .port(port)
+        .redirect_uri(redirect_uri())
+        .dev_mode(dev_mode)
+}
+
+async fn send(method: &str, path: &str, body: Option<Value>) -> Value {
+    let url = format!("{}{}", emulator_url(), path);
+    let builder = match method {
+        "GET" => Request::get(&url),
+        "POST" => Request::post(&url),
+        "DELETE" => Request::delete(&url),
+        other => panic!("unsupported method {other}"),
+    };
+    let response = match body {
+        Some(body) => builder.json(&body).expect("json body").send().await,
+        None => builder.send().await,
+    }
+    .unwrap_or_else(|e| panic!("emulator control request {method} {path} failed: {e}"));
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    assert!(
+        (200..300).contains(&status),
+        "emulator control request {method} {path} answered {status}: {text}"
+    );
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+/// `POST /_emulator/<path>`.
+pub async fn control_post(path: &str, body: Value) -> Value {
+    send("POST", &format!("/_emulator/{path}"), Some(body)).await
+}
+
+/// `GET /_emulator/<path>`.
+pub async fn control_get(path: &str) -> Value {
+    send("GET", &format!("/_emulator/{path}"), None).await
+}
+
+/// `DELETE /_emulator/<path>`.
+pub async fn control_delete(path: &str) -> Value {
+    send("DELETE", &format!("/_emulator/{path}"), None).await
+}
+
+/// Clears browser storage, SDK cookies we can reach, the URL, the frame override, and resets
+/// the emulator (seed, faults, clock, request log).
+pub async fn reset() {
+    let window = web_sys::window().expect("window");
+    if let Ok(Some(s)) = window.local_storage() {
+        s.clear().ok();
+    }
+    if let Ok(Some(s)) = window.session_storage() {
+        s.clear().ok();
+    }
+    clear_readable_cookies();
+    page::override_framed_for_tests(None);
+    page::replace_url("/").expect("replaceState");
+    control_post("reset", json!({})).await;
+    control_delete("requests").await;
+}
+
+/// The logged `POST /user_management/authenticate` requests (optionally one grant type).
+pub async fn authenticate_requests(grant_type: Option<&str>) -> Vec<Value> {
+    let log = control_get("requests").await;
+    log.as_array()
+        .expect("request log is an array")
+        .iter()
+        .filter(|r| r["path"] == "/user_management/authenticate" && r["method"] == "POST")
+        .filter(|r| grant_type.is_none_or(|g| r["grant_type"] == g))
+        .cloned()
+        .collect()
+}
+
+/// Every logged request to the public API (not the control API).
+pub async fn api_requests() -> Vec<Value> {
+    let log = control_get("requests").await;
+    log.as_array()
+        .expect("request log is an array")
+        .iter()
+        .filter(|r| !r["path"].as_str().unwrap_or("").starts_with("/_emulator"))
+        .cloned()
+        .collect()
+}
+
+/// Stores a fresh verifier as `sign_in` would and mints a code for it at the emulator.
+pub async fn prepare_code(email: &str, organization_id: Option<&str>) -> String {
+    let verifier = pkce::generate_verifier().expect("verifier");
+    let window = web_sys::window().expect("window");
+    window
+        .session_storage()
+        .expect("sessionStorage")
+        .expect("sessionStorage")
+        .set_item(&session::code_verifier_key(CLIENT_ID), &verifier)
+        .expect("store verifier");
+    mint_code(email, &pkce::challenge(&verifier), organization_id).await
+}
+
+/// `POST /_emulator/codes`.
+pub async fn mint_code(email: &str, challenge: &str, organization_id: Option<&str>) -> String {
+    let mut body = json!({
+        "client_id": CLIENT_ID,
+        "email": email,
+        "code_challenge": challenge,
+        "redirect_uri": redirect_uri(),
+    });
+    if let Some(org) = organization_id {
+        body["organization_id"] = json!(org);
+    }
+    let answer = control_post("codes", body).await;
+    answer["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no code in {answer}"))
+        .to_owned()
+}
+
+/// Puts the tab on the callback URL (without navigating).
+pub fn set_callback_url(query: &str) {
+    page::replace_url(&format!("/callback{query}")).expect("replaceState");
+}
+
+/// Signs in through a real callback (code minted at the emulator, exchanged by the client).
+pub async fn signed_in_client(options: AuthKitOptions) -> AuthKitClient {
+    let code = prepare_code(DEMO_EMAIL, None).await;
+    set_callback_url(&format!("?code={code}"));
+    let client = AuthKitClient::new(options);
+    client.initialize().await;
+    let state = client.state();
+    assert!(
+        state.is_authenticated,
+        "sign-in through the callback failed: {:?}",
+        state.error
+    );
+    client
+}
+
+/// Current `location.pathname + location.search`.
+pub fn current_path() -> String {
+    let here = page::location();
+    format!("{}{}", here.pathname, here.search)
+}
+
+/// Waits (yielding to the event loop) until `cond` holds; panics with `what` after a generous
+/// bound so that a broken behaviour fails instead of hanging.
+pub async fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
+    for _ in 0..1500 {
+        if cond() {
+            return;
+        }
+        authkit_yew::browser::timer::sleep_ms(20).await;
+    }
+    panic!("timed out waiting until {what}");
+}
+
+/// Records values passed to a callback.
+#[derive(Clone, Default)]
+pub struct Recorder<T>(pub Rc<RefCell<Vec<T>>>);
+
+impl<T: Clone + 'static> Recorder<T> {
+    /// A new, empty recorder.
+    pub fn new() -> Self {
+        Self(Rc::new(RefCell::new(Vec::new())))
+    }
+    /// A closure that records its argument.
+    pub fn sink(&self) -> impl Fn(T) + 'static {
+        let inner = self.0.clone();
+        move |v| inner.borrow_mut().push(v)
+    }
+    /// How many values were recorded.
+    pub fn len(&self) -> usize {
+        self.0.borrow().len()
+    }
+    /// The recorded values.
+    pub fn values(&self) -> Vec<T> {
+        self.0.borrow().clone()
+    }
+}
+
+/// Expires the cookies JavaScript can see (e.g. `workos-has-session` set by the emulator on
+/// this host), so that each test starts without a session hint.
+pub fn clear_readable_cookies() {
+    use wasm_bindgen::JsCast;
+    let document: web_sys::HtmlDocument = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("document")
+        .dyn_into()
+        .expect("HtmlDocument");
+    let cookies = document.cookie().unwrap_or_default();
+    for cookie in cookies.split(';') {
+        let name = cookie.split('=').next().unwrap_or("").trim();
+        if !name.is_empty() {
+            document
+                .set_cookie(&format!("{name}=; Max-Age=0; Path=/"))
+                .ok();
+        }
+    }
+}
+
+/// A percent-encoded query value.
+pub fn encode(value: &str) -> String {
+    String::from(js_sys::encode_uri_component(value))
+}

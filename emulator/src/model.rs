@@ -72,6 +72,20 @@ pub struct Organization {
     pub feature_flags: Vec<String>,
     /// Entitlements.
     pub entitlements: Vec<String>,
+    /// Policy that blocks switching into this organization by refresh: `sso` or `mfa`.
+    #[serde(default)]
+    pub requires: Option<OrgPolicy>,
+}
+
+/// An organization policy that a token refresh cannot satisfy (the hosted page can).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum OrgPolicy {
+    /// Switching in answers `sso_required`.
+    Sso,
+    /// Switching in answers `mfa_enrollment`.
+    Mfa,
 }
 
 /// A user's membership in an organization.

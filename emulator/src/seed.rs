@@ -70,6 +70,11 @@ pub struct SeedOrganization {
     /// Entitlements (token claim `entitlements`).
     #[serde(default)]
     pub entitlements: Vec<String>,
+    /// `"sso"` or `"mfa"`: a refresh that switches into this organization fails with
+    /// `sso_required` / `mfa_enrollment` (the hosted page, reached through authorize with
+    /// `organization_id`, succeeds).
+    #[serde(default)]
+    pub requires: Option<crate::model::OrgPolicy>,
 }
 
 /// A user; the password is hashed with argon2 when loaded.

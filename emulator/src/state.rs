@@ -120,7 +120,8 @@ impl World {
         self.refresh.insert(rec.hash.clone(), rec);
     }
 
-    fn save_org(&mut self, org: Organization) {
+    /// Persist an organization.
+    pub fn save_org(&mut self, org: Organization) {
         log_store(self.store.put("organizations", &org.id, &org));
         self.orgs.insert(org.id.clone(), org);
     }
@@ -199,6 +200,7 @@ impl World {
                     name: o.name.clone(),
                     feature_flags: o.feature_flags.clone(),
                     entitlements: o.entitlements.clone(),
+                    requires: o.requires,
                 });
             }
         }

@@ -539,3 +539,52 @@ async fn impersonation_lands_on_the_sign_in_endpoint_and_yields_act() {
         .unwrap();
     assert!(location(r.headers()).starts_with("/hosted/sign-in"));
 }
+
+#[tokio::test]
+async fn switching_into_an_sso_or_mfa_org_needs_the_hosted_page() {
+    let emu = start().await;
+    let s = emu.session(DEMO, Some(GLOBEX)).await;
+    let rt = s["refresh_token"].as_str().unwrap();
+    let v = emu
+        .control(
+            &format!("/_emulator/organizations/{ACME}/policy"),
+            json!({"requires": "sso"}),
+        )
+        .await;
+    assert_eq!(v["requires"], "sso");
+    let r = emu.refresh(rt, Some(ACME)).await;
+    assert_eq!(r.status(), 400);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"], "sso_required");
+    assert_eq!(body["email"], DEMO.0);
+    assert!(body["connection_ids"].is_array());
+    emu.control(
+        &format!("/_emulator/organizations/{ACME}/policy"),
+        json!({"requires": "mfa"}),
+    )
+    .await;
+    assert_eq!(
+        error_of(emu.refresh(rt, Some(ACME)).await).await.1,
+        "mfa_enrollment"
+    );
+    // The token was not consumed, and the fallback (authorize with organization_id) works.
+    assert_eq!(emu.refresh(rt, None).await.status(), 200);
+    let p = pkce();
+    let loc = emu
+        .sign_in(DEMO, None, &[("organization_id", ACME)], &p)
+        .await;
+    let body: Value = emu
+        .exchange(&query_param(&loc, "code").unwrap(), &p.verifier)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["organization_id"], ACME);
+    // Refreshing within the org it is already in is fine.
+    assert_eq!(
+        emu.refresh(body["refresh_token"].as_str().unwrap(), Some(ACME))
+            .await
+            .status(),
+        200
+    );
+}

@@ -16,7 +16,7 @@ use super::common::{oauth_error, with_client};
 use super::issue::create_session;
 use crate::cookies;
 use crate::ids;
-use crate::model::Session;
+use crate::model::{OrgPolicy, Session};
 use crate::params;
 use crate::settings::GraceMode;
 use crate::state::{AppState, World};
@@ -328,6 +328,25 @@ fn refresh_grant(ctx: &Ctx<'_>, client_id: &str) -> Response {
                 "organization_membership_not_found",
                 "The user is not a member of the organization.",
             );
+        }
+        let switching = session.organization_id.as_deref() != Some(org_id);
+        let policy = w.orgs.get(org_id).and_then(|o| o.requires);
+        if let (true, Some(policy)) = (switching, policy) {
+            let email = w.users.get(&session.user_id).map(|u| u.email.clone());
+            let body = match policy {
+                OrgPolicy::Sso => serde_json::json!({
+                    "error": "sso_required",
+                    "error_description": "The organization requires SSO. Sign in again through authorize with organization_id.",
+                    "connection_ids": [format!("conn_{}", org_id.trim_start_matches("org_"))],
+                    "email": email,
+                }),
+                OrgPolicy::Mfa => serde_json::json!({
+                    "error": "mfa_enrollment",
+                    "error_description": "The organization requires MFA. Sign in again through authorize with organization_id.",
+                    "email": email,
+                }),
+            };
+            return (StatusCode::BAD_REQUEST, Json(body)).into_response();
         }
         session.organization_id = Some(org_id.to_string());
     }

@@ -409,3 +409,31 @@ pub async fn error_page(Path(code): Path<String>) -> Response {
         "The request could not be completed.",
     )
 }
+
+/// Body of `POST /_emulator/organizations/{id}/policy`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyBody {
+    /// `"sso"`, `"mfa"` or `null` (none).
+    pub requires: Option<crate::model::OrgPolicy>,
+}
+
+/// `POST /_emulator/organizations/{id}/policy`: set what a refresh switching into the
+/// organization must fail with.
+pub async fn set_policy(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Json(b): Json<PolicyBody>,
+) -> Response {
+    let mut w = state.world();
+    let Some(mut org) = w.orgs.get(&id).cloned() else {
+        return fail(
+            StatusCode::NOT_FOUND,
+            "organization_not_found",
+            "No such organization.",
+        );
+    };
+    org.requires = b.requires;
+    w.save_org(org.clone());
+    Json(json!(org)).into_response()
+}

@@ -142,7 +142,7 @@ pub async fn post_sign_in(
     Query(q): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    post_page(&state, &headers, &q, &body, Screen::SignIn)
+    post_page(&state, &headers, &q, &body, Screen::SignIn).await
 }
 
 /// `POST /hosted/sign-up`.
@@ -152,10 +152,10 @@ pub async fn post_sign_up(
     Query(q): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    post_page(&state, &headers, &q, &body, Screen::SignUp)
+    post_page(&state, &headers, &q, &body, Screen::SignUp).await
 }
 
-fn post_page(
+async fn post_page(
     state: &AppState,
     headers: &HeaderMap,
     q: &HashMap<String, String>,
@@ -219,7 +219,11 @@ fn post_page(
                 .user_by_email(&email)
                 .map(|u| (u.id.clone(), u.password_hash.clone()));
             let hash = stored.as_ref().and_then(|(_, h)| h.clone());
-            let ok = password::verify(&password, hash.as_deref());
+            let pw = password.clone();
+            // argon2 is deliberately slow: keep it off the async workers.
+            let ok = tokio::task::spawn_blocking(move || password::verify(&pw, hash.as_deref()))
+                .await
+                .unwrap_or(false);
             match stored {
                 Some((id, _)) if ok => id,
                 _ => {
@@ -253,7 +257,9 @@ fn post_page(
             if state.world().user_by_email(&email).is_some() {
                 return again("An account with this email already exists. Sign in instead.");
             }
-            let Ok(hash) = password::hash(&password) else {
+            let pw = password.clone();
+            let hashed = tokio::task::spawn_blocking(move || password::hash(&pw)).await;
+            let Ok(Ok(hash)) = hashed else {
                 return again("Could not create the account.");
             };
             let now_ms = state.clock.now_ms();

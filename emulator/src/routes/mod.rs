@@ -66,6 +66,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/_emulator/users", get(control::users))
         .route("/_emulator/organizations", get(control::organizations))
+        .route(
+            "/_emulator/organizations/{id}/policy",
+            post(control::set_policy),
+        )
         .route("/_emulator/error/{code}", get(control::error_page))
         .layer(from_fn_with_state(state.clone(), faults::faults))
         .layer(from_fn_with_state(state.clone(), rate_limit::rate_limit))

@@ -93,7 +93,8 @@ pub enum StartError {
     Serve(#[from] server::ServeError),
 }
 
-/// A running emulator.
+/// A running emulator. Dropping it (or calling [`Emulator::shutdown`]) stops the listeners
+/// and closes open connections.
 #[derive(Debug)]
 pub struct Emulator {
     state: AppState,

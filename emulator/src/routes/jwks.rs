@@ -19,9 +19,7 @@ pub async fn jwks(State(state): State<AppState>, Path(client_id): Path<String>) 
     }
     let body = state.keys.read().unwrap_or_else(|p| p.into_inner()).jwks();
     let mut resp = Json(body).into_response();
-    resp.headers_mut().insert(
-        "cache-control",
-        HeaderValue::from_static("public, max-age=60"),
-    );
+    resp.headers_mut()
+        .insert("cache-control", HeaderValue::from_static("no-cache"));
     with_client(resp, Some(&client_id))
 }

@@ -86,7 +86,7 @@ async fn grace_window_returns_the_same_successor() {
     let emu = start_with(EmulatorOptions {
         host: "127.0.0.1".into(),
         port: 0,
-        refresh_grace_secs: Some(5),
+        refresh_grace_secs: Some(300),
         ..EmulatorOptions::default()
     })
     .await;
@@ -96,7 +96,7 @@ async fn grace_window_returns_the_same_successor() {
     let b: Value = emu.refresh(rt1, None).await.json().await.unwrap();
     assert_eq!(a["refresh_token"], b["refresh_token"], "same successor");
     assert!(b["access_token"].is_string());
-    emu.control("/_emulator/clock", json!({"advance_secs": 6}))
+    emu.control("/_emulator/clock", json!({"advance_secs": 301}))
         .await;
     assert_eq!(
         error_of(emu.refresh(rt1, None).await).await.2,

@@ -89,3 +89,24 @@ pub fn rfc3339_ms(epoch_ms: i64) -> String {
         epoch_ms.rem_euclid(1000)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_known_instants() {
+        assert_eq!(rfc3339_ms(1_800_000_000_123), "2027-01-15T08:00:00.123Z");
+        assert_eq!(rfc3339_ms(951_782_400_000), "2000-02-29T00:00:00.000Z");
+        assert_eq!(rfc3339_ms(4_102_444_800_000), "2100-01-01T00:00:00.000Z");
+        assert_eq!(utc_parts(1_709_193_557), (2024, 2, 29, 7, 59, 17));
+    }
+
+    #[test]
+    fn offset_set_and_advance() {
+        let c = Clock::default();
+        c.set_offset(-10);
+        assert_eq!(c.advance(25), 15);
+        assert_eq!(c.offset_secs(), 15);
+    }
+}

@@ -251,8 +251,10 @@ fn wasm_opt() -> Result<Step, XtaskError> {
         .parent()
         .map(|home| home.join("wasm-tools"))
         .unwrap_or_else(|| PathBuf::from("/tmp/xtask-wasm-tools"));
-    std::fs::create_dir_all(&tools_dir)
-        .map_err(|e| XtaskError::io(format!("creating {}", tools_dir.display()), e))?;
+    for dir in [&tools_dir, &bin_dir] {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| XtaskError::io(format!("creating {}", dir.display()), e))?;
+    }
     let started = Instant::now();
     process::run(
         Command::new("npm")

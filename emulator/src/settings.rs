@@ -24,6 +24,21 @@ pub struct RateLimit {
     pub limit: u32,
     /// Window length in seconds.
     pub window_secs: u32,
+    /// Which of the two documented 429 bodies to send.
+    #[serde(default)]
+    pub body: RateLimitBody,
+}
+
+/// The 429 body shapes of the WorkOS spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RateLimitBody {
+    /// `{"error":"too_many_requests","error_description":…}`.
+    #[default]
+    TooManyRequests,
+    /// `{"code":"daily_quota_exceeded","message":…}`.
+    DailyQuotaExceeded,
 }
 
 /// The effective emulator settings.
@@ -57,6 +72,8 @@ pub struct Settings {
     /// Issuer base; `null` means the request's own `scheme://host`. The `iss` claim is
     /// `{issuer_base}/user_management/{client_id}`.
     pub issuer_base: Option<String>,
+    /// An `aud` claim to add; `null` (the default, like live WorkOS tokens) adds none.
+    pub audience: Option<String>,
 }
 
 impl Default for Settings {
@@ -72,6 +89,7 @@ impl Default for Settings {
             third_party_cookies_blocked: false,
             rate_limits: BTreeMap::new(),
             issuer_base: None,
+            audience: None,
         }
     }
 }
@@ -100,6 +118,8 @@ pub struct SettingsPatch {
     pub rate_limits: Option<BTreeMap<String, RateLimit>>,
     /// See [`Settings::issuer_base`] (`""` resets to the request host).
     pub issuer_base: Option<String>,
+    /// See [`Settings::audience`] (`""` removes it).
+    pub audience: Option<String>,
 }
 
 impl Settings {
@@ -131,6 +151,9 @@ impl Settings {
         }
         if let Some(v) = p.rate_limits {
             self.rate_limits = v;
+        }
+        if let Some(v) = p.audience {
+            self.audience = (!v.is_empty()).then_some(v);
         }
         if let Some(v) = p.issuer_base {
             self.issuer_base = (!v.is_empty()).then(|| v.trim_end_matches('/').to_string());

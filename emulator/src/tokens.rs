@@ -15,6 +15,8 @@ pub struct MintContext<'a> {
     pub now: i64,
     /// Lifetime, s.
     pub ttl: i64,
+    /// Optional `aud`.
+    pub audience: Option<&'a str>,
 }
 
 /// The claims of an access token for `session` (organization claims from the session's
@@ -35,6 +37,9 @@ pub fn access_claims(world: &World, session: &Session, ctx: MintContext<'_>) -> 
     c.insert("exp".into(), json!(ctx.now + ctx.ttl));
     c.insert("client_id".into(), json!(session.client_id));
     c.insert("auth_time".into(), json!(session.auth_time));
+    if let Some(aud) = ctx.audience {
+        c.insert("aud".into(), json!(aud));
+    }
     if let Some(org_id) = &session.organization_id {
         c.insert("org_id".into(), json!(org_id));
         if let Some(m) = world.membership(&session.user_id, org_id) {

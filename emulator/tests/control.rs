@@ -369,6 +369,18 @@ async fn rate_limits_answer_429_with_retry_after() {
     emu.control("/_emulator/clock", json!({"advance_secs": 61}))
         .await;
     assert_eq!(get().await.unwrap().status(), 200);
+
+    emu.control(
+        "/_emulator/config",
+        json!({"rate_limits": {"GET /sso/jwks/client_demo":
+            {"limit": 0, "window_secs": 10, "body": "daily_quota_exceeded"}}}),
+    )
+    .await;
+    let r = get().await.unwrap();
+    assert_eq!(r.status(), 429);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["code"], "daily_quota_exceeded");
+    assert!(v["message"].is_string());
 }
 
 #[tokio::test]

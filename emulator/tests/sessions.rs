@@ -320,6 +320,26 @@ async fn access_token_ttl_is_configurable() {
         .unwrap();
     let c = claims(s2["access_token"].as_str().unwrap());
     assert_eq!(c["exp"].as_i64().unwrap() - c["iat"].as_i64().unwrap(), 7);
+    assert!(c.get("aud").is_none());
+
+    // Optional aud and a fixed issuer, for verifiers that need them.
+    emu.control(
+        "/_emulator/config",
+        json!({"audience": "client_demo", "issuer_base": "https://api.workos.com"}),
+    )
+    .await;
+    let s3: Value = emu
+        .refresh(s2["refresh_token"].as_str().unwrap(), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let c = claims(s3["access_token"].as_str().unwrap());
+    assert_eq!(c["aud"], "client_demo");
+    assert_eq!(
+        c["iss"],
+        "https://api.workos.com/user_management/client_demo"
+    );
 }
 
 #[tokio::test]

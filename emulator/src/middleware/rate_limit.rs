@@ -7,6 +7,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+use crate::settings::RateLimitBody;
 use crate::state::AppState;
 
 /// The middleware.
@@ -24,7 +25,7 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
                     *entry = (now, 0);
                 }
                 if entry.1 >= limit.limit {
-                    Some((entry.0 + window - now).max(1))
+                    Some(((entry.0 + window - now).max(1), limit.body))
                 } else {
                     entry.1 += 1;
                     None
@@ -34,15 +35,18 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
     };
     match retry_after {
         None => next.run(req).await,
-        Some(secs) => {
-            let mut resp = (
-                StatusCode::TOO_MANY_REQUESTS,
-                Json(serde_json::json!({
+        Some((secs, shape)) => {
+            let body = match shape {
+                RateLimitBody::DailyQuotaExceeded => serde_json::json!({
+                    "code": "daily_quota_exceeded",
+                    "message": "Daily quota exceeded.",
+                }),
+                _ => serde_json::json!({
                     "error": "too_many_requests",
                     "error_description": "Rate limit exceeded. Please retry later.",
-                })),
-            )
-                .into_response();
+                }),
+            };
+            let mut resp = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
             if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                 resp.headers_mut().insert("retry-after", v);
             }

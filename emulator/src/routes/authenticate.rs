@@ -114,6 +114,7 @@ fn mint(ctx: &Ctx<'_>, w: &World, session: &Session) -> String {
             issuer_base: &issuer_base_locked(ctx, w),
             now: ctx.state.clock.now_secs(),
             ttl,
+            audience: w.settings.audience.as_deref(),
         },
     );
     let keys = ctx.state.keys.read().unwrap_or_else(|p| p.into_inner());

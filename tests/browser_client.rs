@@ -553,6 +553,11 @@ async fn two_tabs_auto_refresh_with_one_request() {
             .on_refresh(refreshed_b.sink()),
     );
     b.initialize().await;
+    let (a2, b2) = (a.clone(), b.clone());
+    wait_until("A adopts B's restored session", move || {
+        a2.access_token_expires_at_ms() == b2.access_token_expires_at_ms()
+    })
+    .await;
     let token_a = a.get_access_token().await.unwrap();
     let token_b = b.get_access_token().await.unwrap();
     assert_eq!(token_a, token_b, "A adopted B's restored session");

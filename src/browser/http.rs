@@ -167,7 +167,8 @@ pub async fn logout_in_background(url: &str) {
         .await;
     if let Err(e) = result {
         crate::browser::page::warn(&format!(
-            "authkit: the background sign-out request failed: {}",
+            "authkit: the background sign-out request reported an error (AuthKit may still have \
+             ended the session; a redirect target may be unreachable): {}",
             describe(&e)
         ));
     }

@@ -128,3 +128,129 @@ impl AuthState {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::wire::AuthenticateResponse;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+    use serde_json::json;
+
+    fn session(claims: serde_json::Value, body_extra: serde_json::Value) -> Session {
+        let token = format!(
+            "{}.{}.sig",
+            URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256"}"#),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        let mut body = json!({
+            "user": {"object": "user", "id": "user_1", "email": "a@b.c",
+                     "created_at": "x", "updated_at": "x"},
+            "access_token": token,
+            "refresh_token": "rt",
+            "authentication_method": "Password",
+        });
+        for (k, v) in body_extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let response: AuthenticateResponse = serde_json::from_value(body).unwrap();
+        Session::from_response(response, 1_000.0).unwrap()
+    }
+
+    #[test]
+    fn builds_every_visible_field_from_the_session() {
+        let s = session(
+            json!({"sid": "session_1", "sub": "user_1", "iat": 0, "exp": 300,
+                   "org_id": "org_1", "role": "admin", "roles": ["admin", "member"],
+                   "permissions": ["p:r"], "feature_flags": ["f"], "entitlements": ["e"],
+                   "act": {"sub": "boss@x.io"}}),
+            json!({}),
+        );
+        let state = AuthState::build(Some(&s), false, false, None);
+        assert!(state.is_authenticated && !state.is_loading);
+        assert_eq!(state.user.as_ref().unwrap().email, "a@b.c");
+        assert_eq!(state.organization_id.as_deref(), Some("org_1"));
+        assert_eq!(state.role.as_deref(), Some("admin"));
+        assert_eq!(state.roles, ["admin", "member"]);
+        assert_eq!(state.permissions, ["p:r"]);
+        assert_eq!(state.feature_flags, ["f"]);
+        assert_eq!(state.entitlements, ["e"]);
+        assert_eq!(state.session_id.as_deref(), Some("session_1"));
+        assert_eq!(
+            state.authentication_method,
+            Some(AuthenticationMethod::Password)
+        );
+        // No impersonator in the body: the `act` claim is used.
+        assert_eq!(state.impersonator.as_ref().unwrap().email, "boss@x.io");
+    }
+
+    #[test]
+    fn the_body_impersonator_wins_and_missing_claims_are_empty() {
+        let s = session(
+            json!({"sid": "s", "iat": 0, "exp": 60}),
+            json!({"impersonator": {"email": "admin@x.io", "reason": "support"}}),
+        );
+        let state = AuthState::build(Some(&s), false, false, None);
+        assert_eq!(
+            state.impersonator,
+            Some(Impersonator {
+                email: "admin@x.io".into(),
+                reason: Some("support".into())
+            })
+        );
+        assert_eq!(state.organization_id, None);
+        assert!(state.roles.is_empty() && state.permissions.is_empty());
+    }
+
+    #[test]
+    fn a_refresh_with_the_same_claims_gives_an_equal_state() {
+        let claims = json!({"sid": "s", "iat": 0, "exp": 60, "org_id": "o", "role": "r"});
+        let a = session(claims.clone(), json!({}));
+        let mut claims_b = claims;
+        claims_b["jti"] = json!("another-token-id");
+        claims_b["iat"] = json!(100);
+        claims_b["exp"] = json!(160);
+        let b = session(claims_b, json!({}));
+        assert_ne!(a.access_token, b.access_token);
+        assert_eq!(
+            AuthState::build(Some(&a), false, false, None),
+            AuthState::build(Some(&b), false, false, None)
+        );
+    }
+
+    #[test]
+    fn sign_in_is_started_only_when_nothing_else_explains_the_signed_out_state() {
+        let mut state = AuthState::build(None, false, false, None);
+        assert!(state.should_start_sign_in());
+        state.is_reconnecting = true;
+        assert!(!state.should_start_sign_in());
+        state.is_reconnecting = false;
+        state.is_loading = true;
+        assert!(!state.should_start_sign_in());
+        state.is_loading = false;
+        for blocking in [
+            AuthKitError::InsideIframe,
+            AuthKitError::MissingCodeVerifier,
+            AuthKitError::OAuthRedirect {
+                error: "access_denied".into(),
+                description: None,
+            },
+            AuthKitError::CodeExchange {
+                status: Some(400),
+                error: None,
+                description: None,
+            },
+        ] {
+            state.error = Some(blocking);
+            assert!(!state.should_start_sign_in());
+        }
+        // A session that ended (terminal refresh failure) sends the visitor to sign in again.
+        state.error = Some(AuthKitError::Refresh {
+            status: Some(400),
+            error: Some("invalid_grant".into()),
+            description: None,
+            transient: false,
+        });
+        assert!(state.should_start_sign_in());
+    }
+}

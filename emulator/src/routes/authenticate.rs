@@ -12,7 +12,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use super::common::{oauth_error, with_client};
+use super::common::{issuer_base_with, oauth_error, with_client};
 use super::issue::create_session;
 use crate::cookies;
 use crate::ids;
@@ -111,7 +111,7 @@ fn mint(ctx: &Ctx<'_>, w: &World, session: &Session) -> String {
         w,
         session,
         MintContext {
-            issuer_base: &issuer_base_locked(ctx, w),
+            issuer_base: &issuer_base_with(w.settings.issuer_base.as_deref(), ctx.headers),
             now: ctx.state.clock.now_secs(),
             ttl,
             audience: w.settings.audience.as_deref(),
@@ -121,26 +121,6 @@ fn mint(ctx: &Ctx<'_>, w: &World, session: &Session) -> String {
     keys.active()
         .map(|k| k.sign_jwt(&claims))
         .unwrap_or_default()
-}
-
-/// `issuer_base` without re-locking the world.
-fn issuer_base_locked(ctx: &Ctx<'_>, w: &World) -> String {
-    match &w.settings.issuer_base {
-        Some(b) => b.clone(),
-        None => {
-            let scheme = if cookies::is_https(ctx.headers) {
-                "https"
-            } else {
-                "http"
-            };
-            let host = ctx
-                .headers
-                .get("host")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("localhost");
-            format!("{scheme}://{host}")
-        }
-    }
 }
 
 /// Build the 200 response (with cookies in cookie mode).

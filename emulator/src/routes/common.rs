@@ -66,8 +66,14 @@ pub fn request_hostname(headers: &HeaderMap) -> Option<String> {
 
 /// `scheme://host[:port]` of the emulator as the client sees it (or the configured issuer).
 pub fn issuer_base(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(b) = state.world().settings.issuer_base.clone() {
-        return b;
+    let configured = state.world().settings.issuer_base.clone();
+    issuer_base_with(configured.as_deref(), headers)
+}
+
+/// [`issuer_base`] when the configured value is already at hand.
+pub fn issuer_base_with(configured: Option<&str>, headers: &HeaderMap) -> String {
+    if let Some(b) = configured {
+        return b.to_string();
     }
     let scheme = if crate::cookies::is_https(headers) {
         "https"
@@ -104,7 +110,6 @@ fn adapt_host(mut url: Url, headers: &HeaderMap) -> Url {
 pub fn sign_in_endpoint_for(client: &Client, headers: &HeaderMap) -> Option<Url> {
     let endpoint = client.sign_in_endpoint.clone()?;
     if let Some(origin) = crate::cookies::get(headers, &app_origin_cookie(&client.id)) {
-        let origin = origin.replace("%3A", ":").replace("%2F", "/");
         if client.knows_app_origin(&origin) {
             if let Ok(mut u) = Url::parse(&origin) {
                 u.set_path(endpoint.path());

@@ -356,7 +356,7 @@ pub async fn impersonate_post(
             "No user with that email.",
         );
     }
-    let query = serde_urlencoded_like(&b);
+    let query = impersonate_query(&b);
     let url = format!(
         "{}/_emulator/impersonate?{query}",
         issuer_base(&state, &headers)
@@ -364,7 +364,7 @@ pub async fn impersonate_post(
     Json(json!({ "url": url })).into_response()
 }
 
-fn serde_urlencoded_like(b: &ImpersonateBody) -> String {
+fn impersonate_query(b: &ImpersonateBody) -> String {
     let mut s = form_urlencoded::Serializer::new(String::new());
     s.append_pair("client_id", &b.client_id);
     s.append_pair("email", &b.email);

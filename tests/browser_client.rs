@@ -534,49 +534,128 @@ async fn a_sibling_tab_adopts_the_refreshed_session_instead_of_refreshing() {
 }
 
 #[wasm_bindgen_test]
-async fn two_tabs_auto_refresh_with_one_request() {
+async fn four_tabs_auto_refresh_with_one_request_per_token_lifetime() {
     reset().await;
     control_post("config", json!({"access_token_ttl_secs": 14})).await;
-    let refreshed_a = Recorder::new();
-    let refreshed_b = Recorder::new();
-    let a = signed_in_client(
+    let recorders: Vec<Recorder<authkit_yew::RefreshParams>> =
+        (0..4).map(|_| Recorder::new()).collect();
+    let tab_options = |i: usize| {
         options(DevMode::Auto)
             .refresh_buffer_secs(10)
-            .on_refresh(refreshed_a.sink()),
-    )
-    .await;
+            .on_refresh(recorders[i].sink())
+    };
+    // Four clients in one page behave as four tabs: separate channels, one lock manager.
+    let mut tabs = vec![signed_in_client(tab_options(0)).await];
     page::replace_url("/").unwrap();
-    // B restores from the shared dev-mode token; A adopts B's session from the hand-off.
-    let b = AuthKitClient::new(
-        options(DevMode::Auto)
-            .refresh_buffer_secs(10)
-            .on_refresh(refreshed_b.sink()),
-    );
-    b.initialize().await;
-    let (a2, b2) = (a.clone(), b.clone());
-    wait_until("A adopts B's restored session", move || {
-        a2.access_token_expires_at_ms() == b2.access_token_expires_at_ms()
+    for i in 1..4 {
+        // Each new tab restores from the shared dev-mode token; the others adopt its session.
+        let tab = AuthKitClient::new(tab_options(i));
+        tab.initialize().await;
+        assert!(tab.state().is_authenticated);
+        tabs.push(tab);
+    }
+    let all = tabs.clone();
+    wait_until("every tab holds the newest session", move || {
+        all.iter()
+            .all(|t| t.access_token_expires_at_ms() == all[3].access_token_expires_at_ms())
     })
     .await;
-    let token_a = a.get_access_token().await.unwrap();
-    let token_b = b.get_access_token().await.unwrap();
-    assert_eq!(token_a, token_b, "A adopted B's restored session");
+    let first = tabs[0].get_access_token().await.unwrap();
     control_delete("requests").await;
-    let (ra, rb) = (refreshed_a.clone(), refreshed_b.clone());
-    let (na, nb) = (ra.len(), rb.len());
-    wait_until("both tabs saw the next session", move || {
-        ra.len() > na && rb.len() > nb
+    let baseline: Vec<usize> = recorders.iter().map(|r| r.len()).collect();
+
+    let (recs, base) = (recorders.clone(), baseline.clone());
+    wait_until("every tab saw the next session", move || {
+        recs.iter().zip(&base).all(|(r, b)| r.len() > *b)
     })
     .await;
-    let last_a = refreshed_a.values().last().unwrap().access_token.clone();
-    let last_b = refreshed_b.values().last().unwrap().access_token.clone();
-    assert_eq!(last_a, last_b);
-    assert_ne!(last_a, token_a);
+    let tokens: Vec<String> = recorders
+        .iter()
+        .map(|r| r.values().last().unwrap().access_token.clone())
+        .collect();
+    assert!(
+        tokens.iter().all(|t| *t == tokens[0]),
+        "all tabs hold one session"
+    );
+    assert_ne!(tokens[0], first);
     assert_eq!(
         authenticate_requests(Some("refresh_token")).await.len(),
         1,
-        "one authenticate for two tabs"
+        "one authenticate for four tabs"
     );
-    a.dispose();
-    b.dispose();
+    for tab in tabs {
+        tab.dispose();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_org_switch_requested_during_a_refresh_is_not_dropped() {
+    reset().await;
+    let client = signed_in_client(options(DevMode::Auto)).await;
+    control_delete("requests").await;
+    let (refreshed, switched) = futures::join!(
+        client.get_access_token_with(true),
+        client.switch_to_organization(GLOBEX, SignInOptions::default())
+    );
+    refreshed.unwrap();
+    switched.unwrap();
+    assert_eq!(client.state().organization_id.as_deref(), Some(GLOBEX));
+    assert_eq!(
+        authenticate_requests(Some("refresh_token")).await.len(),
+        2,
+        "the switch ran after the refresh it met"
+    );
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn a_dropped_connection_is_a_transient_network_error() {
+    reset().await;
+    let client = signed_in_client(options(DevMode::Auto)).await;
+    control_post(
+        "faults",
+        json!({"method": "POST", "path": "/user_management/authenticate",
+               "grant_type": "refresh_token", "drop": true, "count": null}),
+    )
+    .await;
+    match client.get_access_token_with(true).await {
+        Err(e @ AuthKitError::Network(_)) => assert!(e.is_transient()),
+        other => panic!("expected a network error, got {other:?}"),
+    }
+    assert!(client.state().is_authenticated, "the session is kept");
+    // (Chromium silently retries a POST once on a dropped keep-alive connection, hence a fault
+    // until cleared rather than a one-shot one.)
+    control_delete("faults").await;
+    // The next attempt succeeds.
+    assert!(client.get_access_token_with(true).await.is_ok());
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn on_before_auto_refresh_can_veto_the_timer_refresh() {
+    reset().await;
+    control_post("config", json!({"access_token_ttl_secs": 12})).await;
+    let asked = Recorder::new();
+    let sink = asked.sink();
+    let client = signed_in_client(
+        options(DevMode::Auto)
+            .refresh_buffer_secs(10)
+            .on_before_auto_refresh(move |()| {
+                sink(());
+                false
+            }),
+    )
+    .await;
+    control_delete("requests").await;
+    let a = asked.clone();
+    wait_until("the timer asks the gate", move || a.len() > 0).await;
+    assert_eq!(
+        authenticate_requests(Some("refresh_token")).await.len(),
+        0,
+        "a vetoed tick sends nothing"
+    );
+    // On demand, the expiring token is still refreshed.
+    assert!(client.get_access_token().await.is_ok());
+    assert_eq!(authenticate_requests(Some("refresh_token")).await.len(), 1);
+    client.dispose();
 }

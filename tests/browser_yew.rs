@@ -137,12 +137,27 @@ async fn provider_signs_in_and_a_refresh_without_visible_change_rerenders_nothin
     assert_eq!(users.first(), Some(&None));
     assert_eq!(users.last(), Some(&Some(DEMO_EMAIL.to_owned())));
 
+    for mark in [
+        "authkit:init",
+        "authkit:exchange-start",
+        "authkit:exchange-end",
+        "authkit:ready",
+        "authkit:signed-in",
+    ] {
+        assert!(marked(mark), "performance mark {mark} missing");
+    }
+    assert!(
+        !marked("authkit:refresh-start"),
+        "no refresh during a callback sign-in"
+    );
+
     let handle = probe.0.handle.borrow().clone().unwrap();
     let auth_renders = probe.0.auth_renders.get();
     let handle_renders = probe.0.handle_renders.get();
     let old = handle.get_access_token().await.unwrap();
     let new = handle.get_access_token_with(true).await.unwrap();
     assert_ne!(old, new, "the refresh happened");
+    assert!(marked("authkit:refresh-start") && marked("authkit:refresh-end"));
     yew::scheduler::flush().await;
 
     // A visible change afterwards: exactly one more render, so the refresh caused none.

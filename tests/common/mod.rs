@@ -113,6 +113,9 @@ pub async fn reset() {
         s.clear().ok();
     }
     clear_readable_cookies();
+    if let Some(perf) = window.performance() {
+        perf.clear_marks();
+    }
     page::override_framed_for_tests(None);
     page::replace_url("/").expect("replaceState");
     control_post("reset", json!({})).await;
@@ -258,4 +261,12 @@ pub fn clear_readable_cookies() {
 /// A percent-encoded query value.
 pub fn encode(value: &str) -> String {
     String::from(js_sys::encode_uri_component(value))
+}
+
+/// True when `performance.mark(name)` was set since the last [`reset`].
+pub fn marked(name: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.get_entries_by_name(name).length() > 0)
+        .unwrap_or(false)
 }

@@ -24,6 +24,7 @@ commands:
             Cargo.lock version, wasm-opt, chromium + chromedriver when root); idempotent
   demo      start the emulator (:4100) and the demo (trunk serve, :5173); Ctrl-C stops both
   test      fmt, clippy, host tests, browser tests, end-to-end tests; fails fast
+            (`--only host,browser` runs some stages, for development)
   bench     figures (not implemented yet)";
 
 fn workspace_root() -> PathBuf {
@@ -50,7 +51,9 @@ fn main() -> ExitCode {
     {
         ["install"] => install::ensure(&root, install::Profile::Full),
         ["demo"] => demo::run(&root),
-        ["test"] => test::run(&root),
+        ["test", rest @ ..] => {
+            test::parse_stages(rest).and_then(|stages| test::run(&root, &stages))
+        }
         ["bench"] => bench::run(&root),
         ["help" | "-h" | "--help"] => {
             println!("{USAGE}");

@@ -117,58 +117,151 @@ impl Report {
 ///
 /// On failure the error is printed here, before the summary, so that the count line is the
 /// very last line; the caller gets [`XtaskError::Reported`].
-pub fn run(root: &Path) -> Result<(), XtaskError> {
+pub fn run(root: &Path, selected: &[Stage]) -> Result<(), XtaskError> {
     let started = Instant::now();
+    let partial = selected != Stage::ALL;
+    if partial {
+        println!(
+            "xtask: development run of stage(s) {} only; `cargo xtask test` runs all of them",
+            selected
+                .iter()
+                .map(|s| s.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let mut report = Report::default();
-    let result = install::ensure(root, Profile::Full).and_then(|()| stages(root, &mut report));
+    let result =
+        install::ensure(root, Profile::Full).and_then(|()| stages(root, selected, &mut report));
     if let Err(err) = &result {
         eprintln!("xtask: error: {err}");
     }
     println!("xtask: test took {:.0} s", started.elapsed().as_secs_f64());
+    if partial {
+        println!("xtask: PARTIAL RUN (--only): the other stages did not run");
+    }
     report.print();
     result.map_err(|_| XtaskError::Reported)
 }
 
-fn stages(root: &Path, report: &mut Report) -> Result<(), XtaskError> {
-    check_stage(report, "fmt", "run `cargo fmt --all`", || {
-        process::run(cargo().args(["fmt", "--all", "--", "--check"]))
-    })?;
-    check_stage(report, "clippy (host)", "fix the warnings above", || {
-        process::run(cargo().args([
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]))
-    })?;
-    check_stage(report, "clippy (wasm)", "fix the warnings above", || {
-        process::run(cargo().args([
-            "clippy",
-            "-p",
-            "authkit-yew",
-            "-p",
-            "authkit-demo",
-            "--target",
-            WASM_TARGET,
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]))
-    })?;
-    test_stage(
-        report,
-        "host tests",
-        cargo().args(["test", "--workspace", "--exclude", "authkit-e2e"]),
-    )?;
-    browser_tests(root, report)?;
-    test_stage(
-        report,
-        "end-to-end",
-        cargo().args(["test", "-p", "authkit-e2e", "--", "--test-threads=1"]),
-    )?;
+/// The stages of `cargo xtask test`, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// `cargo fmt --all -- --check`.
+    Fmt,
+    /// clippy `-D warnings`, host and wasm.
+    Clippy,
+    /// Host tests (workspace minus e2e).
+    Host,
+    /// wasm-bindgen browser tests against an emulator.
+    Browser,
+    /// End-to-end tests.
+    E2e,
+}
+
+impl Stage {
+    /// Every stage, in order: what a plain `cargo xtask test` (and CI) runs.
+    pub const ALL: [Stage; 5] = [
+        Stage::Fmt,
+        Stage::Clippy,
+        Stage::Host,
+        Stage::Browser,
+        Stage::E2e,
+    ];
+
+    /// The name used by `--only`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Fmt => "fmt",
+            Stage::Clippy => "clippy",
+            Stage::Host => "host",
+            Stage::Browser => "browser",
+            Stage::E2e => "e2e",
+        }
+    }
+}
+
+/// Parses the arguments after `test`: none (every stage) or `--only a,b` (a development run of
+/// some stages, still in the canonical order).
+///
+/// ```ignore
+/// assert_eq!(parse_stages(&[]).unwrap(), Stage::ALL.to_vec());
+/// assert_eq!(parse_stages(&["--only", "e2e,host"]).unwrap(), vec![Stage::Host, Stage::E2e]);
+/// ```
+pub fn parse_stages(args: &[&str]) -> Result<Vec<Stage>, XtaskError> {
+    let all_names = || Stage::ALL.map(Stage::name).join(", ");
+    let names: Vec<&str> = match args {
+        [] => return Ok(Stage::ALL.to_vec()),
+        ["--only", list] => list.split(',').map(str::trim).collect(),
+        _ => {
+            return Err(XtaskError::Usage(format!(
+                "usage: cargo xtask test [--only STAGE,...]  (stages: {})",
+                all_names()
+            )))
+        }
+    };
+    let mut picked = Vec::new();
+    for name in names {
+        let stage = Stage::ALL
+            .into_iter()
+            .find(|s| s.name() == name)
+            .ok_or_else(|| {
+                XtaskError::Usage(format!("unknown stage `{name}` (stages: {})", all_names()))
+            })?;
+        picked.push(stage);
+    }
+    Ok(Stage::ALL
+        .into_iter()
+        .filter(|s| picked.contains(s))
+        .collect())
+}
+
+fn stages(root: &Path, selected: &[Stage], report: &mut Report) -> Result<(), XtaskError> {
+    for stage in selected {
+        match stage {
+            Stage::Fmt => check_stage(report, "fmt", "run `cargo fmt --all`", || {
+                process::run(cargo().args(["fmt", "--all", "--", "--check"]))
+            })?,
+            Stage::Clippy => {
+                check_stage(report, "clippy (host)", "fix the warnings above", || {
+                    process::run(cargo().args([
+                        "clippy",
+                        "--workspace",
+                        "--all-targets",
+                        "--",
+                        "-D",
+                        "warnings",
+                    ]))
+                })?;
+                check_stage(report, "clippy (wasm)", "fix the warnings above", || {
+                    process::run(cargo().args([
+                        "clippy",
+                        "-p",
+                        "authkit-yew",
+                        "-p",
+                        "authkit-demo",
+                        "--target",
+                        WASM_TARGET,
+                        "--all-targets",
+                        "--",
+                        "-D",
+                        "warnings",
+                    ]))
+                })?;
+            }
+            Stage::Host => test_stage(
+                report,
+                "host tests",
+                cargo().args(["test", "--workspace", "--exclude", "authkit-e2e"]),
+            )?,
+            Stage::Browser => browser_tests(root, report)?,
+            Stage::E2e => test_stage(
+                report,
+                "end-to-end",
+                cargo().args(["test", "-p", "authkit-e2e", "--", "--test-threads=1"]),
+            )?,
+        }
+    }
     Ok(())
 }
 
@@ -348,6 +441,23 @@ test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; fini
     fn no_result_lines_sum_to_zero() {
         let (counts, found) = sum_results(["error: could not compile `x`"]);
         assert_eq!((counts, found), (Counts::default(), 0));
+    }
+
+    #[test]
+    fn stage_selection() {
+        assert_eq!(parse_stages(&[]).unwrap(), Stage::ALL.to_vec());
+        assert_eq!(
+            parse_stages(&["--only", "e2e,host"]).unwrap(),
+            vec![Stage::Host, Stage::E2e]
+        );
+        assert!(matches!(
+            parse_stages(&["--only", "nope"]),
+            Err(XtaskError::Usage(_))
+        ));
+        assert!(matches!(
+            parse_stages(&["--fast"]),
+            Err(XtaskError::Usage(_))
+        ));
     }
 
     #[test]

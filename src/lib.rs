@@ -58,19 +58,20 @@
 //!     if auth.is_loading {
 //!         return html! { <p>{"Loading…"}</p> };
 //!     }
+//!     let body = match &auth.user {
+//!         Some(user) => html! {
+//!             <>
+//!                 <p>{ format!("Signed in as {}", user.display_name()) }</p>
+//!                 <button onclick={sign_out}>{"Sign out"}</button>
+//!             </>
+//!         },
+//!         None => html! { <button onclick={sign_in}>{"Sign in"}</button> },
+//!     };
 //!     html! {
 //!         <>
 //!             if let Some(error) = &auth.error { <p role="alert">{ error.to_string() }</p> }
 //!             if auth.is_reconnecting { <p>{"Reconnecting…"}</p> }
-//!             match &auth.user {
-//!                 Some(user) => html! {
-//!                     <>
-//!                         <p>{ format!("Signed in as {}", user.display_name()) }</p>
-//!                         <button onclick={sign_out}>{"Sign out"}</button>
-//!                     </>
-//!                 },
-//!                 None => html! { <button onclick={sign_in}>{"Sign in"}</button> },
-//!             }
+//!             { body }
 //!         </>
 //!     }
 //! }

@@ -659,3 +659,54 @@ async fn on_before_auto_refresh_can_veto_the_timer_refresh() {
     assert_eq!(authenticate_requests(Some("refresh_token")).await.len(), 1);
     client.dispose();
 }
+
+#[wasm_bindgen_test]
+async fn lock_timeouts_fall_back_to_the_still_valid_token_unless_forced() {
+    reset().await;
+    // A buffer longer than the token's life: every call wants a refresh, the token stays valid.
+    let client = signed_in_client(options(DevMode::Auto).refresh_buffer_secs(100_000)).await;
+    client.set_lock_timeout_ms(300);
+    control_delete("requests").await;
+
+    // Another "tab" holds the refresh lock.
+    let (held_tx, held_rx) = futures::channel::oneshot::channel::<()>();
+    let (release_tx, release_rx) = futures::channel::oneshot::channel::<()>();
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = authkit_yew::browser::lock::with_lock(
+            &format!("WORKOS_REFRESH_SESSION:{CLIENT_ID}"),
+            5_000,
+            || async move {
+                let _ = held_tx.send(());
+                let _ = release_rx.await;
+            },
+        )
+        .await;
+    });
+    held_rx.await.unwrap();
+
+    let held_token = client
+        .get_access_token()
+        .await
+        .expect("not forced: the still-valid token is returned despite the lock timeout");
+    let claims = authkit_yew::protocol::claims::decode_claims(&held_token).unwrap();
+    assert!(
+        claims.exp as f64 * 1000.0 > js_sys::Date::now(),
+        "and it is unexpired"
+    );
+    assert_eq!(client.get_access_token().await, Ok(held_token.clone()));
+    assert_eq!(
+        client.get_access_token_with(true).await,
+        Err(AuthKitError::RefreshTimeout),
+        "forced: the lock timeout is reported"
+    );
+    assert!(
+        client.state().is_authenticated,
+        "a lock timeout keeps the session"
+    );
+    assert_eq!(authenticate_requests(Some("refresh_token")).await.len(), 0);
+
+    let _ = release_tx.send(());
+    let fresh = client.get_access_token_with(true).await.unwrap();
+    assert_ne!(fresh, held_token);
+    client.dispose();
+}

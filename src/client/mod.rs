@@ -77,6 +77,7 @@ struct Inner {
     core: RefCell<Core>,
     subscribers: RefCell<Vec<(u64, Subscriber)>>,
     next_subscriber: Cell<u64>,
+    lock_timeout_ms: Cell<u32>,
 }
 
 /// The AuthKit client of one app mount. Cheap to clone (a shared handle); equality is identity.
@@ -187,6 +188,7 @@ impl AuthKitClient {
                 core: RefCell::new(core),
                 subscribers: RefCell::new(Vec::new()),
                 next_subscriber: Cell::new(0),
+                lock_timeout_ms: Cell::new(crate::browser::lock::ACQUIRE_TIMEOUT_MS),
             }),
         }
     }
@@ -257,6 +259,17 @@ impl AuthKitClient {
         };
         drop((timer, listeners, channel, waiters));
         self.inner.subscribers.borrow_mut().clear();
+    }
+
+    /// Sets how long a refresh waits for the cross-tab lock before failing with
+    /// [`AuthKitError::RefreshTimeout`] (default 10 s, as authkit-js).
+    ///
+    /// ```no_run
+    /// # let client = authkit_yew::client::AuthKitClient::new(authkit_yew::AuthKitOptions::new("c"));
+    /// client.set_lock_timeout_ms(5_000);
+    /// ```
+    pub fn set_lock_timeout_ms(&self, ms: u32) {
+        self.inner.lock_timeout_ms.set(ms);
     }
 
     /// True once [`dispose`](Self::dispose) ran.

@@ -7,7 +7,7 @@ use futures::FutureExt;
 
 use super::{Inner, Session};
 use crate::browser::channel::{Message, SessionHandOff};
-use crate::browser::lock::{self, ACQUIRE_TIMEOUT_MS};
+use crate::browser::lock;
 use crate::browser::timer::{self, Timer};
 use crate::browser::{http, page, storage};
 use crate::error::AuthKitError;
@@ -101,7 +101,7 @@ async fn run(inner: Rc<Inner>, req: RefreshRequest) -> Result<(), AuthKitError> 
         let req = req.clone();
         lock::with_lock(
             &inner.config.lock_name.clone(),
-            ACQUIRE_TIMEOUT_MS,
+            inner.lock_timeout_ms.get(),
             move || locked_refresh(inner, req, epoch, before, known_rt),
         )
         .await

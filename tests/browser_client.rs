@@ -360,6 +360,10 @@ async fn sign_out_without_navigation_ends_everything_and_is_final() {
         .unwrap();
     let s = client.state();
     assert!(!s.is_authenticated && s.user.is_none() && s.error.is_none());
+    assert!(
+        s.is_signed_out && !s.should_start_sign_in(),
+        "no bounce back to sign-in"
+    );
     assert!(stored_refresh_token().is_none());
     assert_eq!(client.access_token_expires_at_ms(), None);
     let log = control_get("requests").await;
@@ -528,6 +532,7 @@ async fn a_sibling_tab_adopts_the_refreshed_session_instead_of_refreshing() {
         !b3.state().is_authenticated
     })
     .await;
+    assert!(b.state().is_signed_out && !b.state().should_start_sign_in());
     assert_eq!(authenticate_requests(Some("refresh_token")).await.len(), 1);
     a.dispose();
     b.dispose();

@@ -217,14 +217,24 @@ impl AuthKitClient {
             &session_id,
             options.return_to.as_deref(),
         );
-        self.inner.core.borrow_mut().epoch += 1;
+        {
+            let mut core = self.inner.core.borrow_mut();
+            core.epoch += 1;
+            core.signed_out = true;
+        }
         self.inner.clear_session(None);
         self.inner.clear_storage();
         self.inner.broadcast(&Message::SignedOut);
-        self.inner.publish();
         if options.navigate {
-            page::navigate(&url)
+            // The page is leaving: publishing "signed out" first would let a `use_user` guard
+            // start a sign-in navigation that cancels this one (the session would survive).
+            let result = page::navigate(&url);
+            if result.is_err() {
+                self.inner.publish();
+            }
+            result
         } else {
+            self.inner.publish();
             http::logout_in_background(&url).await;
             Ok(())
         }

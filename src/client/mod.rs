@@ -52,6 +52,8 @@ struct Core {
     blocked: Option<AuthKitError>,
     session: Option<Session>,
     reconnecting: bool,
+    /// A deliberate sign-out happened (here or in another tab) since the last session.
+    signed_out: bool,
     error: Option<AuthKitError>,
     public: Rc<AuthState>,
     /// Bumped by sign-out, remote sign-out and dispose: results of requests started before are
@@ -168,6 +170,7 @@ impl AuthKitClient {
             blocked: None,
             session: None,
             reconnecting: false,
+            signed_out: false,
             error: None,
             public: Rc::new(AuthState::loading()),
             epoch: 0,
@@ -334,12 +337,13 @@ impl Inner {
             if core.disposed {
                 return;
             }
-            let next = AuthState::build(
+            let mut next = AuthState::build(
                 core.session.as_ref(),
                 !core.loaded,
                 core.reconnecting,
                 core.error.clone(),
             );
+            next.is_signed_out = core.signed_out && core.session.is_none();
             if *core.public == next {
                 None
             } else {
@@ -388,6 +392,7 @@ impl Inner {
     fn install_session(&self, session: Session) {
         let mut core = self.core.borrow_mut();
         core.session = Some(session);
+        core.signed_out = false;
         core.failures = 0;
         core.retry_after_ms = None;
         core.reconnecting = false;

@@ -388,6 +388,7 @@ pub(super) fn on_message(inner: &Rc<Inner>, message: Message) {
                 let mut core = inner.core.borrow_mut();
                 let had = core.session.is_some() || core.reconnecting;
                 core.epoch += 1;
+                core.signed_out = true;
                 had
             };
             if had {

@@ -25,6 +25,9 @@ pub struct AuthState {
     pub is_reconnecting: bool,
     /// True when a session (a user) is present.
     pub is_authenticated: bool,
+    /// True after a deliberate sign-out (in this tab or another) until the next sign-in:
+    /// [`use_user`](crate::use_user) then does not send the visitor back to sign-in.
+    pub is_signed_out: bool,
     /// The signed-in user.
     pub user: Option<User>,
     /// The organization of the session.
@@ -85,6 +88,7 @@ impl AuthState {
             is_loading,
             is_reconnecting,
             is_authenticated: true,
+            is_signed_out: false,
             user: Some(s.user.clone()),
             organization_id: s.organization_id.clone().or_else(|| c.org_id.clone()),
             role: c.role.clone(),
@@ -100,8 +104,9 @@ impl AuthState {
     }
 
     /// True when nobody is signed in and the SDK may send the visitor to sign in: loading is
-    /// over, the session is not merely unreachable (reconnecting), and no error is showing that
-    /// a new sign-in would only repeat (a failed callback, an iframe, a configuration problem).
+    /// over, the session is not merely unreachable (reconnecting), the visitor did not just sign
+    /// out, and no error is showing that a new sign-in would only repeat (a failed callback, an
+    /// iframe, a configuration problem).
     ///
     /// ```
     /// use authkit_yew::{AuthKitError, AuthState};
@@ -111,7 +116,7 @@ impl AuthState {
     /// assert!(!state.should_start_sign_in());
     /// ```
     pub fn should_start_sign_in(&self) -> bool {
-        if self.is_loading || self.is_reconnecting || self.user.is_some() {
+        if self.is_loading || self.is_reconnecting || self.is_signed_out || self.user.is_some() {
             return false;
         }
         !matches!(
@@ -228,6 +233,9 @@ mod tests {
         state.is_loading = true;
         assert!(!state.should_start_sign_in());
         state.is_loading = false;
+        state.is_signed_out = true;
+        assert!(!state.should_start_sign_in(), "sign-out is final");
+        state.is_signed_out = false;
         for blocking in [
             AuthKitError::InsideIframe,
             AuthKitError::MissingCodeVerifier,

@@ -343,7 +343,12 @@ fn browser_tests(root: &Path, report: &mut Report) -> Result<(), XtaskError> {
                 "--in-memory",
                 "--config",
             ])
-            .arg(&seed),
+            .arg(&seed)
+            // One INFO line per request drowns the test output; RUST_LOG=info brings it back.
+            .env(
+                "RUST_LOG",
+                std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()),
+            ),
     )?;
     println!("xtask: browser tests use the emulator at {url}");
     let mut cmd = cargo();

@@ -715,3 +715,46 @@ async fn lock_timeouts_fall_back_to_the_still_valid_token_unless_forced() {
     assert_ne!(fresh, held_token);
     client.dispose();
 }
+
+#[wasm_bindgen_test]
+async fn coming_back_online_retries_a_failed_restore_at_once() {
+    reset().await;
+    let first = signed_in_client(options(DevMode::Auto)).await;
+    first.dispose();
+    clear_readable_cookies();
+    page::replace_url("/").unwrap();
+    // The outage asks for a long pause (Retry-After: 60), longer than this test waits.
+    control_post(
+        "faults",
+        json!({"method": "POST", "path": "/user_management/authenticate",
+               "grant_type": "refresh_token", "status": 503,
+               "headers": {"Retry-After": "60"}, "count": null}),
+    )
+    .await;
+    let client = AuthKitClient::new(options(DevMode::Auto));
+    client.initialize().await;
+    let s = client.state();
+    assert!(s.is_reconnecting);
+    assert!(
+        matches!(
+            s.error,
+            Some(AuthKitError::Refresh {
+                status: Some(503),
+                transient: true,
+                ..
+            })
+        ),
+        "{:?}",
+        s.error
+    );
+    control_delete("faults").await;
+    let online = web_sys::Event::new("online").unwrap();
+    web_sys::window().unwrap().dispatch_event(&online).unwrap();
+    let c = client.clone();
+    wait_until("the online event retries the restore", move || {
+        c.state().is_authenticated
+    })
+    .await;
+    assert!(!client.state().is_reconnecting);
+    client.dispose();
+}

@@ -146,6 +146,8 @@ fn start() -> Result<(Harness, Vec<procs::ChildGuard>), HarnessError> {
     std::fs::create_dir_all(&work_dir)
         .map_err(|e| HarnessError::io(format!("create {}", work_dir.display()), e))?;
     let dist = work_dir.join("dist");
+    // The build is big and useless afterwards; the logs stay for post-mortems.
+    procs::remove_at_exit(dist.clone());
     let extra =
         static_server::ExtraPages::from([(FRAME_HOST_PATH.to_owned(), FRAME_HOST_HTML.to_owned())]);
     let demo_port = static_server::serve(dist.clone(), extra)?;

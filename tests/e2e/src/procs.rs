@@ -13,6 +13,7 @@ use std::time::Duration;
 use crate::error::HarnessError;
 
 static PIDS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+static DIRS: Mutex<Vec<std::path::PathBuf>> = Mutex::new(Vec::new());
 static ATEXIT: Once = Once::new();
 
 extern "C" fn kill_all_children() {
@@ -23,6 +24,28 @@ extern "C" fn kill_all_children() {
                 libc::kill(pid as libc::pid_t, libc::SIGKILL);
             }
         }
+    }
+    if let Ok(dirs) = DIRS.lock() {
+        for dir in dirs.iter() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn register_atexit() {
+    ATEXIT.call_once(|| {
+        // SAFETY: registers a plain extern "C" function with no captured state.
+        unsafe {
+            libc::atexit(kill_all_children);
+        }
+    });
+}
+
+/// Removes `dir` when the process exits (after the children are killed).
+pub fn remove_at_exit(dir: std::path::PathBuf) {
+    register_atexit();
+    if let Ok(mut dirs) = DIRS.lock() {
+        dirs.push(dir);
     }
 }
 
@@ -73,12 +96,7 @@ impl Drop for ChildGuard {
 
 /// Spawns `cmd` so that it dies with this process (see the module docs).
 pub fn spawn(cmd: &mut Command, name: &str) -> Result<ChildGuard, HarnessError> {
-    ATEXIT.call_once(|| {
-        // SAFETY: registers a plain extern "C" function with no captured state.
-        unsafe {
-            libc::atexit(kill_all_children);
-        }
-    });
+    register_atexit();
     // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
     unsafe {
         cmd.pre_exec(|| {

@@ -12,3 +12,4 @@ mod s08_two_tabs;
 mod s09_iframe;
 mod s10_faults;
 mod s11_not_started_at_app;
+mod screenshots;

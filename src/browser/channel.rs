@@ -8,6 +8,12 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::protocol::wire::{AuthenticationMethod, Impersonator, User};
 
 /// A session handed to sibling tabs (no refresh token).
+///
+/// ```
+/// use authkit_yew::browser::channel::{Message, SessionHandOff};
+/// fn is_session(m: &Message) -> bool { matches!(m, Message::Session(_)) }
+/// assert!(!is_session(&Message::SignedOut));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionHandOff {
     /// The user.
@@ -25,6 +31,12 @@ pub struct SessionHandOff {
 }
 
 /// What tabs tell each other.
+///
+/// ```
+/// use authkit_yew::browser::channel::Message;
+/// let json = serde_json::to_string(&Message::SignedOut).unwrap();
+/// assert_eq!(json, r#"{"type":"signed_out"}"#);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Message {
@@ -35,6 +47,10 @@ pub enum Message {
 }
 
 /// An open channel; dropping it closes it and removes its listener.
+///
+/// ```no_run
+/// let ch = authkit_yew::browser::channel::Channel::open("client_1", |_| {});
+/// ```
 #[must_use = "the channel closes when dropped"]
 pub struct Channel {
     inner: web_sys::BroadcastChannel,
@@ -86,6 +102,11 @@ impl Channel {
     }
 
     /// Sends `message` to the other tabs (never to this one).
+    ///
+    /// ```no_run
+    /// use authkit_yew::browser::channel::{Channel, Message};
+    /// if let Some(ch) = Channel::open("client_1", |_| {}) { ch.post(&Message::SignedOut); }
+    /// ```
     pub fn post(&self, message: &Message) {
         if let Ok(text) = serde_json::to_string(message) {
             let _ = self.inner.post_message(&JsValue::from_str(&text));

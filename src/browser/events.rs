@@ -29,6 +29,12 @@ impl std::fmt::Debug for Listener {
 
 impl Listener {
     /// Listens to `event` on `target`; `None` when the browser refuses.
+    ///
+    /// ```no_run
+    /// use authkit_yew::browser::events::Listener;
+    /// let target: web_sys::EventTarget = web_sys::window().unwrap().into();
+    /// let l = Listener::new(target, "resize", || {});
+    /// ```
     pub fn new(
         target: web_sys::EventTarget,
         event: &'static str,
@@ -46,11 +52,19 @@ impl Listener {
     }
 
     /// Listens to `event` on `window` (`focus`, `online`, …).
+    ///
+    /// ```no_run
+    /// let l = authkit_yew::browser::events::Listener::on_window("focus", || {});
+    /// ```
     pub fn on_window(event: &'static str, f: impl FnMut() + 'static) -> Option<Self> {
         Self::new(page::window_target()?, event, f)
     }
 
     /// Listens to `event` on `document` (`visibilitychange`).
+    ///
+    /// ```no_run
+    /// let l = authkit_yew::browser::events::Listener::on_document("visibilitychange", || {});
+    /// ```
     pub fn on_document(event: &'static str, f: impl FnMut() + 'static) -> Option<Self> {
         Self::new(page::document_target()?, event, f)
     }

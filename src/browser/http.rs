@@ -10,6 +10,13 @@ use crate::protocol::timing::{is_transient_status, parse_retry_after};
 use crate::protocol::wire::{ApiErrorBody, AuthenticateResponse};
 
 /// Why an authenticate call failed.
+///
+/// ```
+/// use authkit_yew::browser::http::HttpFailure;
+/// let f = HttpFailure::Status { status: 503, body: None, retry_after_ms: Some(1000) };
+/// assert_eq!(f.retry_after_ms(), Some(1000));
+/// assert!(f.into_refresh_error().is_transient());
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum HttpFailure {
     /// No response: offline, DNS, CORS refusal, connection dropped.

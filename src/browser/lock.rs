@@ -10,6 +10,10 @@ use wasm_bindgen_futures::JsFuture;
 use crate::browser::{page, storage, timer};
 
 /// How long a tab waits for the lock before giving up (as authkit-js: 10 s).
+///
+/// ```
+/// assert_eq!(authkit_yew::browser::lock::ACQUIRE_TIMEOUT_MS, 10_000);
+/// ```
 pub const ACQUIRE_TIMEOUT_MS: u32 = 10_000;
 
 /// How long a fallback lease stays valid when its holder disappears.
@@ -30,10 +34,21 @@ extern "C" {
 }
 
 /// The lock could not be acquired in time (another tab held it, or the browser refused).
+///
+/// ```
+/// use authkit_yew::browser::lock::LockTimeout;
+/// let r: Result<(), LockTimeout> = Err(LockTimeout);
+/// assert!(r.is_err());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LockTimeout;
 
 /// Which implementation [`with_lock`] uses in this browser.
+///
+/// ```
+/// use authkit_yew::browser::lock::LockKind;
+/// assert_ne!(LockKind::WebLocks, LockKind::Storage);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LockKind {
     /// `navigator.locks`.

@@ -6,6 +6,11 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::error::AuthKitError;
 
 /// The parts of `window.location` the SDK reads.
+///
+/// ```
+/// let here = authkit_yew::browser::page::Location::default();
+/// assert!(here.pathname.is_empty());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Location {
     /// `location.origin`, e.g. `http://localhost:5173`.
@@ -76,6 +81,10 @@ pub fn is_framed_in(window: &web_sys::Window) -> bool {
 /// Test support only: makes [`is_framed`] answer `Some(value)` in this page (`None` restores the
 /// real check). The browser tests use it because a wasm test cannot run inside an iframe;
 /// [`is_framed_in`] is tested on a real iframe.
+///
+/// ```no_run
+/// authkit_yew::browser::page::override_framed_for_tests(Some(true));
+/// ```
 #[doc(hidden)]
 pub fn override_framed_for_tests(value: Option<bool>) {
     FRAMED_OVERRIDE.with(|f| f.set(value));

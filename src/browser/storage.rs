@@ -12,6 +12,11 @@ use wasm_bindgen::JsCast;
 use crate::error::AuthKitError;
 
 /// Which Web Storage area.
+///
+/// ```
+/// use authkit_yew::browser::storage::Area;
+/// assert_ne!(Area::Local, Area::Session);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Area {
     /// `window.localStorage`: shared by every tab of the origin, survives restarts.

@@ -17,6 +17,11 @@ pub struct Timer {
 
 impl Timer {
     /// Runs `f` once after `ms` milliseconds (clamped to what `setTimeout` accepts).
+    ///
+    /// ```no_run
+    /// let t = authkit_yew::browser::timer::Timer::after_ms(500, || {});
+    /// let _due = t.due_at_ms;
+    /// ```
     pub fn after_ms(ms: u32, f: impl FnOnce() + 'static) -> Self {
         let ms = ms.min(i32::MAX as u32);
         Self {

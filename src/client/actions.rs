@@ -25,6 +25,12 @@ impl AuthKitClient {
     }
 
     /// Like [`sign_in`](Self::sign_in), on the sign-up screen (`screen_hint=sign-up`).
+    ///
+    /// ```no_run
+    /// # async fn f(client: authkit_yew::AuthKitClient) -> Result<(), authkit_yew::AuthKitError> {
+    /// client.sign_up(authkit_yew::SignInOptions::default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn sign_up(&self, options: SignInOptions) -> Result<(), AuthKitError> {
         let url = self.authorize(Screen::SignUp, &options).await?;
         page::navigate(&url)
@@ -32,11 +38,23 @@ impl AuthKitClient {
 
     /// The sign-in URL without navigating (a verifier is still stored: only the last URL of a
     /// tab can complete).
+    ///
+    /// ```no_run
+    /// # async fn f(client: authkit_yew::AuthKitClient) -> Result<(), authkit_yew::AuthKitError> {
+    /// let url = client.get_sign_in_url(authkit_yew::SignInOptions::default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_sign_in_url(&self, options: SignInOptions) -> Result<String, AuthKitError> {
         self.authorize(Screen::SignIn, &options).await
     }
 
     /// The sign-up URL without navigating.
+    ///
+    /// ```no_run
+    /// # async fn f(client: authkit_yew::AuthKitClient) -> Result<(), authkit_yew::AuthKitError> {
+    /// let url = client.get_sign_up_url(authkit_yew::SignInOptions::default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_sign_up_url(&self, options: SignInOptions) -> Result<String, AuthKitError> {
         self.authorize(Screen::SignUp, &options).await
     }
@@ -82,6 +100,12 @@ impl AuthKitClient {
 
     /// [`get_access_token`](Self::get_access_token); `force_refresh` refreshes even a fresh
     /// token (e.g. to see new permissions at once).
+    ///
+    /// ```no_run
+    /// # async fn f(client: authkit_yew::AuthKitClient) -> Result<(), authkit_yew::AuthKitError> {
+    /// let fresh = client.get_access_token_with(true).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_access_token_with(&self, force_refresh: bool) -> Result<String, AuthKitError> {
         self.inner.usable().await?;
         let (has_session, needs_refresh) = {

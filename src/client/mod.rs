@@ -120,6 +120,12 @@ impl fmt::Debug for AuthKitClient {
 }
 
 /// Keeps a [`AuthKitClient::subscribe`] callback registered; dropping it unsubscribes.
+///
+/// ```no_run
+/// # fn f(client: authkit_yew::AuthKitClient) {
+/// let _keep = client.subscribe(|_| {});
+/// # }
+/// ```
 #[must_use = "the subscription ends when dropped"]
 pub struct Subscription {
     inner: Weak<Inner>,
@@ -148,6 +154,10 @@ impl Drop for Subscription {
 impl AuthKitClient {
     /// Creates a client for `options`. Nothing happens until [`start`](Self::start) (or any
     /// action, which starts it).
+    ///
+    /// ```no_run
+    /// let client = authkit_yew::AuthKitClient::new(authkit_yew::AuthKitOptions::new("client_123"));
+    /// ```
     pub fn new(options: AuthKitOptions) -> Self {
         let here = page::location();
         let redirect_uri = options
@@ -197,17 +207,36 @@ impl AuthKitClient {
     }
 
     /// The current state.
+    ///
+    /// ```no_run
+    /// # fn f(client: authkit_yew::AuthKitClient) {
+    /// let loading = client.state().is_loading;
+    /// # }
+    /// ```
     pub fn state(&self) -> Rc<AuthState> {
         self.inner.core.borrow().public.clone()
     }
 
     /// True when the refresh token is kept by the SDK (dev mode) rather than in a cookie.
+    ///
+    /// ```no_run
+    /// # fn f(client: authkit_yew::AuthKitClient) {
+    /// let dev = client.is_dev_mode();
+    /// # }
+    /// ```
     pub fn is_dev_mode(&self) -> bool {
         self.inner.config.dev_mode
     }
 
     /// Calls `f` with every new state (only when a field changed) until the returned
     /// [`Subscription`] is dropped.
+    ///
+    /// ```no_run
+    /// # fn f(client: authkit_yew::AuthKitClient) {
+    /// let subscription = client.subscribe(|state| { let _ = state.user.clone(); });
+    /// drop(subscription); // unsubscribes
+    /// # }
+    /// ```
     pub fn subscribe(&self, f: impl Fn(Rc<AuthState>) + 'static) -> Subscription {
         let id = self.inner.next_subscriber.get();
         self.inner.next_subscriber.set(id + 1);
@@ -220,6 +249,12 @@ impl AuthKitClient {
 
     /// Replaces the callbacks (`on_refresh`, …) with those of `options`; the connection settings
     /// of a running client never change.
+    ///
+    /// ```no_run
+    /// # fn f(client: authkit_yew::AuthKitClient) {
+    /// client.update_callbacks(&authkit_yew::AuthKitOptions::new("client_123").on_refresh(|_| {}));
+    /// # }
+    /// ```
     pub fn update_callbacks(&self, options: &AuthKitOptions) {
         let mut current = self.inner.options.borrow_mut();
         current.on_redirect_callback = options.on_redirect_callback.clone();
@@ -229,6 +264,12 @@ impl AuthKitClient {
     }
 
     /// Starts initialization in the background (idempotent).
+    ///
+    /// ```no_run
+    /// # fn f(client: authkit_yew::AuthKitClient) {
+    /// client.start();
+    /// # }
+    /// ```
     pub fn start(&self) {
         let inner = self.inner.clone();
         wasm_bindgen_futures::spawn_local(async move { init::initialize(inner).await });
@@ -236,18 +277,38 @@ impl AuthKitClient {
 
     /// Initializes and waits until the first state is settled (idempotent: later calls wait for
     /// the first one).
+    ///
+    /// ```no_run
+    /// # async fn f(client: authkit_yew::AuthKitClient) -> Result<(), authkit_yew::AuthKitError> {
+    /// client.initialize().await;
+    /// assert!(!client.state().is_loading);
+    /// # Ok(()) }
+    /// ```
     pub async fn initialize(&self) {
         init::initialize(self.inner.clone()).await;
         let _ = self.inner.ready().await;
     }
 
     /// Waits until initialization is over. Errors when the client was disposed first.
+    ///
+    /// ```no_run
+    /// # async fn f(client: authkit_yew::AuthKitClient) -> Result<(), authkit_yew::AuthKitError> {
+    /// client.ready().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn ready(&self) -> Result<(), AuthKitError> {
         self.inner.ready().await
     }
 
     /// Stops timers and listeners, closes the tab channel and drops subscribers. Requests in
     /// flight complete but their results are discarded. Called when the provider unmounts.
+    ///
+    /// ```no_run
+    /// # fn f(client: authkit_yew::AuthKitClient) {
+    /// client.dispose();
+    /// assert!(client.is_disposed());
+    /// # }
+    /// ```
     pub fn dispose(&self) {
         let (timer, listeners, channel, waiters) = {
             let mut core = self.inner.core.borrow_mut();
@@ -276,11 +337,23 @@ impl AuthKitClient {
     }
 
     /// True once [`dispose`](Self::dispose) ran.
+    ///
+    /// ```no_run
+    /// # fn f(client: authkit_yew::AuthKitClient) {
+    /// if client.is_disposed() { /* the provider unmounted */ }
+    /// # }
+    /// ```
     pub fn is_disposed(&self) -> bool {
         self.inner.core.borrow().disposed
     }
 
     /// Local expiry of the current access token (epoch ms), when signed in.
+    ///
+    /// ```no_run
+    /// # fn f(client: authkit_yew::AuthKitClient) {
+    /// let seconds_left = client.access_token_expires_at_ms().map(|t| (t - js_sys::Date::now()) / 1000.0);
+    /// # }
+    /// ```
     pub fn access_token_expires_at_ms(&self) -> Option<f64> {
         self.inner
             .core

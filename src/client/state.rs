@@ -55,6 +55,10 @@ pub struct AuthState {
 
 impl AuthState {
     /// The state before initialization finishes.
+    ///
+    /// ```
+    /// assert!(authkit_yew::AuthState::loading().is_loading);
+    /// ```
     pub fn loading() -> Self {
         Self {
             is_loading: true,

@@ -8,6 +8,11 @@ use crate::protocol::urls::sign_in_endpoint_options;
 use crate::ui::hooks::{use_auth, use_auth_handle};
 
 /// Props of [`SignInEndpoint`].
+///
+/// ```
+/// let props = authkit_yew::ui::SignInEndpointProps { children: Default::default() };
+/// let _ = props;
+/// ```
 #[derive(Properties, PartialEq)]
 pub struct SignInEndpointProps {
     /// Shown while the browser is sent to AuthKit (default: nothing).
@@ -53,6 +58,11 @@ pub fn SignInEndpoint(props: &SignInEndpointProps) -> Html {
 }
 
 /// Props of [`SignedIn`] and [`SignedOut`].
+///
+/// ```
+/// let props = authkit_yew::ui::GuardProps { children: Default::default() };
+/// let _ = props;
+/// ```
 #[derive(Properties, PartialEq)]
 pub struct GuardProps {
     /// Rendered when the condition holds.

@@ -37,51 +37,111 @@ impl AuthHandle {
     }
 
     /// The underlying client.
+    ///
+    /// ```no_run
+    /// # fn f(h: authkit_yew::AuthHandle) {
+    /// let dev_mode = h.client().is_dev_mode();
+    /// # }
+    /// ```
     pub fn client(&self) -> &AuthKitClient {
         &self.client
     }
 
     /// The current state (read once, not subscribed).
+    ///
+    /// ```no_run
+    /// # fn f(h: authkit_yew::AuthHandle) {
+    /// let signed_in = h.state().is_authenticated;
+    /// # }
+    /// ```
     pub fn state(&self) -> Rc<AuthState> {
         self.client.state()
     }
 
     /// Waits until initialization is over.
+    ///
+    /// ```no_run
+    /// # async fn f(h: authkit_yew::AuthHandle) -> Result<(), authkit_yew::AuthKitError> {
+    /// h.ready().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn ready(&self) -> Result<(), AuthKitError> {
         self.client.ready().await
     }
 
     /// See [`AuthKitClient::sign_in`].
+    ///
+    /// ```no_run
+    /// # async fn f(h: authkit_yew::AuthHandle) -> Result<(), authkit_yew::AuthKitError> {
+    /// h.sign_in(authkit_yew::SignInOptions::default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn sign_in(&self, options: SignInOptions) -> Result<(), AuthKitError> {
         self.client.sign_in(options).await
     }
 
     /// See [`AuthKitClient::sign_up`].
+    ///
+    /// ```no_run
+    /// # async fn f(h: authkit_yew::AuthHandle) -> Result<(), authkit_yew::AuthKitError> {
+    /// h.sign_up(authkit_yew::SignInOptions::default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn sign_up(&self, options: SignInOptions) -> Result<(), AuthKitError> {
         self.client.sign_up(options).await
     }
 
     /// See [`AuthKitClient::get_sign_in_url`].
+    ///
+    /// ```no_run
+    /// # async fn f(h: authkit_yew::AuthHandle) -> Result<(), authkit_yew::AuthKitError> {
+    /// let url = h.get_sign_in_url(authkit_yew::SignInOptions::default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_sign_in_url(&self, options: SignInOptions) -> Result<String, AuthKitError> {
         self.client.get_sign_in_url(options).await
     }
 
     /// See [`AuthKitClient::get_sign_up_url`].
+    ///
+    /// ```no_run
+    /// # async fn f(h: authkit_yew::AuthHandle) -> Result<(), authkit_yew::AuthKitError> {
+    /// let url = h.get_sign_up_url(authkit_yew::SignInOptions::default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_sign_up_url(&self, options: SignInOptions) -> Result<String, AuthKitError> {
         self.client.get_sign_up_url(options).await
     }
 
     /// See [`AuthKitClient::get_access_token`].
+    ///
+    /// ```no_run
+    /// # async fn f(h: authkit_yew::AuthHandle) -> Result<(), authkit_yew::AuthKitError> {
+    /// let token = h.get_access_token().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_access_token(&self) -> Result<String, AuthKitError> {
         self.client.get_access_token().await
     }
 
     /// See [`AuthKitClient::get_access_token_with`].
+    ///
+    /// ```no_run
+    /// # async fn f(h: authkit_yew::AuthHandle) -> Result<(), authkit_yew::AuthKitError> {
+    /// let token = h.get_access_token_with(true).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_access_token_with(&self, force_refresh: bool) -> Result<String, AuthKitError> {
         self.client.get_access_token_with(force_refresh).await
     }
 
     /// See [`AuthKitClient::switch_to_organization`].
+    ///
+    /// ```no_run
+    /// # async fn f(h: authkit_yew::AuthHandle) -> Result<(), authkit_yew::AuthKitError> {
+    /// h.switch_to_organization("org_123", Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn switch_to_organization(
         &self,
         organization_id: &str,
@@ -93,6 +153,12 @@ impl AuthHandle {
     }
 
     /// See [`AuthKitClient::sign_out`].
+    ///
+    /// ```no_run
+    /// # async fn f(h: authkit_yew::AuthHandle) -> Result<(), authkit_yew::AuthKitError> {
+    /// h.sign_out(authkit_yew::SignOutOptions::default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn sign_out(&self, options: SignOutOptions) -> Result<(), AuthKitError> {
         self.client.sign_out(options).await
     }
@@ -128,46 +194,100 @@ impl Auth {
     }
 
     /// The stable handle (for closures and `spawn_local`).
+    ///
+    /// ```no_run
+    /// # fn f(auth: authkit_yew::Auth) {
+    /// let handle = auth.handle();
+    /// # }
+    /// ```
     pub fn handle(&self) -> AuthHandle {
         self.handle.clone()
     }
 
     /// The state as a shared value.
+    ///
+    /// ```no_run
+    /// # fn f(auth: authkit_yew::Auth) {
+    /// let state = auth.state();
+    /// # }
+    /// ```
     pub fn state(&self) -> Rc<AuthState> {
         self.state.clone()
     }
 
     /// See [`AuthKitClient::sign_in`].
+    ///
+    /// ```no_run
+    /// # async fn f(h: authkit_yew::Auth) -> Result<(), authkit_yew::AuthKitError> {
+    /// h.sign_in(authkit_yew::SignInOptions::default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn sign_in(&self, options: SignInOptions) -> Result<(), AuthKitError> {
         self.handle.sign_in(options).await
     }
 
     /// See [`AuthKitClient::sign_up`].
+    ///
+    /// ```no_run
+    /// # async fn f(h: authkit_yew::Auth) -> Result<(), authkit_yew::AuthKitError> {
+    /// h.sign_up(authkit_yew::SignInOptions::default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn sign_up(&self, options: SignInOptions) -> Result<(), AuthKitError> {
         self.handle.sign_up(options).await
     }
 
     /// See [`AuthKitClient::get_sign_in_url`].
+    ///
+    /// ```no_run
+    /// # async fn f(h: authkit_yew::Auth) -> Result<(), authkit_yew::AuthKitError> {
+    /// let url = h.get_sign_in_url(authkit_yew::SignInOptions::default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_sign_in_url(&self, options: SignInOptions) -> Result<String, AuthKitError> {
         self.handle.get_sign_in_url(options).await
     }
 
     /// See [`AuthKitClient::get_sign_up_url`].
+    ///
+    /// ```no_run
+    /// # async fn f(h: authkit_yew::Auth) -> Result<(), authkit_yew::AuthKitError> {
+    /// let url = h.get_sign_up_url(authkit_yew::SignInOptions::default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_sign_up_url(&self, options: SignInOptions) -> Result<String, AuthKitError> {
         self.handle.get_sign_up_url(options).await
     }
 
     /// See [`AuthKitClient::get_access_token`].
+    ///
+    /// ```no_run
+    /// # async fn f(h: authkit_yew::Auth) -> Result<(), authkit_yew::AuthKitError> {
+    /// let token = h.get_access_token().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_access_token(&self) -> Result<String, AuthKitError> {
         self.handle.get_access_token().await
     }
 
     /// See [`AuthKitClient::get_access_token_with`].
+    ///
+    /// ```no_run
+    /// # async fn f(h: authkit_yew::Auth) -> Result<(), authkit_yew::AuthKitError> {
+    /// let token = h.get_access_token_with(true).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_access_token_with(&self, force_refresh: bool) -> Result<String, AuthKitError> {
         self.handle.get_access_token_with(force_refresh).await
     }
 
     /// See [`AuthKitClient::switch_to_organization`].
+    ///
+    /// ```no_run
+    /// # async fn f(h: authkit_yew::Auth) -> Result<(), authkit_yew::AuthKitError> {
+    /// h.switch_to_organization("org_123", Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn switch_to_organization(
         &self,
         organization_id: &str,
@@ -179,6 +299,12 @@ impl Auth {
     }
 
     /// See [`AuthKitClient::sign_out`].
+    ///
+    /// ```no_run
+    /// # async fn f(h: authkit_yew::Auth) -> Result<(), authkit_yew::AuthKitError> {
+    /// h.sign_out(authkit_yew::SignOutOptions::default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn sign_out(&self, options: SignOutOptions) -> Result<(), AuthKitError> {
         self.handle.sign_out(options).await
     }

@@ -104,6 +104,16 @@ pub fn use_auth_handle() -> AuthHandle {
 }
 
 /// Like [`use_auth_handle`], but `None` outside a provider.
+///
+/// ```no_run
+/// use authkit_yew::prelude::*;
+/// use yew::prelude::*;
+/// #[component]
+/// fn Maybe() -> Html {
+///     let handle = use_try_auth_handle();
+///     html! { <p>{ handle.is_some() }</p> }
+/// }
+/// ```
 #[hook]
 pub fn use_try_auth_handle() -> Option<AuthHandle> {
     use_context::<AuthHandle>()

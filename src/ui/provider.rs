@@ -9,6 +9,12 @@ use crate::options::{AuthKitOptions, DevMode};
 use crate::ui::handle::AuthHandle;
 
 /// Props of [`AuthKitProvider`].
+///
+/// ```
+/// use authkit_yew::{AuthKitOptions, AuthKitProviderProps};
+/// let props = AuthKitProviderProps { options: AuthKitOptions::new("client_123"), children: Default::default() };
+/// assert_eq!(props.options.client_id, "client_123");
+/// ```
 #[derive(Properties, PartialEq)]
 pub struct AuthKitProviderProps {
     /// Client options (client id, API host, callbacks, …).

@@ -758,3 +758,27 @@ async fn coming_back_online_retries_a_failed_restore_at_once() {
     assert!(!client.state().is_reconnecting);
     client.dispose();
 }
+
+#[wasm_bindgen_test]
+async fn cookie_mode_restore_without_the_refresh_cookie_is_reported() {
+    reset().await;
+    let first = signed_in_client(options(DevMode::Off)).await;
+    first.dispose();
+    page::replace_url("/").unwrap();
+    // The browser no longer sends the API's refresh cookie (third-party cookie blocking).
+    control_post("config", json!({"third_party_cookies_blocked": true})).await;
+    let client = AuthKitClient::new(options(DevMode::Off));
+    client.initialize().await;
+    let s = client.state();
+    assert!(!s.is_authenticated && !s.is_reconnecting);
+    match &s.error {
+        Some(AuthKitError::Refresh {
+            status: Some(400),
+            error,
+            transient: false,
+            ..
+        }) => assert_eq!(error.as_deref(), Some("invalid_request")),
+        other => panic!("a blocked refresh cookie must be visible, got {other:?}"),
+    }
+    client.dispose();
+}

@@ -14,7 +14,7 @@ use crate::protocol::wire::{AuthenticationMethod, Impersonator, User};
 /// fn is_session(m: &Message) -> bool { matches!(m, Message::Session(_)) }
 /// assert!(!is_session(&Message::SignedOut));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionHandOff {
     /// The user.
     pub user: User,
@@ -28,6 +28,17 @@ pub struct SessionHandOff {
     pub authentication_method: Option<AuthenticationMethod>,
     /// Local expiry (epoch ms, same clock for every tab of the browser).
     pub expires_at_ms: f64,
+}
+
+impl std::fmt::Debug for SessionHandOff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the access token.
+        f.debug_struct("SessionHandOff")
+            .field("user", &self.user.id)
+            .field("organization_id", &self.organization_id)
+            .field("expires_at_ms", &self.expires_at_ms)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What tabs tell each other.

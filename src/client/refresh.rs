@@ -207,6 +207,22 @@ async fn locked_refresh(
     }
 }
 
+/// The API's answer when no refresh token reached it (`invalid_request`, "Missing refresh
+/// token.").
+fn is_missing_refresh_token(err: &AuthKitError) -> bool {
+    match err {
+        AuthKitError::Refresh {
+            error, description, ..
+        } => {
+            error.as_deref() == Some("invalid_request")
+                && description
+                    .as_deref()
+                    .is_some_and(|d| d.to_ascii_lowercase().contains("refresh token"))
+        }
+        _ => false,
+    }
+}
+
 fn missing_refresh_token() -> AuthKitError {
     AuthKitError::Refresh {
         status: None,
@@ -251,7 +267,15 @@ fn finish(
                 // A refused org switch: keep the current session; the caller signs in to the org.
                 return Err(err);
             }
-            let shown = if req.initial { None } else { Some(err.clone()) };
+            // A failed restore is the expected "signed out", except in cookie mode when the API
+            // got no refresh cookie although the hint cookie says there is a session: the
+            // cookie is most likely blocked (third-party), which the app should see.
+            let cookie_blocked = !inner.config.dev_mode && is_missing_refresh_token(&err);
+            let shown = if req.initial && !cookie_blocked {
+                None
+            } else {
+                Some(err.clone())
+            };
             inner.clear_session(shown);
             inner.clear_storage();
             inner.publish();

@@ -782,3 +782,43 @@ async fn cookie_mode_restore_without_the_refresh_cookie_is_reported() {
     }
     client.dispose();
 }
+
+#[wasm_bindgen_test]
+async fn an_unsafe_return_to_is_not_followed() {
+    reset().await;
+    for evil in [
+        "//evil.example/x",
+        "https://evil.example/",
+        "/\\evil.example",
+    ] {
+        let code = prepare_code(DEMO_EMAIL, None).await;
+        let state = encode(&json!({ "return_to": evil }).to_string());
+        set_callback_url(&format!("?code={code}&state={state}"));
+        let client = AuthKitClient::new(options(DevMode::Auto));
+        client.initialize().await;
+        assert!(client.state().is_authenticated);
+        assert_eq!(current_path(), "/callback", "followed {evil}");
+        client.dispose();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_action_called_before_initialization_waits_for_it() {
+    reset().await;
+    let first = signed_in_client(options(DevMode::Auto)).await;
+    first.dispose();
+    clear_readable_cookies();
+    page::replace_url("/").unwrap();
+    // Not started: the action starts initialization and waits for the restore to finish.
+    let client = AuthKitClient::new(options(DevMode::Auto));
+    assert!(client.state().is_loading);
+    let token = client.get_access_token().await;
+    assert!(token.is_ok(), "{token:?}");
+    assert!(!client.state().is_loading && client.state().is_authenticated);
+    assert_eq!(
+        authenticate_requests(Some("refresh_token")).await.len(),
+        1,
+        "one restore, no extra refresh for the waiting action"
+    );
+    client.dispose();
+}

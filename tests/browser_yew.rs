@@ -194,3 +194,56 @@ async fn provider_signs_in_and_a_refresh_without_visible_change_rerenders_nothin
         ))
     );
 }
+
+#[derive(Properties, PartialEq)]
+struct GuardsProps {
+    options: AuthKitOptions,
+}
+
+#[component]
+fn Guards(props: &GuardsProps) -> Html {
+    html! {
+        <AuthKitProvider options={props.options.clone()}>
+            <SignedIn><span>{"content-for-members"}</span></SignedIn>
+            <SignedOut><span>{"content-for-visitors"}</span></SignedOut>
+        </AuthKitProvider>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn signed_in_and_signed_out_guards_follow_the_state() {
+    reset().await;
+    let root = mount_root();
+    let app = yew::Renderer::<Guards>::with_root_and_props(
+        root.clone(),
+        GuardsProps {
+            options: options(DevMode::Auto),
+        },
+    )
+    .render();
+    let r = root.clone();
+    wait_until("the signed-out guard renders", move || {
+        r.inner_html().contains("content-for-visitors")
+    })
+    .await;
+    assert!(!root.inner_html().contains("content-for-members"));
+    app.destroy();
+
+    let code = prepare_code(DEMO_EMAIL, None).await;
+    set_callback_url(&format!("?code={code}"));
+    let root = mount_root();
+    let app = yew::Renderer::<Guards>::with_root_and_props(
+        root.clone(),
+        GuardsProps {
+            options: options(DevMode::Auto),
+        },
+    )
+    .render();
+    let r = root.clone();
+    wait_until("the signed-in guard renders", move || {
+        r.inner_html().contains("content-for-members")
+    })
+    .await;
+    assert!(!root.inner_html().contains("content-for-visitors"));
+    app.destroy();
+}

@@ -822,3 +822,50 @@ async fn an_action_called_before_initialization_waits_for_it() {
     );
     client.dispose();
 }
+
+fn force_hidden(hidden: bool) {
+    let document = web_sys::window().unwrap().document().unwrap();
+    if hidden {
+        let descriptor = js_sys::Object::new();
+        js_sys::Reflect::set(&descriptor, &"value".into(), &"hidden".into()).unwrap();
+        js_sys::Reflect::set(&descriptor, &"configurable".into(), &true.into()).unwrap();
+        js_sys::Object::define_property(&document, &"visibilityState".into(), &descriptor);
+    } else {
+        js_sys::Reflect::delete_property(&document, &"visibilityState".into()).unwrap();
+    }
+    assert_eq!(page::is_hidden(), hidden);
+}
+
+#[wasm_bindgen_test]
+async fn a_hidden_tab_waits_and_refreshes_when_it_becomes_visible() {
+    reset().await;
+    control_post("config", json!({"access_token_ttl_secs": 12})).await;
+    let client = signed_in_client(options(DevMode::Auto).refresh_buffer_secs(10)).await;
+    control_delete("requests").await;
+    force_hidden(true);
+    // Sleep past the refresh time: this timeout is due after the SDK's, so it runs after it.
+    let due = client.access_token_expires_at_ms().unwrap() - 10_000.0;
+    let wait = (due - js_sys::Date::now()).max(0.0) as u32 + 1_200;
+    authkit_yew::browser::timer::sleep_ms(wait).await;
+    assert_eq!(
+        authenticate_requests(Some("refresh_token")).await.len(),
+        0,
+        "a hidden tab does not refresh on its timer"
+    );
+    force_hidden(false);
+    let visible = web_sys::Event::new("visibilitychange").unwrap();
+    web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .dispatch_event(&visible)
+        .unwrap();
+    let before = client.access_token_expires_at_ms();
+    let c = client.clone();
+    wait_until("becoming visible refreshes the due token", move || {
+        c.access_token_expires_at_ms() != before
+    })
+    .await;
+    assert_eq!(authenticate_requests(Some("refresh_token")).await.len(), 1);
+    client.dispose();
+}

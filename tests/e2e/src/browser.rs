@@ -80,6 +80,16 @@ impl Browser {
             .connect(webdriver_url)
             .await
             .map_err(|e| HarnessError::WebDriver(format!("new session: {e}")))?;
+        // A navigation that hangs fails the step instead of the whole run.
+        let timeouts = fantoccini::wd::TimeoutConfiguration::new(
+            Some(Duration::from_secs(30)),
+            Some(Duration::from_secs(30)),
+            Some(Duration::ZERO),
+        );
+        client
+            .update_timeouts(timeouts)
+            .await
+            .map_err(|e| HarnessError::WebDriver(format!("set timeouts: {e}")))?;
         Ok(Self { client, profile })
     }
 

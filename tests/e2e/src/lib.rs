@@ -245,14 +245,20 @@ impl Ctx {
     }
 }
 
+/// The longest a scenario may run (the slowest waits across a few token lifetimes).
+pub const SCENARIO_LIMIT: Duration = Duration::from_secs(180);
+
 /// Runs one scenario: starts the harness if needed, resets both emulators, launches a fresh
-/// Chromium, runs `body`, and closes the browser whether `body` passed or panicked (the
-/// panic is then re-raised).
+/// Chromium, runs `body` (at most [`SCENARIO_LIMIT`]), and closes the browser whether `body`
+/// passed or panicked (the panic is then re-raised). Scenarios never overlap, even when the
+/// test runner uses several threads: they share the emulators.
 pub async fn scenario<F, Fut>(body: F)
 where
     F: FnOnce(Ctx) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _one_at_a_time = SERIAL.lock().await;
     let harness = tokio::task::spawn_blocking(harness)
         .await
         .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
@@ -269,12 +275,18 @@ where
         emu,
         cookie_emu,
     };
-    let outcome = tokio::spawn(body(ctx)).await;
+    let task = tokio::spawn(body(ctx));
+    let abort = task.abort_handle();
+    let outcome = tokio::time::timeout(SCENARIO_LIMIT, task).await;
+    if outcome.is_err() {
+        abort.abort();
+    }
+    let page = browser.describe().await;
     browser.close().await;
-    if let Err(e) = outcome {
-        if e.is_panic() {
-            std::panic::resume_unwind(e.into_panic());
-        }
-        panic!("scenario task failed: {e}");
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Ok(Err(e)) => panic!("scenario task failed: {e}"),
+        Err(_) => panic!("scenario ran longer than {SCENARIO_LIMIT:?}; page: {page}"),
     }
 }

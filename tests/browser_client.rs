@@ -869,3 +869,47 @@ async fn a_hidden_tab_waits_and_refreshes_when_it_becomes_visible() {
     assert_eq!(authenticate_requests(Some("refresh_token")).await.len(), 1);
     client.dispose();
 }
+
+fn hide_web_locks(hide: bool) {
+    let navigator = web_sys::window().unwrap().navigator();
+    if hide {
+        let descriptor = js_sys::Object::new();
+        js_sys::Reflect::set(
+            &descriptor,
+            &"value".into(),
+            &wasm_bindgen::JsValue::UNDEFINED,
+        )
+        .unwrap();
+        js_sys::Reflect::set(&descriptor, &"configurable".into(), &true.into()).unwrap();
+        js_sys::Object::define_property(&navigator, &"locks".into(), &descriptor);
+    } else {
+        js_sys::Reflect::delete_property(&navigator, &"locks".into()).unwrap();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn without_web_locks_the_storage_lock_still_serializes_tabs() {
+    reset().await;
+    let a = signed_in_client(options(DevMode::Auto)).await;
+    page::replace_url("/").unwrap();
+    let b = AuthKitClient::new(options(DevMode::Auto));
+    b.initialize().await;
+    let (a2, b2) = (a.clone(), b.clone());
+    wait_until("A adopts B's restored session", move || {
+        a2.access_token_expires_at_ms() == b2.access_token_expires_at_ms()
+    })
+    .await;
+    control_delete("requests").await;
+    hide_web_locks(true);
+    assert_eq!(
+        authkit_yew::browser::lock::kind(),
+        authkit_yew::browser::lock::LockKind::Storage
+    );
+    let (ta, tb) = futures::join!(a.get_access_token_with(true), b.get_access_token_with(true));
+    hide_web_locks(false);
+    let (ta, tb) = (ta.unwrap(), tb.unwrap());
+    assert_eq!(ta, tb, "the second tab adopted the first tab's refresh");
+    assert_eq!(authenticate_requests(Some("refresh_token")).await.len(), 1);
+    a.dispose();
+    b.dispose();
+}

@@ -95,10 +95,15 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = T>,
 {
-    match web_locks() {
-        Some(locks) => with_web_lock(&locks, name, timeout_ms, f).await,
-        None => with_storage_lock(name, timeout_ms, f).await,
-    }
+    let f = match web_locks() {
+        Some(locks) => match with_web_lock(&locks, name, timeout_ms, f).await {
+            Ok(result) => return result,
+            // `navigator.locks` exists but refused the request (e.g. an opaque origin).
+            Err(f) => f,
+        },
+        None => f,
+    };
+    with_storage_lock(name, timeout_ms, f).await
 }
 
 /// Resolves a JS function once, when dropped.
@@ -117,41 +122,49 @@ fn deferred() -> Option<(js_sys::Promise, js_sys::Function)> {
     resolve.map(|r| (promise, r))
 }
 
+/// `Err(f)` when the Web Locks API refused the request before `f` ran.
 async fn with_web_lock<T, Fut, F>(
     locks: &JsLockManager,
     name: &str,
     timeout_ms: u32,
     f: F,
-) -> Result<T, LockTimeout>
+) -> Result<Result<T, LockTimeout>, F>
 where
     F: FnOnce() -> Fut,
     Fut: Future<Output = T>,
 {
-    let (granted, granted_resolve) = deferred().ok_or(LockTimeout)?;
-    let (release, release_resolve) = deferred().ok_or(LockTimeout)?;
+    let Some((granted, granted_resolve)) = deferred() else {
+        return Err(f);
+    };
+    let Some((release, release_resolve)) = deferred() else {
+        return Err(f);
+    };
     // Dropping this (on any exit path) releases the lock or an abandoned grant.
     let release_guard = CallOnDrop(release_resolve);
+    let Ok(controller) = web_sys::AbortController::new() else {
+        return Err(f);
+    };
+    let options = js_sys::Object::new();
+    if js_sys::Reflect::set(&options, &"signal".into(), controller.signal().as_ref()).is_err() {
+        return Err(f);
+    }
     let callback = Closure::once_into_js(move |_lock: JsValue| -> JsValue {
         let _ = granted_resolve.call0(&JsValue::UNDEFINED);
         release.into()
     });
-    let controller = web_sys::AbortController::new().map_err(|_| LockTimeout)?;
-    let options = js_sys::Object::new();
-    js_sys::Reflect::set(&options, &"signal".into(), controller.signal().as_ref())
-        .map_err(|_| LockTimeout)?;
-    let request = locks
-        .request_with_options(name, &options, &callback)
-        .map_err(|_| LockTimeout)?;
+    let Ok(request) = locks.request_with_options(name, &options, &callback) else {
+        return Err(f);
+    };
     let abort = timer::Timer::after_ms(timeout_ms, move || controller.abort());
     let race = js_sys::Promise::race(&js_sys::Array::of2(&granted, &request));
     let acquired = JsFuture::from(race).await;
     drop(abort);
     if acquired.is_err() {
-        return Err(LockTimeout);
+        return Ok(Err(LockTimeout));
     }
     let out = f().await;
     drop(release_guard);
-    Ok(out)
+    Ok(Ok(out))
 }
 
 fn fallback_key(name: &str) -> String {

@@ -2,6 +2,7 @@
 //! back here); also the callback route where AuthKit returns with `?code=`.
 
 use authkit_yew::prelude::*;
+use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::components::layout::Layout;
@@ -30,10 +31,28 @@ pub fn account() -> Html {
         } else {
             "This page needs a signed-in user."
         };
+        // After a failed sign-in the guard does not retry on its own: offer it.
+        let retry = (!auth.is_loading && !redirecting && !auth.is_reconnecting).then(|| {
+            let handle = auth.handle();
+            let action_error = action_error.clone();
+            Callback::from(move |_| {
+                let (handle, action_error) = (handle.clone(), action_error.clone());
+                spawn_local(async move {
+                    let mut options = SignInOptions::default();
+                    options.state = Some(serde_json::json!({ "return_to": "/account" }));
+                    if let Err(err) = handle.sign_in(options).await {
+                        action_error.set(Some(err));
+                    }
+                });
+            })
+        });
         return html! {
             <Layout {redirecting} action_error={(*action_error).clone()}>
                 <h1>{ "Account" }</h1>
                 <p class="muted">{ text }</p>
+                if let Some(onclick) = retry {
+                    <div class="row"><button id="sign-in" {onclick}>{ "Sign in again" }</button></div>
+                }
             </Layout>
         };
     };

@@ -1,6 +1,9 @@
 //! Scenario 10: faults from the emulator's control API.
 
-use authkit_e2e::flows::{has_callback_params, long_wait, path_of, sign_in_demo_user};
+use authkit_e2e::config::{DEMO_EMAIL, DEMO_PASSWORD};
+use authkit_e2e::flows::{
+    complete_hosted_sign_in, has_callback_params, long_wait, path_of, sign_in_demo_user,
+};
 use authkit_e2e::scenario;
 use serde_json::json;
 
@@ -118,6 +121,13 @@ async fn s10c_access_denied_callback_shows_the_error_with_a_clean_url() {
             .filter(|r| r["path"] == "/user_management/authorize")
             .count();
         assert_eq!(authorizes, 1);
+
+        // The visitor can try again from there and ends signed in, the error gone.
+        b.click("#sign-in").await.unwrap();
+        complete_hosted_sign_in(b, DEMO_EMAIL, DEMO_PASSWORD, 0).await;
+        let url = b.wait_status("signed-in").await;
+        assert_eq!(path_of(&url), "/account");
+        assert!(!b.exists("#error").await, "{:?}", b.text("#error").await);
     })
     .await;
 }

@@ -78,17 +78,27 @@ pub fn sum_results<'a>(lines: impl IntoIterator<Item = &'a str>) -> (Counts, usi
     (total, found)
 }
 
+/// One stage's line in the summary.
+#[derive(Debug)]
+struct StageRow {
+    name: &'static str,
+    /// `None` for check stages (fmt, clippy).
+    counts: Option<Counts>,
+    took: Duration,
+    ok: bool,
+}
+
 /// What each test stage counted (for the summary at the end).
 #[derive(Debug, Default)]
 struct Report {
-    stages: Vec<(&'static str, Option<Counts>, Duration)>,
+    stages: Vec<StageRow>,
 }
 
 impl Report {
     fn total(&self) -> Counts {
         let mut total = Counts::default();
-        for (_, counts, _) in &self.stages {
-            if let Some(c) = counts {
+        for row in &self.stages {
+            if let Some(c) = &row.counts {
                 total.add(*c);
             }
         }
@@ -98,14 +108,16 @@ impl Report {
     fn print(&self) {
         println!();
         println!("xtask: ---- summary ----");
-        for (name, counts, took) in &self.stages {
-            let secs = took.as_secs_f64();
-            match counts {
+        for row in &self.stages {
+            let secs = row.took.as_secs_f64();
+            let name = row.name;
+            let verdict = if row.ok { "ok" } else { "FAILED" };
+            match row.counts {
                 Some(c) => println!(
-                    "xtask: {name:<16} {:>4} passed, {} failed, {} ignored ({secs:.0} s)",
+                    "xtask: {name:<16} {verdict:<6} {:>4} passed, {} failed, {} ignored ({secs:.0} s)",
                     c.passed, c.failed, c.ignored
                 ),
-                None => println!("xtask: {name:<16} ok ({secs:.0} s)"),
+                None => println!("xtask: {name:<16} {verdict:<6} ({secs:.0} s)"),
             }
         }
         let total = self.total();
@@ -249,17 +261,25 @@ fn stages(root: &Path, selected: &[Stage], report: &mut Report) -> Result<(), Xt
                     ]))
                 })?;
             }
-            Stage::Host => test_stage(
-                report,
-                "host tests",
-                cargo().args(["test", "--workspace", "--exclude", "authkit-e2e"]),
-            )?,
+            Stage::Host => {
+                banner("host tests");
+                test_stage(
+                    report,
+                    "host tests",
+                    cargo().args(["test", "--workspace", "--exclude", "authkit-e2e"]),
+                    Instant::now(),
+                )?
+            }
             Stage::Browser => browser_tests(root, report)?,
-            Stage::E2e => test_stage(
-                report,
-                "end-to-end",
-                cargo().args(["test", "-p", "authkit-e2e", "--", "--test-threads=1"]),
-            )?,
+            Stage::E2e => {
+                banner("end-to-end");
+                test_stage(
+                    report,
+                    "end-to-end",
+                    cargo().args(["test", "-p", "authkit-e2e", "--", "--test-threads=1"]),
+                    Instant::now(),
+                )?
+            }
         }
     }
     Ok(())
@@ -283,17 +303,49 @@ fn check_stage(
 ) -> Result<(), XtaskError> {
     banner(name);
     let started = Instant::now();
-    match f() {
-        Ok(()) => {
-            report.stages.push((name, None, started.elapsed()));
-            Ok(())
-        }
+    let result = f();
+    report.stages.push(StageRow {
+        name,
+        counts: None,
+        took: started.elapsed(),
+        ok: result.is_ok(),
+    });
+    match result {
         Err(XtaskError::CommandFailed { .. }) => Err(XtaskError::StageFailed {
             stage: name,
             failed: 0,
             hint,
         }),
-        Err(other) => Err(other),
+        other => other,
+    }
+}
+
+/// The verdict on a test stage: a failed command or any failed test fails it, and so does a
+/// stage that passed no test at all.
+///
+/// ```ignore
+/// assert!(judge("host tests", true, Counts::default(), 1).is_err());
+/// ```
+fn judge(
+    name: &'static str,
+    success: bool,
+    counts: Counts,
+    found: usize,
+) -> Result<(), XtaskError> {
+    if counts.failed > 0 || !success {
+        Err(XtaskError::StageFailed {
+            stage: name,
+            failed: counts.failed,
+            hint: if found == 0 {
+                "it did not get to run its tests (build error?); see the output above"
+            } else {
+                "see the failures above"
+            },
+        })
+    } else if counts.passed == 0 {
+        Err(XtaskError::ZeroTests { stage: name })
+    } else {
+        Ok(())
     }
 }
 
@@ -303,32 +355,24 @@ fn test_stage(
     report: &mut Report,
     name: &'static str,
     cmd: &mut Command,
+    started: Instant,
 ) -> Result<(), XtaskError> {
-    banner(name);
-    let started = Instant::now();
     let (status, lines) = process::run_tee(cmd)?;
     let (counts, found) = sum_results(lines.iter().map(String::as_str));
-    report.stages.push((name, Some(counts), started.elapsed()));
-    if counts.failed > 0 || !status.success() {
-        return Err(XtaskError::StageFailed {
-            stage: name,
-            failed: counts.failed,
-            hint: if found == 0 {
-                "it did not get to run its tests (build error?); see the output above"
-            } else {
-                "see the failures above"
-            },
-        });
-    }
-    if counts.passed == 0 {
-        return Err(XtaskError::ZeroTests { stage: name });
-    }
-    Ok(())
+    let verdict = judge(name, status.success(), counts, found);
+    report.stages.push(StageRow {
+        name,
+        counts: Some(counts),
+        took: started.elapsed(),
+        ok: verdict.is_ok(),
+    });
+    verdict
 }
 
 fn browser_tests(root: &Path, report: &mut Report) -> Result<(), XtaskError> {
     const NAME: &str = "browser tests";
     banner(NAME);
+    let started = Instant::now();
     let seed = root.join(BROWSER_SEED);
     process::require_file(&seed, "the browser tests' emulator seed")?;
     let bin = emulator::build(root)?;
@@ -370,7 +414,7 @@ fn browser_tests(root: &Path, report: &mut Report) -> Result<(), XtaskError> {
     if let Some(driver) = process::which("chromedriver") {
         cmd.env("CHROMEDRIVER", driver);
     }
-    let result = test_stage(report, NAME, &mut cmd);
+    let result = test_stage(report, NAME, &mut cmd, started);
     drop(emulator);
     result
 }
@@ -449,6 +493,51 @@ test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; fini
     }
 
     #[test]
+    fn verdicts() {
+        let ok = Counts {
+            passed: 3,
+            failed: 0,
+            ignored: 0,
+        };
+        assert!(judge("s", true, ok, 2).is_ok());
+        assert!(matches!(
+            judge(
+                "s",
+                true,
+                Counts {
+                    passed: 0,
+                    failed: 0,
+                    ignored: 4
+                },
+                2
+            ),
+            Err(XtaskError::ZeroTests { stage: "s" })
+        ));
+        assert!(matches!(
+            judge(
+                "s",
+                true,
+                Counts {
+                    passed: 3,
+                    failed: 1,
+                    ignored: 0
+                },
+                2
+            ),
+            Err(XtaskError::StageFailed { failed: 1, .. })
+        ));
+        // Exit status non-zero with nothing counted (a build error) is a failure, not "zero tests".
+        assert!(matches!(
+            judge("s", false, Counts::default(), 0),
+            Err(XtaskError::StageFailed { failed: 0, .. })
+        ));
+        assert!(matches!(
+            judge("s", false, ok, 2),
+            Err(XtaskError::StageFailed { .. })
+        ));
+    }
+
+    #[test]
     fn stage_selection() {
         assert_eq!(parse_stages(&[]).unwrap(), Stage::ALL.to_vec());
         assert_eq!(
@@ -465,28 +554,35 @@ test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; fini
         ));
     }
 
+    fn row(name: &'static str, counts: Option<Counts>) -> StageRow {
+        StageRow {
+            name,
+            counts,
+            took: Duration::ZERO,
+            ok: true,
+        }
+    }
+
     #[test]
     fn report_total_skips_check_stages() {
         let report = Report {
             stages: vec![
-                ("fmt", None, Duration::ZERO),
-                (
+                row("fmt", None),
+                row(
                     "host tests",
                     Some(Counts {
                         passed: 5,
                         failed: 0,
                         ignored: 1,
                     }),
-                    Duration::ZERO,
                 ),
-                (
+                row(
                     "browser tests",
                     Some(Counts {
                         passed: 2,
                         failed: 1,
                         ignored: 0,
                     }),
-                    Duration::ZERO,
                 ),
             ],
         };

@@ -86,6 +86,7 @@ pub fn ensure(root: &Path, profile: Profile) -> Result<(), XtaskError> {
     if profile == Profile::Full {
         record("wasm-opt", wasm_opt());
     }
+    record("crates", fetch_crates());
     process::check_interrupted()?;
     println!(
         "xtask install: done in {:.1} s",
@@ -222,6 +223,30 @@ fn wasm_bindgen_cli(root: &Path) -> Result<Step, XtaskError> {
         "--force",
     ]))?;
     Ok(timed(format!("wasm-bindgen-cli {version}"), started))
+}
+
+/// `trunk --offline` runs cargo offline, so every crate (for every target) must be in the local
+/// registry first; `cargo fetch` takes under a second when they already are.
+fn fetch_crates() -> Result<Step, XtaskError> {
+    let started = Instant::now();
+    let status = Command::new("cargo")
+        .args(["fetch", "--quiet"])
+        .status()
+        .map_err(|e| XtaskError::Spawn {
+            program: "cargo".into(),
+            source: e,
+        })?;
+    process::check_interrupted()?;
+    if !status.success() {
+        return Err(XtaskError::CommandFailed {
+            command: "cargo fetch".into(),
+            status,
+        });
+    }
+    Ok(Step::Present(format!(
+        "crates fetched for offline builds ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    )))
 }
 
 fn wasm_opt() -> Result<Step, XtaskError> {

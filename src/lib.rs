@@ -153,8 +153,9 @@
 //! ## Performance marks
 //! The SDK sets `performance.mark` entries: `authkit:init` (the client starts),
 //! `authkit:exchange-start` / `authkit:exchange-end` (code exchange), `authkit:refresh-start` /
-//! `authkit:refresh-end`, `authkit:ready` (first settled state) and `authkit:signed-in` (first
-//! state with a user).
+//! `authkit:refresh-end`, `authkit:ready` (first settled state), `authkit:signed-in` (first
+//! state with a user) and `authkit:timer` (each time one of the SDK's timers fires: the refresh
+//! timer, a back-off or lock wait; count them to see the SDK's wake-ups).
 #![deny(missing_docs)]
 
 pub mod browser;

@@ -1,4 +1,17 @@
 //! One pending timeout that is cancelled when dropped, and an async sleep.
+//!
+//! Every timer callback the SDK runs sets the `performance.mark` [`TIMER_MARK`] first, so
+//! wake-ups can be counted from outside (`performance.getEntriesByName("authkit:timer")`).
+
+use crate::browser::page;
+
+/// The `performance.mark` set each time an SDK timer fires (a [`Timer`] callback or the end of
+/// a [`sleep_ms`]).
+///
+/// ```
+/// assert_eq!(authkit_yew::browser::timer::TIMER_MARK, "authkit:timer");
+/// ```
+pub const TIMER_MARK: &str = "authkit:timer";
 
 /// A scheduled callback; dropping it cancels it.
 ///
@@ -25,7 +38,10 @@ impl Timer {
     pub fn after_ms(ms: u32, f: impl FnOnce() + 'static) -> Self {
         let ms = ms.min(i32::MAX as u32);
         Self {
-            _inner: gloo_timers::callback::Timeout::new(ms, f),
+            _inner: gloo_timers::callback::Timeout::new(ms, move || {
+                page::mark(TIMER_MARK);
+                f();
+            }),
             due_at_ms: js_sys::Date::now() + f64::from(ms),
         }
     }
@@ -40,4 +56,5 @@ impl Timer {
 /// ```
 pub async fn sleep_ms(ms: u32) {
     gloo_timers::future::TimeoutFuture::new(ms.min(i32::MAX as u32)).await;
+    page::mark(TIMER_MARK);
 }

@@ -25,7 +25,8 @@ commands:
   demo      start the emulator (:4100) and the demo (trunk serve, :5173); Ctrl-C stops both
   test      fmt, clippy, host tests, browser tests, end-to-end tests; fails fast
             (`--only host,browser` runs some stages, for development)
-  bench     figures (not implemented yet)";
+  bench     bundle cost (vs a minimal Yew app), time to signed-in, requests per flow,
+            wake-ups; a table + target/bench/report.json (`--runs N`, `--only sizes|browser`)";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -54,7 +55,7 @@ fn main() -> ExitCode {
         ["test", rest @ ..] => {
             test::parse_stages(rest).and_then(|stages| test::run(&root, &stages))
         }
-        ["bench"] => bench::run(&root),
+        ["bench", rest @ ..] => bench::parse(rest).and_then(|opts| bench::run(&root, &opts)),
         ["help" | "-h" | "--help"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

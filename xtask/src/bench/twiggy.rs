@@ -1,0 +1,257 @@
+//! Top contributors with `twiggy` (installed from crates.io on first use, skipped when that
+//! fails). Names come from running `wasm-bindgen` on cargo's own `.wasm` (before wasm-opt
+//! strips the `name` section): the same code Trunk ships, before `-Oz`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::error::XtaskError;
+use crate::process;
+
+/// `twiggy top` of the SDK app and `twiggy diff` minimal → SDK app, as printed by twiggy.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Contributors {
+    /// `twiggy top -n N` of baseline (b), with names.
+    pub top: Vec<String>,
+    /// `twiggy diff -n N` from baseline (a) to baseline (b): what the SDK adds.
+    pub diff: Vec<String>,
+    /// Bytes per crate (from all `twiggy top` items), baseline (b) minus baseline (a),
+    /// largest first; the `name` section is left out (wasm-opt strips it).
+    pub by_crate: Vec<(String, i64)>,
+    /// Why the section is empty, when it is.
+    pub skipped: Option<String>,
+}
+
+/// Makes sure `twiggy` is on PATH (`cargo install twiggy --locked` once); `Err` says why not.
+fn ensure_twiggy() -> Result<(), String> {
+    if process::which("twiggy").is_some() {
+        return Ok(());
+    }
+    println!("twiggy is not installed: trying `cargo install twiggy --locked` (compiles locally)");
+    let status = Command::new("cargo")
+        .args(["install", "twiggy", "--locked"])
+        .stdin(Stdio::null())
+        .status()
+        .map_err(|e| format!("cannot run cargo install: {e}"))?;
+    if status.success() && process::which("twiggy").is_some() {
+        Ok(())
+    } else {
+        Err(format!("`cargo install twiggy --locked` failed ({status})"))
+    }
+}
+
+/// Runs `wasm-bindgen --target web` on cargo's `bench-*.wasm` (keeps the `name` section) into
+/// `out/<stem>/` and returns the `_bg.wasm` path.
+fn bindgen(raw: &Path, out: &Path) -> Result<PathBuf, XtaskError> {
+    let stem = raw
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("app")
+        .to_owned();
+    let dir = out.join(&stem);
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut cmd = Command::new("wasm-bindgen");
+    cmd.arg(raw)
+        .args(["--target", "web", "--out-dir"])
+        .arg(&dir)
+        .stdin(Stdio::null());
+    process::run(&mut cmd)?;
+    Ok(dir.join(format!("{stem}_bg.wasm")))
+}
+
+fn twiggy(args: &[&str], files: &[&Path]) -> Result<Vec<String>, XtaskError> {
+    let mut cmd = Command::new("twiggy");
+    cmd.args(args).args(files).stdin(Stdio::null());
+    let out = cmd.output().map_err(|e| XtaskError::Spawn {
+        program: "twiggy".into(),
+        source: e,
+    })?;
+    if !out.status.success() {
+        return Err(XtaskError::CommandFailed {
+            command: process::display(&cmd),
+            status: out.status,
+        });
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.trim_end().to_owned())
+        .filter(|l| !l.is_empty())
+        .collect())
+}
+
+/// The top `n` items of `with_sdk` and the top `n` differences from `minimal`, both cargo
+/// `.wasm` files of the release profile. Never fails: problems land in `skipped`.
+pub fn contributors(minimal: &Path, with_sdk: &Path, out: &Path, n: usize) -> Contributors {
+    if let Err(why) = ensure_twiggy() {
+        return Contributors {
+            skipped: Some(why),
+            ..Contributors::default()
+        };
+    }
+    let run = || -> Result<Contributors, XtaskError> {
+        let a = bindgen(minimal, out)?;
+        let b = bindgen(with_sdk, out)?;
+        let n = n.to_string();
+        let all_a = by_crate(&twiggy(&["top", "--format", "csv"], &[&a])?);
+        let all_b = by_crate(&twiggy(&["top", "--format", "csv"], &[&b])?);
+        Ok(Contributors {
+            top: twiggy(&["top", "-n", &n], &[&b])?,
+            diff: twiggy(&["diff", "-n", &n], &[&a, &b])?,
+            by_crate: crate_delta(&all_a, &all_b),
+            skipped: None,
+        })
+    };
+    run().unwrap_or_else(|e| Contributors {
+        skipped: Some(e.to_string()),
+        ..Contributors::default()
+    })
+}
+
+/// Sums `twiggy top --format csv` rows (header first) per crate.
+fn by_crate(csv: &[String]) -> BTreeMap<String, i64> {
+    let mut sums = BTreeMap::new();
+    for line in csv.iter().skip(1) {
+        if let Some((name, size)) = csv_name_size(line) {
+            *sums.entry(crate_of(&name)).or_insert(0) += size;
+        }
+    }
+    sums
+}
+
+/// `b − a` per crate, largest absolute change first, without the `name` section.
+fn crate_delta(a: &BTreeMap<String, i64>, b: &BTreeMap<String, i64>) -> Vec<(String, i64)> {
+    let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    let mut out: Vec<(String, i64)> = keys
+        .into_iter()
+        .filter(|k| !k.contains("names"))
+        .map(|k| {
+            let d = b.get(k).copied().unwrap_or(0) - a.get(k).copied().unwrap_or(0);
+            (k.clone(), d)
+        })
+        .filter(|(_, d)| *d != 0)
+        .collect();
+    out.sort_by_key(|(k, d)| (std::cmp::Reverse(d.abs()), k.clone()));
+    out
+}
+
+/// The first two CSV fields: a (possibly quoted) name and a size.
+fn csv_name_size(line: &str) -> Option<(String, i64)> {
+    let (name, rest) = if let Some(quoted) = line.strip_prefix('"') {
+        let mut name = String::new();
+        let mut chars = quoted.char_indices().peekable();
+        let mut end = None;
+        while let Some((i, c)) = chars.next() {
+            if c == '"' {
+                if chars.peek().map(|(_, n)| *n) == Some('"') {
+                    name.push('"');
+                    chars.next();
+                } else {
+                    end = Some(i + 1);
+                    break;
+                }
+            } else {
+                name.push(c);
+            }
+        }
+        (name, quoted.get(end?..)?.strip_prefix(',')?)
+    } else {
+        let (n, r) = line.split_once(',')?;
+        (n.to_owned(), r)
+    };
+    let size = rest.split(',').next()?.trim().parse().ok()?;
+    Some((name, size))
+}
+
+/// The crate a twiggy item belongs to: the first path segment of its demangled name (through
+/// `<T as crate::Trait>` for primitives), or a label for sections and unnamed items.
+fn crate_of(name: &str) -> String {
+    const PRIMITIVES: &[&str] = &[
+        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+        "f32", "f64", "bool", "char", "str", "T", "",
+    ];
+    if name.contains("subsection") || name.starts_with("data segment") {
+        return name.to_owned();
+    }
+    if name.starts_with("__wbg")
+        || name.starts_with("__wbindgen")
+        || name.starts_with("__externref")
+    {
+        return "wasm-bindgen glue".into();
+    }
+    let trimmed = name
+        .trim_start_matches(['<', '&', '(', '['])
+        .trim_start_matches("mut ")
+        .trim_start_matches("dyn ");
+    let ident: String = trimmed
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    let after = &trimmed[ident.len()..];
+    if PRIMITIVES.contains(&ident.as_str()) || !(after.starts_with("::") || after.starts_with('['))
+    {
+        if let Some((_, rest)) = name.split_once(" as ") {
+            let inner = crate_of(rest);
+            if inner != "other" {
+                return inner;
+            }
+        }
+        return "other".into();
+    }
+    ident
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_of_paths_impls_and_sections() {
+        assert_eq!(
+            crate_of("authkit_yew::client::init::initialize::h1"),
+            "authkit_yew"
+        );
+        assert_eq!(crate_of("core[c59]::fmt::float::x::<f64>"), "core");
+        assert_eq!(
+            crate_of("<f64 as core[c59]::str::traits::FromStr>::from_str"),
+            "core"
+        );
+        assert_eq!(
+            crate_of("<&mut serde_json::de::Deserializer<R> as serde_core::de::Deserializer>::x"),
+            "serde_json"
+        );
+        assert_eq!(
+            crate_of("data segment \".rodata\""),
+            "data segment \".rodata\""
+        );
+        assert_eq!(crate_of("__wbg_fetch_123"), "wasm-bindgen glue");
+        assert_eq!(crate_of("code[12]"), "other");
+    }
+
+    #[test]
+    fn csv_rows_with_quotes() {
+        assert_eq!(
+            csv_name_size("\"data segment \"\".rodata\"\"\",53642,8.5,,"),
+            Some(("data segment \".rodata\"".to_owned(), 53642))
+        );
+        assert_eq!(
+            csv_name_size("a::b::h1,10,1.0,,"),
+            Some(("a::b::h1".to_owned(), 10))
+        );
+        assert_eq!(csv_name_size("Name,ShallowSize"), None);
+    }
+
+    #[test]
+    fn deltas_skip_names_and_sort_by_size() {
+        let a = BTreeMap::from([("yew".to_owned(), 100), ("function names".to_owned(), 5)]);
+        let b = BTreeMap::from([
+            ("yew".to_owned(), 90),
+            ("serde_json".to_owned(), 50),
+            ("function names".to_owned(), 500),
+        ]);
+        assert_eq!(
+            crate_delta(&a, &b),
+            vec![("serde_json".to_owned(), 50), ("yew".to_owned(), -10)]
+        );
+    }
+}

@@ -86,8 +86,6 @@ pub enum XtaskError {
     },
     /// The user pressed Ctrl-C (or the process got SIGTERM/SIGHUP).
     Interrupted,
-    /// Not implemented yet.
-    NotImplemented(&'static str),
     /// The failure was already printed (the command exits non-zero without repeating it).
     Reported,
 }
@@ -156,7 +154,6 @@ impl fmt::Display for XtaskError {
                 write!(f, "; {hint}")
             }
             XtaskError::Interrupted => write!(f, "interrupted"),
-            XtaskError::NotImplemented(what) => write!(f, "{what}: not implemented yet"),
             XtaskError::Reported => write!(f, "failed (see above)"),
         }
     }

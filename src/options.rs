@@ -99,7 +99,7 @@ pub struct RedirectCallbackParams {
 ///     params.access_token.len()
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct RefreshParams {
     /// The signed-in user.
     pub user: User,
@@ -111,6 +111,19 @@ pub struct RefreshParams {
     pub impersonator: Option<Impersonator>,
     /// How the user authenticated.
     pub authentication_method: Option<AuthenticationMethod>,
+}
+
+// Hand-written `Debug`: apps log these params, and the access token must not reach a log.
+impl fmt::Debug for RefreshParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RefreshParams")
+            .field("user", &self.user)
+            .field("access_token", &crate::protocol::wire::REDACTED)
+            .field("organization_id", &self.organization_id)
+            .field("impersonator", &self.impersonator)
+            .field("authentication_method", &self.authentication_method)
+            .finish()
+    }
 }
 
 /// A shared callback stored in the options (compared by identity).
@@ -430,6 +443,25 @@ impl Default for SignOutOptions {
 mod tests {
     use super::*;
     use std::cell::Cell;
+
+    #[test]
+    fn refresh_params_debug_redacts_the_access_token() {
+        let user: User =
+            serde_json::from_value(serde_json::json!({"id": "user_1", "email": "a@b.c"})).unwrap();
+        let params = RefreshParams {
+            user,
+            access_token: "eyJ.SECRET.sig".into(),
+            organization_id: Some("org_1".into()),
+            impersonator: None,
+            authentication_method: None,
+        };
+        let printed = format!("{params:?}");
+        assert!(!printed.contains("SECRET"), "{printed}");
+        assert!(
+            printed.contains("<redacted>") && printed.contains("org_1"),
+            "{printed}"
+        );
+    }
 
     #[test]
     fn auto_dev_mode_is_on_only_for_localhost_and_127_0_0_1() {

@@ -198,7 +198,7 @@ pub struct Impersonator {
 /// let resp: AuthenticateResponse = serde_json::from_str(body).unwrap();
 /// assert_eq!(resp.organization_id, None);
 /// ```
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Clone, PartialEq, Deserialize)]
 pub struct AuthenticateResponse {
     /// The user.
     pub user: User,
@@ -226,7 +226,7 @@ pub struct AuthenticateResponse {
 /// let json = serde_json::to_value(&body).unwrap();
 /// assert_eq!(json["grant_type"], "authorization_code");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct CodeGrant {
     /// The client id.
     pub client_id: String,
@@ -259,7 +259,7 @@ impl CodeGrant {
 /// let json = serde_json::to_string(&body).unwrap();
 /// assert_eq!(json, r#"{"client_id":"client_1","grant_type":"refresh_token","organization_id":"org_1"}"#);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct RefreshGrant {
     /// The client id.
     pub client_id: String,
@@ -286,6 +286,50 @@ impl RefreshGrant {
             refresh_token: refresh_token.map(str::to_owned),
             organization_id: organization_id.map(str::to_owned),
         }
+    }
+}
+
+/// What `Debug` prints in place of a secret (tokens, codes, verifiers).
+pub(crate) const REDACTED: &str = "<redacted>";
+
+/// `Some("<redacted>")` for a present secret, `None` for an absent one.
+pub(crate) fn redact(secret: Option<&str>) -> Option<&'static str> {
+    secret.map(|_| REDACTED)
+}
+
+// Hand-written `Debug`: the tokens, code and verifier must never reach a log.
+impl std::fmt::Debug for AuthenticateResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthenticateResponse")
+            .field("user", &self.user)
+            .field("access_token", &REDACTED)
+            .field("refresh_token", &redact(self.refresh_token.as_deref()))
+            .field("authentication_method", &self.authentication_method)
+            .field("organization_id", &self.organization_id)
+            .field("impersonator", &self.impersonator)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for CodeGrant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CodeGrant")
+            .field("client_id", &self.client_id)
+            .field("code", &REDACTED)
+            .field("code_verifier", &REDACTED)
+            .field("grant_type", &self.grant_type)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for RefreshGrant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefreshGrant")
+            .field("client_id", &self.client_id)
+            .field("grant_type", &self.grant_type)
+            .field("refresh_token", &redact(self.refresh_token.as_deref()))
+            .field("organization_id", &self.organization_id)
+            .finish()
     }
 }
 
@@ -343,6 +387,34 @@ mod tests {
             "created_at": "2026-01-15T12:00:00.000Z", "updated_at": "2026-01-15T12:00:00.000Z",
             "some_new_field": {"ignored": true}
         })
+    }
+
+    #[test]
+    fn debug_output_never_shows_tokens_codes_or_verifiers() {
+        let response: AuthenticateResponse = serde_json::from_value(json!({
+            "user": full_user(), "access_token": "AT-SECRET", "refresh_token": "RT-SECRET",
+            "organization_id": "org_1"
+        }))
+        .unwrap();
+        let printed = [
+            format!("{response:?}"),
+            format!(
+                "{:?}",
+                CodeGrant::new("client_1", "CODE-SECRET", "VERIFIER-SECRET")
+            ),
+            format!(
+                "{:?}",
+                RefreshGrant::new("client_1", Some("RT-SECRET"), Some("org_1"))
+            ),
+        ];
+        for text in &printed {
+            assert!(!text.contains("SECRET"), "{text}");
+            assert!(text.contains("<redacted>"), "{text}");
+        }
+        // Non-secret fields stay visible for debugging.
+        assert!(printed[0].contains("org_1") && printed[2].contains("client_1"));
+        let no_rt = RefreshGrant::new("client_1", None, None);
+        assert!(format!("{no_rt:?}").contains("refresh_token: None"));
     }
 
     #[test]

@@ -7,6 +7,85 @@ use crate::client::{AuthKitClient, AuthState};
 use crate::error::AuthKitError;
 use crate::options::{SignInOptions, SignOutOptions};
 
+/// The actions, written once for [`AuthHandle`] and [`Auth`]: each forwards to the same
+/// method of [`AuthKitClient`] (reached through `self.client()`). `$ty` names the type in the
+/// doc examples.
+macro_rules! actions {
+    ($ty:literal) => {
+        /// Starts sign-in (navigates to AuthKit); see [`AuthKitClient::sign_in`].
+        ///
+        #[doc = concat!("```no_run\n# async fn f(auth: authkit_yew::", $ty, ") -> Result<(), authkit_yew::AuthKitError> {\n",
+            "auth.sign_in(authkit_yew::SignInOptions::new().login_hint(\"ada@example.com\")).await?;\n# Ok(()) }\n```")]
+        pub async fn sign_in(&self, options: SignInOptions) -> Result<(), AuthKitError> {
+            self.client().sign_in(options).await
+        }
+
+        /// Starts sign-up (navigates to AuthKit); see [`AuthKitClient::sign_up`].
+        ///
+        #[doc = concat!("```no_run\n# async fn f(auth: authkit_yew::", $ty, ") -> Result<(), authkit_yew::AuthKitError> {\n",
+            "auth.sign_up(authkit_yew::SignInOptions::new()).await?;\n# Ok(()) }\n```")]
+        pub async fn sign_up(&self, options: SignInOptions) -> Result<(), AuthKitError> {
+            self.client().sign_up(options).await
+        }
+
+        /// The sign-in URL without navigating; see [`AuthKitClient::get_sign_in_url`].
+        ///
+        #[doc = concat!("```no_run\n# async fn f(auth: authkit_yew::", $ty, ") -> Result<(), authkit_yew::AuthKitError> {\n",
+            "let url = auth.get_sign_in_url(authkit_yew::SignInOptions::new()).await?;\n# Ok(()) }\n```")]
+        pub async fn get_sign_in_url(&self, options: SignInOptions) -> Result<String, AuthKitError> {
+            self.client().get_sign_in_url(options).await
+        }
+
+        /// The sign-up URL without navigating; see [`AuthKitClient::get_sign_up_url`].
+        ///
+        #[doc = concat!("```no_run\n# async fn f(auth: authkit_yew::", $ty, ") -> Result<(), authkit_yew::AuthKitError> {\n",
+            "let url = auth.get_sign_up_url(authkit_yew::SignInOptions::new()).await?;\n# Ok(()) }\n```")]
+        pub async fn get_sign_up_url(&self, options: SignInOptions) -> Result<String, AuthKitError> {
+            self.client().get_sign_up_url(options).await
+        }
+
+        /// A valid access token (refreshed when due); see [`AuthKitClient::get_access_token`].
+        ///
+        #[doc = concat!("```no_run\n# async fn f(auth: authkit_yew::", $ty, ") -> Result<(), authkit_yew::AuthKitError> {\n",
+            "let token = auth.get_access_token().await?;\n# Ok(()) }\n```")]
+        pub async fn get_access_token(&self) -> Result<String, AuthKitError> {
+            self.client().get_access_token().await
+        }
+
+        /// An access token, refreshed first when `force_refresh`; see
+        /// [`AuthKitClient::get_access_token_with`].
+        ///
+        #[doc = concat!("```no_run\n# async fn f(auth: authkit_yew::", $ty, ") -> Result<(), authkit_yew::AuthKitError> {\n",
+            "let token = auth.get_access_token_with(true).await?;\n# Ok(()) }\n```")]
+        pub async fn get_access_token_with(&self, force_refresh: bool) -> Result<String, AuthKitError> {
+            self.client().get_access_token_with(force_refresh).await
+        }
+
+        /// Switches the session to another organization; see
+        /// [`AuthKitClient::switch_to_organization`].
+        ///
+        #[doc = concat!("```no_run\n# async fn f(auth: authkit_yew::", $ty, ") -> Result<(), authkit_yew::AuthKitError> {\n",
+            "auth.switch_to_organization(\"org_123\", authkit_yew::SignInOptions::new()).await?;\n# Ok(()) }\n```")]
+        pub async fn switch_to_organization(
+            &self,
+            organization_id: &str,
+            sign_in_options: SignInOptions,
+        ) -> Result<(), AuthKitError> {
+            self.client()
+                .switch_to_organization(organization_id, sign_in_options)
+                .await
+        }
+
+        /// Signs out; see [`AuthKitClient::sign_out`].
+        ///
+        #[doc = concat!("```no_run\n# async fn f(auth: authkit_yew::", $ty, ") -> Result<(), authkit_yew::AuthKitError> {\n",
+            "auth.sign_out(authkit_yew::SignOutOptions::default()).await?;\n# Ok(()) }\n```")]
+        pub async fn sign_out(&self, options: SignOutOptions) -> Result<(), AuthKitError> {
+            self.client().sign_out(options).await
+        }
+    };
+}
+
 /// The stable, cheap-to-clone handle to the actions. It never changes while the provider is
 /// mounted, so components that only hold it never re-render because of auth state.
 ///
@@ -69,99 +148,7 @@ impl AuthHandle {
         self.client.ready().await
     }
 
-    /// See [`AuthKitClient::sign_in`].
-    ///
-    /// ```no_run
-    /// # async fn f(h: authkit_yew::AuthHandle) -> Result<(), authkit_yew::AuthKitError> {
-    /// h.sign_in(authkit_yew::SignInOptions::default()).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn sign_in(&self, options: SignInOptions) -> Result<(), AuthKitError> {
-        self.client.sign_in(options).await
-    }
-
-    /// See [`AuthKitClient::sign_up`].
-    ///
-    /// ```no_run
-    /// # async fn f(h: authkit_yew::AuthHandle) -> Result<(), authkit_yew::AuthKitError> {
-    /// h.sign_up(authkit_yew::SignInOptions::default()).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn sign_up(&self, options: SignInOptions) -> Result<(), AuthKitError> {
-        self.client.sign_up(options).await
-    }
-
-    /// See [`AuthKitClient::get_sign_in_url`].
-    ///
-    /// ```no_run
-    /// # async fn f(h: authkit_yew::AuthHandle) -> Result<(), authkit_yew::AuthKitError> {
-    /// let url = h.get_sign_in_url(authkit_yew::SignInOptions::default()).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn get_sign_in_url(&self, options: SignInOptions) -> Result<String, AuthKitError> {
-        self.client.get_sign_in_url(options).await
-    }
-
-    /// See [`AuthKitClient::get_sign_up_url`].
-    ///
-    /// ```no_run
-    /// # async fn f(h: authkit_yew::AuthHandle) -> Result<(), authkit_yew::AuthKitError> {
-    /// let url = h.get_sign_up_url(authkit_yew::SignInOptions::default()).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn get_sign_up_url(&self, options: SignInOptions) -> Result<String, AuthKitError> {
-        self.client.get_sign_up_url(options).await
-    }
-
-    /// See [`AuthKitClient::get_access_token`].
-    ///
-    /// ```no_run
-    /// # async fn f(h: authkit_yew::AuthHandle) -> Result<(), authkit_yew::AuthKitError> {
-    /// let token = h.get_access_token().await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn get_access_token(&self) -> Result<String, AuthKitError> {
-        self.client.get_access_token().await
-    }
-
-    /// See [`AuthKitClient::get_access_token_with`].
-    ///
-    /// ```no_run
-    /// # async fn f(h: authkit_yew::AuthHandle) -> Result<(), authkit_yew::AuthKitError> {
-    /// let token = h.get_access_token_with(true).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn get_access_token_with(&self, force_refresh: bool) -> Result<String, AuthKitError> {
-        self.client.get_access_token_with(force_refresh).await
-    }
-
-    /// See [`AuthKitClient::switch_to_organization`].
-    ///
-    /// ```no_run
-    /// # async fn f(h: authkit_yew::AuthHandle) -> Result<(), authkit_yew::AuthKitError> {
-    /// h.switch_to_organization("org_123", Default::default()).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn switch_to_organization(
-        &self,
-        organization_id: &str,
-        sign_in_options: SignInOptions,
-    ) -> Result<(), AuthKitError> {
-        self.client
-            .switch_to_organization(organization_id, sign_in_options)
-            .await
-    }
-
-    /// See [`AuthKitClient::sign_out`].
-    ///
-    /// ```no_run
-    /// # async fn f(h: authkit_yew::AuthHandle) -> Result<(), authkit_yew::AuthKitError> {
-    /// h.sign_out(authkit_yew::SignOutOptions::default()).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn sign_out(&self, options: SignOutOptions) -> Result<(), AuthKitError> {
-        self.client.sign_out(options).await
-    }
+    actions!("AuthHandle");
 }
 
 /// What [`use_auth`](crate::use_auth) returns: the state (through `Deref`) and the actions.
@@ -215,99 +202,18 @@ impl Auth {
         self.state.clone()
     }
 
-    /// See [`AuthKitClient::sign_in`].
+    /// The underlying client.
     ///
     /// ```no_run
-    /// # async fn f(h: authkit_yew::Auth) -> Result<(), authkit_yew::AuthKitError> {
-    /// h.sign_in(authkit_yew::SignInOptions::default()).await?;
-    /// # Ok(()) }
+    /// # fn f(auth: authkit_yew::Auth) {
+    /// let dev_mode = auth.client().is_dev_mode();
+    /// # }
     /// ```
-    pub async fn sign_in(&self, options: SignInOptions) -> Result<(), AuthKitError> {
-        self.handle.sign_in(options).await
+    pub fn client(&self) -> &AuthKitClient {
+        self.handle.client()
     }
 
-    /// See [`AuthKitClient::sign_up`].
-    ///
-    /// ```no_run
-    /// # async fn f(h: authkit_yew::Auth) -> Result<(), authkit_yew::AuthKitError> {
-    /// h.sign_up(authkit_yew::SignInOptions::default()).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn sign_up(&self, options: SignInOptions) -> Result<(), AuthKitError> {
-        self.handle.sign_up(options).await
-    }
-
-    /// See [`AuthKitClient::get_sign_in_url`].
-    ///
-    /// ```no_run
-    /// # async fn f(h: authkit_yew::Auth) -> Result<(), authkit_yew::AuthKitError> {
-    /// let url = h.get_sign_in_url(authkit_yew::SignInOptions::default()).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn get_sign_in_url(&self, options: SignInOptions) -> Result<String, AuthKitError> {
-        self.handle.get_sign_in_url(options).await
-    }
-
-    /// See [`AuthKitClient::get_sign_up_url`].
-    ///
-    /// ```no_run
-    /// # async fn f(h: authkit_yew::Auth) -> Result<(), authkit_yew::AuthKitError> {
-    /// let url = h.get_sign_up_url(authkit_yew::SignInOptions::default()).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn get_sign_up_url(&self, options: SignInOptions) -> Result<String, AuthKitError> {
-        self.handle.get_sign_up_url(options).await
-    }
-
-    /// See [`AuthKitClient::get_access_token`].
-    ///
-    /// ```no_run
-    /// # async fn f(h: authkit_yew::Auth) -> Result<(), authkit_yew::AuthKitError> {
-    /// let token = h.get_access_token().await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn get_access_token(&self) -> Result<String, AuthKitError> {
-        self.handle.get_access_token().await
-    }
-
-    /// See [`AuthKitClient::get_access_token_with`].
-    ///
-    /// ```no_run
-    /// # async fn f(h: authkit_yew::Auth) -> Result<(), authkit_yew::AuthKitError> {
-    /// let token = h.get_access_token_with(true).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn get_access_token_with(&self, force_refresh: bool) -> Result<String, AuthKitError> {
-        self.handle.get_access_token_with(force_refresh).await
-    }
-
-    /// See [`AuthKitClient::switch_to_organization`].
-    ///
-    /// ```no_run
-    /// # async fn f(h: authkit_yew::Auth) -> Result<(), authkit_yew::AuthKitError> {
-    /// h.switch_to_organization("org_123", Default::default()).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn switch_to_organization(
-        &self,
-        organization_id: &str,
-        sign_in_options: SignInOptions,
-    ) -> Result<(), AuthKitError> {
-        self.handle
-            .switch_to_organization(organization_id, sign_in_options)
-            .await
-    }
-
-    /// See [`AuthKitClient::sign_out`].
-    ///
-    /// ```no_run
-    /// # async fn f(h: authkit_yew::Auth) -> Result<(), authkit_yew::AuthKitError> {
-    /// h.sign_out(authkit_yew::SignOutOptions::default()).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn sign_out(&self, options: SignOutOptions) -> Result<(), AuthKitError> {
-        self.handle.sign_out(options).await
-    }
+    actions!("Auth");
 }
 
 impl Deref for Auth {

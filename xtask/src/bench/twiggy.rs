@@ -188,8 +188,14 @@ fn crate_of(name: &str) -> String {
         .take_while(|c| c.is_alphanumeric() || *c == '_')
         .collect();
     let after = &trimmed[ident.len()..];
-    if PRIMITIVES.contains(&ident.as_str()) || !(after.starts_with("::") || after.starts_with('['))
-    {
+    // `core[c5930c85a12de822]::…` is a crate with its hash; `code[12]` is an unnamed item.
+    let hashed = after
+        .strip_prefix('[')
+        .and_then(|r| r.split_once(']'))
+        .is_some_and(|(inside, rest)| {
+            inside.chars().any(|c| c.is_ascii_alphabetic()) && rest.starts_with("::")
+        });
+    if PRIMITIVES.contains(&ident.as_str()) || !(after.starts_with("::") || hashed) {
         if let Some((_, rest)) = name.split_once(" as ") {
             let inner = crate_of(rest);
             if inner != "other" {
@@ -226,6 +232,7 @@ mod tests {
         );
         assert_eq!(crate_of("__wbg_fetch_123"), "wasm-bindgen glue");
         assert_eq!(crate_of("code[12]"), "other");
+        assert_eq!(crate_of("elem[0]"), "other");
     }
 
     #[test]

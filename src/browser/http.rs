@@ -62,9 +62,7 @@ impl HttpFailure {
                 error: body
                     .as_ref()
                     .and_then(|b| b.error_code().map(str::to_owned)),
-                description: body
-                    .as_ref()
-                    .and_then(|b| b.description().map(str::to_owned)),
+                description: describe_body(status, body.as_ref()),
             },
         }
     }
@@ -89,9 +87,7 @@ impl HttpFailure {
                 error: body
                     .as_ref()
                     .and_then(|b| b.error_code().map(str::to_owned)),
-                description: body
-                    .as_ref()
-                    .and_then(|b| b.description().map(str::to_owned)),
+                description: describe_body(status, body.as_ref()),
             },
         }
     }
@@ -181,9 +177,69 @@ pub async fn logout_in_background(url: &str) {
     }
 }
 
+/// The server's description; for a 2xx whose body was not a usable authenticate response, a
+/// fixed explanation (never the body itself, which may hold a token).
+fn describe_body(status: u16, body: Option<&ApiErrorBody>) -> Option<String> {
+    match body.and_then(|b| b.description()) {
+        Some(d) => Some(d.to_owned()),
+        None if (200..300).contains(&status) => Some(UNREADABLE_SUCCESS.to_owned()),
+        None => None,
+    }
+}
+
+const UNREADABLE_SUCCESS: &str = "AuthKit answered with a body that is not a valid authenticate \
+     response (not JSON, or a field missing or of the wrong type)";
+
 fn describe(e: &gloo_net::Error) -> String {
     match e {
         gloo_net::Error::JsError(js) => format!("{}: {}", js.name, js.message),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unreadable_2xx() -> HttpFailure {
+        HttpFailure::Status {
+            status: 200,
+            body: None,
+            retry_after_ms: None,
+        }
+    }
+
+    #[test]
+    fn an_unreadable_success_is_a_transient_refresh_failure_that_says_why() {
+        let err = unreadable_2xx().into_refresh_error();
+        assert!(err.is_transient());
+        let text = err.to_string();
+        assert!(text.contains("not a valid authenticate response"), "{text}");
+        assert!(text.contains("retried"), "{text}");
+    }
+
+    #[test]
+    fn an_unreadable_success_of_the_code_exchange_says_why() {
+        let text = unreadable_2xx().into_exchange_error().to_string();
+        assert!(text.contains("not a valid authenticate response"), "{text}");
+        assert!(!text.contains("no details from the server"), "{text}");
+    }
+
+    #[test]
+    fn a_non_json_error_page_still_reports_no_details() {
+        let failure = HttpFailure::Status {
+            status: 502,
+            body: None,
+            retry_after_ms: None,
+        };
+        let err = failure.into_refresh_error();
+        assert!(err.is_transient());
+        assert!(matches!(
+            err,
+            AuthKitError::Refresh {
+                description: None,
+                ..
+            }
+        ));
     }
 }

@@ -158,6 +158,10 @@ async fn handle_code(inner: &Rc<Inner>, here: &Location, code: &str, raw_state: 
     let url = authenticate_url(&inner.config.base_url);
     let result = http::authenticate(&url, &body, !inner.config.dev_mode).await;
     page::mark("authkit:exchange-end");
+    if let Ok(response) = &result {
+        // Before the disposed check: the code is spent, and a remount restores from this token.
+        inner.keep_rotated_refresh_token(response);
+    }
     if inner.core.borrow().disposed {
         return;
     }
@@ -168,11 +172,6 @@ async fn handle_code(inner: &Rc<Inner>, here: &Location, code: &str, raw_state: 
             return;
         }
     };
-    if inner.config.dev_mode {
-        if let Some(rt) = response.refresh_token.as_deref() {
-            storage::set(storage::Area::Local, &inner.rt_key(), rt);
-        }
-    }
     let session = match Session::from_response(response, page::now_ms()) {
         Ok(s) => s,
         Err(e) => {
@@ -190,10 +189,8 @@ async fn handle_code(inner: &Rc<Inner>, here: &Location, code: &str, raw_state: 
         hook.call(RedirectCallbackParams {
             state: state.clone(),
             user: session.user.clone(),
-            organization_id: session
-                .organization_id
-                .clone()
-                .or_else(|| session.claims.org_id.clone()),
+            // Already the body's organization, else the `org_id` claim.
+            organization_id: session.organization_id.clone(),
             impersonator: session.impersonator.clone(),
             authentication_method: session.authentication_method.clone(),
         });

@@ -325,6 +325,13 @@ impl AuthKitClient {
         self.inner.subscribers.borrow_mut().clear();
     }
 
+    /// Shows `error` in the state (`auth.error`), for failures of work started on the app's
+    /// behalf outside an action's `Result` (the `use_user` guard's sign-in).
+    pub(crate) fn report_error(&self, error: AuthKitError) {
+        self.inner.core.borrow_mut().error = Some(error);
+        self.inner.publish();
+    }
+
     /// Sets how long a refresh waits for the cross-tab lock before failing with
     /// [`AuthKitError::RefreshTimeout`] (default 10 s, as authkit-js).
     ///
@@ -461,6 +468,17 @@ impl Inner {
         }
     }
 
+    /// Stores the refresh token of a successful response (dev mode), unless the visitor signed
+    /// out meanwhile (here or in another tab): then it must not come back.
+    fn keep_rotated_refresh_token(&self, response: &crate::protocol::wire::AuthenticateResponse) {
+        if !self.config.dev_mode || self.core.borrow().signed_out {
+            return;
+        }
+        if let Some(rt) = response.refresh_token.as_deref().filter(|t| !t.is_empty()) {
+            storage::set(storage::Area::Local, &self.rt_key(), rt);
+        }
+    }
+
     /// Installs a fresh session (from an exchange, a refresh or a sibling tab).
     fn install_session(&self, session: Session) {
         let mut core = self.core.borrow_mut();
@@ -517,10 +535,8 @@ impl Inner {
             hook.call(RefreshParams {
                 user: session.user.clone(),
                 access_token: session.access_token.clone(),
-                organization_id: session
-                    .organization_id
-                    .clone()
-                    .or_else(|| session.claims.org_id.clone()),
+                // Already the body's organization, else the `org_id` claim.
+                organization_id: session.organization_id.clone(),
                 impersonator: session.impersonator.clone(),
                 authentication_method: session.authentication_method.clone(),
             });

@@ -171,19 +171,21 @@ async fn locked_refresh(
         );
         let response = http::authenticate(&url, &body, !inner.config.dev_mode).await;
         if inner.core.borrow().epoch != epoch {
+            // The server has rotated the token already: after an unmount keep the new one, or
+            // the next mount (or a sibling tab) would find a retired token and be signed out.
+            if let Ok(response) = &response {
+                inner.keep_rotated_refresh_token(response);
+            }
             return Outcome::Cancelled;
         }
         match response {
             Ok(response) => {
                 // Persist the rotated token before anything else.
-                if inner.config.dev_mode {
-                    if let Some(new_rt) = response.refresh_token.as_deref() {
-                        storage::set(storage::Area::Local, &inner.rt_key(), new_rt);
-                    }
-                }
+                inner.keep_rotated_refresh_token(&response);
                 let session = match Session::from_response(response, page::now_ms()) {
                     Ok(s) => s,
-                    Err(e) => return Outcome::Failed(e, None),
+                    // A garbled success is like a non-JSON body: keep the session, back off.
+                    Err(e) => return Outcome::Failed(unreadable_success(e), None),
                 };
                 inner.install_session(session.clone());
                 inner.broadcast(&inner.hand_off(&session));
@@ -204,6 +206,17 @@ async fn locked_refresh(
                 return Outcome::Failed(err, retry_after);
             }
         }
+    }
+}
+
+/// A 2xx refresh whose token could not be used: transient (the session is kept and the refresh
+/// retried with backoff), with the reason in the description.
+fn unreadable_success(cause: AuthKitError) -> AuthKitError {
+    AuthKitError::Refresh {
+        status: Some(200),
+        error: None,
+        description: Some(cause.to_string()),
+        transient: true,
     }
 }
 

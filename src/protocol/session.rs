@@ -43,8 +43,9 @@ impl Session {
     /// The access token's claims are decoded (an undecodable token is
     /// [`AuthKitError::InvalidToken`]). The organization is the body's `organization_id`, else
     /// the token's `org_id` claim. The local expiry is `received_at_ms + (exp − iat) × 1000`, so
-    /// a skewed client clock does not matter; a token with `exp` before `iat` counts as already
-    /// expired. The refresh token is kept inside the SDK.
+    /// a skewed client clock does not matter; a token without a positive lifetime (`exp` not
+    /// after `iat`, or either missing) is [`AuthKitError::InvalidToken`]. The refresh token is
+    /// kept inside the SDK.
     ///
     /// ```
     /// use authkit_yew::protocol::session::Session;
@@ -64,7 +65,15 @@ impl Session {
         received_at_ms: f64,
     ) -> Result<Session, AuthKitError> {
         let claims = decode_claims(&response.access_token)?;
-        let lifetime_secs = claims.exp.saturating_sub(claims.iat).max(0);
+        let lifetime_secs = claims.exp.saturating_sub(claims.iat);
+        if lifetime_secs <= 0 {
+            // Such a token is expired on arrival; accepting it would refresh again at once,
+            // over and over.
+            return Err(AuthKitError::InvalidToken(format!(
+                "the access token has no lifetime (exp {} is not after iat {})",
+                claims.exp, claims.iat
+            )));
+        }
         let organization_id = response
             .organization_id
             .filter(|org| !org.is_empty())
@@ -188,20 +197,28 @@ mod tests {
     }
 
     #[test]
-    fn token_with_exp_equal_iat_is_expired_on_arrival() {
-        let t = token(json!({"sid": "s", "iat": 100, "exp": 100}));
-        let s = Session::from_response(response(json!({"user": user(), "access_token": t})), 5.0)
-            .unwrap();
-        assert_eq!(s.expires_at_ms, 5.0);
-        assert!(s.is_expired(5.0));
+    fn token_without_a_positive_lifetime_is_invalid() {
+        for claims in [
+            json!({"sid": "s", "iat": 100, "exp": 100}),
+            json!({"sid": "s", "iat": 100, "exp": 50}),
+            json!({"sid": "s", "iat": 100}),
+            json!({"sid": "s", "iat": i64::MAX, "exp": i64::MIN}),
+        ] {
+            let r = response(json!({"user": user(), "access_token": token(claims.clone())}));
+            match Session::from_response(r, 5.0) {
+                Err(AuthKitError::InvalidToken(why)) => assert!(why.contains("lifetime"), "{why}"),
+                other => panic!("{claims}: {other:?}"),
+            }
+        }
     }
 
     #[test]
-    fn token_with_exp_before_iat_counts_as_expired() {
-        let t = token(json!({"sid": "s", "iat": 100, "exp": 50}));
+    fn huge_lifetimes_do_not_overflow() {
+        let t = token(json!({"sid": "s", "iat": i64::MIN, "exp": i64::MAX}));
         let s = Session::from_response(response(json!({"user": user(), "access_token": t})), 5.0)
             .unwrap();
-        assert_eq!(s.expires_at_ms, 5.0);
+        assert!(s.expires_at_ms.is_finite() && s.expires_at_ms > 5.0);
+        assert!(!s.is_expired(1e15));
     }
 
     #[test]

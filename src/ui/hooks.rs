@@ -124,7 +124,8 @@ pub fn use_try_auth_handle() -> Option<AuthHandle> {
 /// Once loading is over with nobody signed in (and the session is not merely reconnecting, and
 /// no failed sign-in is showing, which a new attempt would only repeat), it starts sign-in with
 /// `state = {"return_to": current path + query}`. After the callback the SDK returns to that
-/// path, same-origin paths only.
+/// path, same-origin paths only. If sign-in cannot start (e.g. browser storage is denied), the
+/// reason is in `use_auth().error`.
 ///
 /// ```no_run
 /// use authkit_yew::prelude::*;
@@ -149,15 +150,14 @@ pub fn use_user() -> Option<User> {
             if *should && !*started.borrow() {
                 *started.borrow_mut() = true;
                 let here = page::location();
-                let options = SignInOptions {
-                    state: Some(serde_json::json!({
-                        "return_to": format!("{}{}", here.pathname, here.search)
-                    })),
-                    ..SignInOptions::default()
-                };
+                let options = SignInOptions::new().state(serde_json::json!({
+                    "return_to": format!("{}{}", here.pathname, here.search)
+                }));
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Err(e) = handle.sign_in(options).await {
+                        // Not only the console: the app shows `auth.error` (e.g. storage denied).
                         page::warn(&format!("authkit: could not start sign-in: {e}"));
+                        handle.client().report_error(e);
                     }
                 });
             }

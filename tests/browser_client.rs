@@ -913,3 +913,238 @@ async fn without_web_locks_the_storage_lock_still_serializes_tabs() {
     a.dispose();
     b.dispose();
 }
+
+#[wasm_bindgen_test]
+async fn sign_out_with_navigation_goes_to_the_logout_url_and_ends_everything() {
+    reset().await;
+    let navigations = intercept_navigation();
+    let failures = Recorder::new();
+    let client = signed_in_client(options(DevMode::Auto).on_refresh_failure(failures.sink())).await;
+    let sid = client.state().session_id.clone().unwrap();
+    control_delete("requests").await;
+    let return_to = format!("{}/", origin());
+    client
+        .sign_out(SignOutOptions {
+            return_to: Some(return_to.clone()),
+            navigate: true,
+        })
+        .await
+        .unwrap();
+    let urls = navigations.values();
+    assert_eq!(urls.len(), 1, "one navigation: {urls:?}");
+    let url = &urls[0];
+    assert_eq!(
+        url_without_query(url),
+        format!("{}/user_management/sessions/logout", emulator_url())
+    );
+    assert_eq!(url_param(url, "session_id").as_deref(), Some(sid.as_str()));
+    assert_eq!(url_param(url, "return_to"), Some(return_to));
+    assert!(!url.contains("refresh") && !url.contains("token"), "{url}");
+    // Everything local ended before the page leaves; the browser (not a fetch) ends the session.
+    assert!(stored_refresh_token().is_none());
+    assert_eq!(client.access_token_expires_at_ms(), None);
+    assert_eq!(
+        client.get_access_token().await,
+        Err(AuthKitError::LoginRequired)
+    );
+    assert!(
+        api_requests().await.is_empty(),
+        "no request: the navigation ends the session"
+    );
+    // Following the URL (as the browser would) ends the session at AuthKit. The opaque fetch
+    // may report the redirect to `return_to` as an error; the logout itself is what counts.
+    let _ = gloo_net::http::Request::get(url)
+        .mode(web_sys::RequestMode::NoCors)
+        .send()
+        .await;
+    let sessions = control_get("sessions").await;
+    let ended = sessions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == sid.as_str())
+        .map(|x| x["ended"].clone());
+    assert_eq!(ended, Some(json!(true)), "{sessions}");
+    // Signing out again: NoSession, and no redirect anywhere (not even to return_to).
+    assert_eq!(
+        client
+            .sign_out(SignOutOptions {
+                return_to: Some(format!("{}/", origin())),
+                navigate: true,
+            })
+            .await,
+        Err(AuthKitError::NoSession)
+    );
+    assert_eq!(navigations.len(), 1);
+    assert_eq!(failures.len(), 0);
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_organization_switch_keeps_the_session_and_signs_in_to_that_organization() {
+    reset().await;
+    let navigations = intercept_navigation();
+    let failures = Recorder::new();
+    let client = signed_in_client(options(DevMode::Auto).on_refresh_failure(failures.sink())).await;
+    let before = client.state();
+    control_delete("requests").await;
+    let unknown = "org_01NOPE000000000000000000NP";
+    let result = client
+        .switch_to_organization(
+            unknown,
+            SignInOptions::new().state(json!({"return_to": "/settings"})),
+        )
+        .await;
+    assert_eq!(result, Ok(()), "the fallback sign-in started");
+    let refreshes = authenticate_requests(Some("refresh_token")).await;
+    assert_eq!(refreshes.len(), 1, "{refreshes:?}");
+    assert_eq!(refreshes[0]["status"], 400, "AuthKit refused the switch");
+    let urls = navigations.values();
+    assert_eq!(urls.len(), 1, "{urls:?}");
+    let url = &urls[0];
+    assert_eq!(
+        url_without_query(url),
+        format!("{}/user_management/authorize", emulator_url())
+    );
+    assert_eq!(url_param(url, "organization_id").as_deref(), Some(unknown));
+    assert_eq!(
+        url_param(url, "state"),
+        Some(json!({"return_to": "/settings"}).to_string())
+    );
+    assert_eq!(url_param(url, "client_id").as_deref(), Some(CLIENT_ID));
+    assert!(
+        storage::get(
+            storage::Area::Session,
+            &session::code_verifier_key(CLIENT_ID)
+        )
+        .is_some(),
+        "the fallback sign-in stored its verifier"
+    );
+    // The refused switch is not a sign-out: the current session and organization stay.
+    let after = client.state();
+    assert!(after.is_authenticated && after.error.is_none());
+    assert_eq!(after.organization_id, before.organization_id);
+    assert!(client.get_access_token().await.is_ok());
+    assert_ne!(
+        storage::get(
+            storage::Area::Session,
+            &session::organization_key(CLIENT_ID)
+        )
+        .as_deref(),
+        Some(unknown),
+        "a refused organization is not remembered"
+    );
+    assert_eq!(failures.len(), 0);
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn unmounting_during_a_refresh_keeps_the_rotated_token_for_the_next_mount() {
+    reset().await;
+    let client = signed_in_client(options(DevMode::Auto)).await;
+    let old_rt = stored_refresh_token().unwrap();
+    control_delete("requests").await;
+    control_post(
+        "faults",
+        json!({"method": "POST", "path": "/user_management/authenticate",
+               "grant_type": "refresh_token", "delay_ms": 1500, "count": 1}),
+    )
+    .await;
+    let c = client.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = c.get_access_token_with(true).await;
+    });
+    // The request is on its way (the emulator holds it 1.5 s); unmount meanwhile.
+    authkit_yew::browser::timer::sleep_ms(300).await;
+    client.dispose();
+    let old = old_rt.clone();
+    wait_until(
+        "the rotated refresh token is stored after the unmount",
+        move || stored_refresh_token().is_some_and(|rt| rt != old),
+    )
+    .await;
+    assert_eq!(authenticate_requests(Some("refresh_token")).await.len(), 1);
+    // A new mount restores the session with it (the old token was retired by the rotation).
+    let again = AuthKitClient::new(options(DevMode::Auto));
+    again.initialize().await;
+    let s = again.state();
+    assert!(
+        s.is_authenticated,
+        "restored after the remount: {:?}",
+        s.error
+    );
+    again.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn with_storage_denied_sign_in_fails_clearly_and_nothing_panics() {
+    reset().await;
+    let navigations = intercept_navigation();
+    deny_storage("localStorage", true);
+    deny_storage("sessionStorage", true);
+    let client = AuthKitClient::new(options(DevMode::Auto));
+    client.initialize().await;
+    let s = client.state();
+    assert!(!s.is_loading && !s.is_authenticated && s.error.is_none());
+    // The verifier must survive the trip to AuthKit: without sessionStorage, sign-in cannot work,
+    // and the app is told why instead of a silent no-op or a loop.
+    let result = client.sign_in(SignInOptions::new()).await;
+    let Err(AuthKitError::Storage(why)) = &result else {
+        panic!("expected a storage error, got {result:?}");
+    };
+    assert!(why.contains("sessionStorage"), "{why}");
+    assert!(
+        result.unwrap_err().to_string().contains("private browsing"),
+        "the message says what to do"
+    );
+    assert!(matches!(
+        client.get_sign_up_url(SignInOptions::new()).await,
+        Err(AuthKitError::Storage(_))
+    ));
+    assert_eq!(
+        navigations.len(),
+        0,
+        "no navigation without a stored verifier"
+    );
+    assert_eq!(
+        client.get_access_token().await,
+        Err(AuthKitError::LoginRequired)
+    );
+    assert!(api_requests().await.is_empty());
+    client.dispose();
+    deny_storage("localStorage", false);
+    deny_storage("sessionStorage", false);
+}
+
+#[wasm_bindgen_test]
+async fn with_local_storage_denied_dev_mode_keeps_the_refresh_token_in_memory() {
+    reset().await;
+    deny_storage("localStorage", true);
+    // sessionStorage still works, so the sign-in completes.
+    let client = signed_in_client(options(DevMode::On)).await;
+    control_delete("requests").await;
+    // Each refresh rotates the token (no grace window): the second one only succeeds with the
+    // token the first one kept in memory.
+    let first = client.get_access_token_with(true).await;
+    let second = client.get_access_token_with(true).await;
+    deny_storage("localStorage", false);
+    let raw = web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item(&session::refresh_token_key(CLIENT_ID))
+        .unwrap();
+    // Forget the in-memory copy so later tests start clean.
+    storage::remove(storage::Area::Local, &session::refresh_token_key(CLIENT_ID));
+    assert_eq!(raw, None, "nothing reached the denied localStorage");
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert_ne!(first, second);
+    let refreshes = authenticate_requests(Some("refresh_token")).await;
+    assert_eq!(refreshes.len(), 2);
+    assert!(
+        refreshes.iter().all(|r| r["status"] == 200),
+        "{refreshes:?}"
+    );
+    client.dispose();
+}

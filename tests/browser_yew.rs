@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use authkit_yew::prelude::*;
 use common::*;
+use serde_json::json;
 use wasm_bindgen_test::*;
 use yew::prelude::*;
 
@@ -245,5 +246,261 @@ async fn signed_in_and_signed_out_guards_follow_the_state() {
     })
     .await;
     assert!(!root.inner_html().contains("content-for-visitors"));
+    app.destroy();
+}
+
+#[derive(Properties, PartialEq)]
+struct EndpointProps {
+    options: AuthKitOptions,
+}
+
+#[component]
+fn EndpointApp(props: &EndpointProps) -> Html {
+    html! {
+        <AuthKitProvider options={props.options.clone()}>
+            <SignInEndpoint><span>{"redirecting"}</span></SignInEndpoint>
+        </AuthKitProvider>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_sign_in_endpoint_starts_sign_in_forwarding_the_query() {
+    reset().await;
+    let navigations = intercept_navigation();
+    page_url(&format!(
+        "/login?login_hint={}&organization_id={ACME}&invitation_token=inv_123&state=evil&other=x",
+        encode("ada@example.com")
+    ));
+    let root = mount_root();
+    let app = yew::Renderer::<EndpointApp>::with_root_and_props(
+        root.clone(),
+        EndpointProps {
+            options: options(DevMode::Auto),
+        },
+    )
+    .render();
+    let n = navigations.clone();
+    wait_until("the endpoint starts sign-in", move || n.len() > 0).await;
+    yew::scheduler::flush().await;
+    assert!(
+        root.inner_html().contains("redirecting"),
+        "children shown meanwhile"
+    );
+    let urls = navigations.values();
+    assert_eq!(urls.len(), 1, "{urls:?}");
+    let url = &urls[0];
+    assert_eq!(
+        url_without_query(url),
+        format!("{}/user_management/authorize", emulator_url())
+    );
+    assert_eq!(
+        url_param(url, "login_hint").as_deref(),
+        Some("ada@example.com")
+    );
+    assert_eq!(url_param(url, "organization_id").as_deref(), Some(ACME));
+    assert_eq!(
+        url_param(url, "invitation_token").as_deref(),
+        Some("inv_123")
+    );
+    assert_eq!(
+        url_param(url, "state"),
+        None,
+        "only the three documented parameters"
+    );
+    assert_eq!(url_param(url, "other"), None);
+    assert_eq!(url_param(url, "screen_hint"), None);
+    app.destroy();
+}
+
+#[component]
+fn GuardedPage(props: &ProbeProps) -> Html {
+    html! { <UserConsumer probe={props.probe.clone()} /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct GuardedProps {
+    options: AuthKitOptions,
+    probe: ProbeRef,
+}
+
+#[component]
+fn GuardedApp(props: &GuardedProps) -> Html {
+    html! {
+        <AuthKitProvider options={props.options.clone()}>
+            <GuardedPage probe={props.probe.clone()} />
+            <AuthConsumer probe={props.probe.clone()} />
+        </AuthKitProvider>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn use_user_sends_a_signed_out_visitor_to_sign_in_once_with_the_current_path() {
+    reset().await;
+    let navigations = intercept_navigation();
+    page_url("/account?tab=2");
+    let probe = ProbeRef(Rc::new(Probe::default()));
+    let app = yew::Renderer::<GuardedApp>::with_root_and_props(
+        mount_root(),
+        GuardedProps {
+            options: options(DevMode::Auto),
+            probe: probe.clone(),
+        },
+    )
+    .render();
+    let n = navigations.clone();
+    wait_until("the guard starts sign-in", move || n.len() > 0).await;
+    // Later renders do not start a second sign-in.
+    authkit_yew::browser::timer::sleep_ms(200).await;
+    yew::scheduler::flush().await;
+    let urls = navigations.values();
+    assert_eq!(urls.len(), 1, "{urls:?}");
+    assert_eq!(
+        url_param(&urls[0], "state"),
+        Some(json!({"return_to": "/account?tab=2"}).to_string())
+    );
+    assert!(
+        probe.0.users.borrow().iter().all(Option::is_none),
+        "use_user is None throughout"
+    );
+    let state = probe.0.last.borrow().clone().unwrap();
+    assert!(!state.is_loading && !state.is_authenticated);
+    app.destroy();
+}
+
+#[derive(Properties, PartialEq)]
+struct TwoProps {
+    a: AuthKitOptions,
+    b: AuthKitOptions,
+    pa: ProbeRef,
+    pb: ProbeRef,
+}
+
+#[component]
+fn TwoProviders(props: &TwoProps) -> Html {
+    html! {
+        <>
+            <AuthKitProvider options={props.a.clone()}>
+                <AuthConsumer probe={props.pa.clone()} />
+                <HandleConsumer probe={props.pa.clone()} />
+            </AuthKitProvider>
+            <AuthKitProvider options={props.b.clone()}>
+                <AuthConsumer probe={props.pb.clone()} />
+                <HandleConsumer probe={props.pb.clone()} />
+            </AuthKitProvider>
+        </>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn two_providers_do_not_interfere_and_a_remount_restores_the_session() {
+    reset().await;
+    let code = prepare_code(DEMO_EMAIL, None).await;
+    set_callback_url(&format!("?code={code}"));
+    let (host, port) = emulator_host_port();
+    let other = AuthKitOptions::new("client_other")
+        .api_hostname(host)
+        .https(false)
+        .port(port)
+        .redirect_uri(format!("{}/elsewhere", origin()))
+        .dev_mode(DevMode::Auto);
+    let (pa, pb) = (
+        ProbeRef(Rc::new(Probe::default())),
+        ProbeRef(Rc::new(Probe::default())),
+    );
+    let app = yew::Renderer::<TwoProviders>::with_root_and_props(
+        mount_root(),
+        TwoProps {
+            a: options(DevMode::Auto),
+            b: other,
+            pa: pa.clone(),
+            pb: pb.clone(),
+        },
+    )
+    .render();
+    let (a, b) = (pa.0.clone(), pb.0.clone());
+    wait_until("A signs in and B settles", move || {
+        a.last.borrow().as_ref().is_some_and(|s| s.is_authenticated)
+            && b.last.borrow().as_ref().is_some_and(|s| !s.is_loading)
+    })
+    .await;
+    let b_state = pb.0.last.borrow().clone().unwrap();
+    assert!(!b_state.is_authenticated && b_state.error.is_none() && !b_state.is_signed_out);
+    assert_eq!(api_requests().await.len(), 1, "only A's code exchange");
+    // Unmounting disposes both clients.
+    let handle_a = pa.0.handle.borrow().clone().unwrap();
+    let handle_b = pb.0.handle.borrow().clone().unwrap();
+    assert_ne!(handle_a, handle_b);
+    app.destroy();
+    yew::scheduler::flush().await;
+    assert!(handle_a.client().is_disposed() && handle_b.client().is_disposed());
+
+    // Remount on a normal page: the session comes back from the stored (dev-mode) token.
+    page_url("/");
+    let probe = ProbeRef(Rc::new(Probe::default()));
+    let app = yew::Renderer::<TwoProviders>::with_root_and_props(
+        mount_root(),
+        TwoProps {
+            a: options(DevMode::Auto),
+            b: AuthKitOptions::new("client_other")
+                .api_hostname("127.0.0.1")
+                .https(false)
+                .port(1)
+                .dev_mode(DevMode::Auto),
+            pa: probe.clone(),
+            pb: pb.clone(),
+        },
+    )
+    .render();
+    let p = probe.0.clone();
+    wait_until("the remounted provider restores the session", move || {
+        p.last.borrow().as_ref().is_some_and(|s| s.is_authenticated)
+    })
+    .await;
+    let handle = probe.0.handle.borrow().clone().unwrap();
+    handle
+        .sign_out(SignOutOptions {
+            return_to: None,
+            navigate: false,
+        })
+        .await
+        .unwrap();
+    yew::scheduler::flush().await;
+    let b_state = pb.0.last.borrow().clone().unwrap();
+    assert!(
+        !b_state.is_signed_out && b_state.error.is_none(),
+        "another client's sign-out does not reach B"
+    );
+    app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn use_user_reports_a_sign_in_that_cannot_start_in_auth_error() {
+    reset().await;
+    let navigations = intercept_navigation();
+    page_url("/account");
+    deny_storage("sessionStorage", true);
+    let probe = ProbeRef(Rc::new(Probe::default()));
+    let app = yew::Renderer::<GuardedApp>::with_root_and_props(
+        mount_root(),
+        GuardedProps {
+            options: options(DevMode::Auto),
+            probe: probe.clone(),
+        },
+    )
+    .render();
+    let p = probe.0.clone();
+    wait_until("the guard's failure reaches auth.error", move || {
+        p.last.borrow().as_ref().is_some_and(|s| s.error.is_some())
+    })
+    .await;
+    deny_storage("sessionStorage", false);
+    let state = probe.0.last.borrow().clone().unwrap();
+    assert!(
+        matches!(state.error, Some(AuthKitError::Storage(_))),
+        "{:?}",
+        state.error
+    );
+    assert!(!state.should_start_sign_in(), "no retry loop");
+    assert_eq!(navigations.len(), 0);
     app.destroy();
 }

@@ -8,6 +8,7 @@ pub mod channel;
 pub mod events;
 pub mod http;
 pub mod lock;
+pub mod navigation;
 pub mod page;
 pub mod storage;
 pub mod timer;

@@ -4,7 +4,7 @@
 use super::refresh::{self, RefreshRequest};
 use super::AuthKitClient;
 use crate::browser::channel::Message;
-use crate::browser::{http, page, storage};
+use crate::browser::{http, navigation, page, storage};
 use crate::error::AuthKitError;
 use crate::options::{SignInOptions, SignOutOptions};
 use crate::protocol::pkce;
@@ -21,7 +21,7 @@ impl AuthKitClient {
     /// ```
     pub async fn sign_in(&self, options: SignInOptions) -> Result<(), AuthKitError> {
         let url = self.authorize(Screen::SignIn, &options).await?;
-        page::navigate(&url)
+        navigation::navigate(&url)
     }
 
     /// Like [`sign_in`](Self::sign_in), on the sign-up screen (`screen_hint=sign-up`).
@@ -33,7 +33,7 @@ impl AuthKitClient {
     /// ```
     pub async fn sign_up(&self, options: SignInOptions) -> Result<(), AuthKitError> {
         let url = self.authorize(Screen::SignUp, &options).await?;
-        page::navigate(&url)
+        navigation::navigate(&url)
     }
 
     /// The sign-in URL without navigating (a verifier is still stored: only the last URL of a
@@ -252,7 +252,7 @@ impl AuthKitClient {
         if options.navigate {
             // The page is leaving: publishing "signed out" first would let a `use_user` guard
             // start a sign-in navigation that cancels this one (the session would survive).
-            let result = page::navigate(&url);
+            let result = navigation::navigate(&url);
             if result.is_err() {
                 self.inner.publish();
             }

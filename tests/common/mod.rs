@@ -117,6 +117,9 @@ pub async fn reset() {
         perf.clear_marks();
     }
     page::override_framed_for_tests(None);
+    authkit_yew::browser::navigation::intercept_for_tests(None::<fn(&str)>);
+    deny_storage("localStorage", false);
+    deny_storage("sessionStorage", false);
     page::replace_url("/").expect("replaceState");
     control_post("reset", json!({})).await;
     control_delete("requests").await;
@@ -196,6 +199,11 @@ pub async fn signed_in_client(options: AuthKitOptions) -> AuthKitClient {
     client
 }
 
+/// Puts the tab on `path_and_query` (without navigating).
+pub fn page_url(path_and_query: &str) {
+    page::replace_url(path_and_query).expect("replaceState");
+}
+
 /// Current `location.pathname + location.search`.
 pub fn current_path() -> String {
     let here = page::location();
@@ -269,4 +277,88 @@ pub fn marked(name: &str) -> bool {
         .and_then(|w| w.performance())
         .map(|p| p.get_entries_by_name(name).length() > 0)
         .unwrap_or(false)
+}
+
+/// Makes every SDK navigation record its URL instead of leaving the test page (until the next
+/// [`reset`]).
+pub fn intercept_navigation() -> Recorder<String> {
+    let recorder = Recorder::new();
+    let sink = recorder.sink();
+    authkit_yew::browser::navigation::intercept_for_tests(Some(move |url: &str| {
+        sink(url.to_owned())
+    }));
+    recorder
+}
+
+/// Query parameter `name` of `url`, decoded (`None` when absent).
+pub fn url_param(url: &str, name: &str) -> Option<String> {
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let query = query.split('#').next().unwrap_or("");
+    query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        (decode(key) == name).then(|| decode(value))
+    })
+}
+
+/// `url` without its query and fragment.
+pub fn url_without_query(url: &str) -> String {
+    url.split(['?', '#']).next().unwrap_or("").to_owned()
+}
+
+fn decode(value: &str) -> String {
+    js_sys::decode_uri_component(&value.replace('+', " "))
+        .map(String::from)
+        .unwrap_or_else(|_| panic!("bad percent-encoding in {value}"))
+}
+
+thread_local! {
+    static STORAGE_DESCRIPTORS: RefCell<Vec<(String, wasm_bindgen::JsValue)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// Makes `window.localStorage` or `window.sessionStorage` throw a `SecurityError` as a browser
+/// that denies storage does (`deny = false` restores the original property).
+pub fn deny_storage(name: &str, deny: bool) {
+    use wasm_bindgen::JsValue;
+    let window: JsValue = web_sys::window().expect("window").into();
+    let window_obj: &js_sys::Object = wasm_bindgen::JsCast::unchecked_ref(&window);
+    let saved = STORAGE_DESCRIPTORS.with(|d| {
+        d.borrow()
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    });
+    if deny {
+        if saved.is_none() {
+            let original = js_sys::Object::get_own_property_descriptor(window_obj, &name.into());
+            assert!(
+                !original.is_undefined(),
+                "window.{name} is expected to be an own property of window"
+            );
+            STORAGE_DESCRIPTORS.with(|d| d.borrow_mut().push((name.to_owned(), original)));
+        }
+        let thrower = js_sys::Function::new_no_args(
+            "throw new DOMException('The operation is insecure.', 'SecurityError');",
+        );
+        let descriptor = js_sys::Object::new();
+        js_sys::Reflect::set(&descriptor, &"get".into(), &thrower).expect("set get");
+        js_sys::Reflect::set(&descriptor, &"configurable".into(), &true.into())
+            .expect("set configurable");
+        js_sys::Object::define_property(window_obj, &name.into(), &descriptor);
+        let denied = match name {
+            "localStorage" => web_sys::window().expect("window").local_storage().is_err(),
+            _ => web_sys::window()
+                .expect("window")
+                .session_storage()
+                .is_err(),
+        };
+        assert!(denied, "window.{name} still answers after being denied");
+    } else if let Some(original) = saved {
+        js_sys::Object::define_property(
+            window_obj,
+            &name.into(),
+            wasm_bindgen::JsCast::unchecked_ref(&original),
+        );
+        STORAGE_DESCRIPTORS.with(|d| d.borrow_mut().retain(|(n, _)| n != name));
+    }
 }

@@ -1,0 +1,48 @@
+//! Leaving the page for AuthKit (sign-in, sign-up, sign-out), with a test seam: the browser
+//! tests observe the target URL instead of navigating away from the test runner's page.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::browser::page;
+use crate::error::AuthKitError;
+
+type Interceptor = Rc<dyn Fn(&str)>;
+
+thread_local! {
+    static INTERCEPTOR: RefCell<Option<Interceptor>> = const { RefCell::new(None) };
+}
+
+/// Navigates the tab to `url` ([`page::navigate`]), or hands `url` to the interceptor installed
+/// with [`intercept_for_tests`].
+///
+/// ```no_run
+/// authkit_yew::browser::navigation::navigate("https://auth.example.com/user_management/authorize?…").ok();
+/// ```
+pub fn navigate(url: &str) -> Result<(), AuthKitError> {
+    let interceptor = INTERCEPTOR.with(|i| i.borrow().clone());
+    match interceptor {
+        Some(observe) => {
+            observe(url);
+            Ok(())
+        }
+        None => page::navigate(url),
+    }
+}
+
+/// Test support only: while `Some(f)` is installed, every SDK navigation calls `f(url)` instead
+/// of leaving the page (`None` restores real navigation). A wasm test cannot follow a
+/// navigation, so this is how the navigating paths (`sign_in`, `sign_out` with `navigate: true`,
+/// the organization-switch fallback, the `use_user` guard) are tested.
+///
+/// ```no_run
+/// authkit_yew::browser::navigation::intercept_for_tests(Some(|url: &str| {
+///     assert!(url.contains("/user_management/"));
+/// }));
+/// authkit_yew::browser::navigation::intercept_for_tests(None::<fn(&str)>);
+/// ```
+#[doc(hidden)]
+pub fn intercept_for_tests<F: Fn(&str) + 'static>(f: Option<F>) {
+    let f = f.map(|f| Rc::new(f) as Interceptor);
+    INTERCEPTOR.with(|i| *i.borrow_mut() = f);
+}

@@ -126,8 +126,12 @@
 //! `get_sign_up_url`, `get_access_token`, `get_access_token_with(force)`,
 //! `switch_to_organization`, `sign_out`. [`use_auth_handle`] returns only the stable
 //! [`AuthHandle`] (no re-render on state changes); [`use_try_auth`] returns `None` outside a
-//! provider. Actions called while loading wait for initialization; none is a silent no-op.
-//! Errors are one enum, [`AuthKitError`].
+//! provider (it is named `use_try_auth`, not `try_use_auth`, because Yew requires every hook
+//! name to start with `use_`; likewise [`use_try_auth_handle`]). Actions called while loading
+//! wait for initialization; none is a silent no-op. Errors are one enum, [`AuthKitError`].
+//!
+//! [`SignInOptions`] is `#[non_exhaustive]`: build it with its builder methods, e.g.
+//! `SignInOptions::new().organization_id("org_123").login_hint("ada@example.com")`.
 //!
 //! ## Behaviour
 //! Kept from authkit-js: the authorize URL (sorted keys, empty values dropped, S256 PKCE with a

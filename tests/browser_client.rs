@@ -593,6 +593,77 @@ async fn four_tabs_auto_refresh_with_one_request_per_token_lifetime() {
     }
 }
 
+/// What a sibling tab in another window does between storing the rotated token and its
+/// hand-off reaching this window: one real `authenticate` with the shared token, the rotated
+/// token stored, the session returned (not yet handed off).
+async fn sibling_rotates_without_hand_off() -> authkit_yew::protocol::wire::AuthenticateResponse {
+    use authkit_yew::protocol::{urls, wire};
+    let rt = stored_refresh_token().expect("a stored refresh token");
+    let body = wire::RefreshGrant::new(CLIENT_ID, Some(&rt), None);
+    let url = urls::authenticate_url(emulator_url());
+    let response = authkit_yew::browser::http::authenticate(&url, &body, false)
+        .await
+        .expect("the sibling's refresh");
+    let rotated = response.refresh_token.clone().expect("a rotated token");
+    storage::set(
+        storage::Area::Local,
+        &session::refresh_token_key(CLIENT_ID),
+        &rotated,
+    );
+    response
+}
+
+#[wasm_bindgen_test]
+async fn a_tab_whose_refresh_starts_before_the_sibling_hand_off_arrives_adopts_it() {
+    use authkit_yew::browser::channel::{Channel, Message, SessionHandOff};
+    reset().await;
+    let a = signed_in_client(options(DevMode::Auto)).await;
+    page::replace_url("/").unwrap();
+    let b = AuthKitClient::new(options(DevMode::Auto));
+    b.initialize().await;
+    assert!(b.state().is_authenticated);
+    let (a2, b2) = (a.clone(), b.clone());
+    wait_until("both tabs hold one session", move || {
+        a2.access_token_expires_at_ms() == b2.access_token_expires_at_ms()
+    })
+    .await;
+    control_delete("requests").await;
+
+    // A third window refreshed and stored the rotated token; its hand-off is still on the way
+    // when tab B's refresh starts.
+    let response = sibling_rotates_without_hand_off().await;
+    let sent = session::Session::from_response(response, page::now_ms()).unwrap();
+    let hand_off = Message::Session(Box::new(SessionHandOff {
+        user: sent.user.clone(),
+        access_token: sent.access_token.clone(),
+        organization_id: sent.organization_id.clone(),
+        impersonator: sent.impersonator.clone(),
+        authentication_method: sent.authentication_method.clone(),
+        expires_at_ms: sent.expires_at_ms,
+    }));
+    let sibling = Channel::open(CLIENT_ID, |_| {}).expect("BroadcastChannel");
+    let refreshing = b.get_access_token_with(true);
+    let deliver = async {
+        authkit_yew::browser::timer::sleep_ms(50).await;
+        sibling.post(&hand_off);
+    };
+    let (token, ()) = futures::join!(refreshing, deliver);
+
+    // Compared, not printed: a failure must not log a token.
+    assert!(
+        token.as_ref() == Ok(&sent.access_token),
+        "tab B did not adopt the hand-off: {:?}",
+        token.map(|_| "another token")
+    );
+    assert_eq!(
+        authenticate_requests(Some("refresh_token")).await.len(),
+        1,
+        "only the sibling's authenticate; tab B did not refresh again"
+    );
+    a.dispose();
+    b.dispose();
+}
+
 #[wasm_bindgen_test]
 async fn an_org_switch_requested_during_a_refresh_is_not_dropped() {
     reset().await;

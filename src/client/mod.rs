@@ -69,6 +69,10 @@ struct Core {
     next_refresh_id: u64,
     waiters: Vec<oneshot::Sender<()>>,
     signed_in_marked: bool,
+    /// Dev mode: the refresh token behind this tab's session as this tab last saw it (received
+    /// it, or read it when adopting a sibling's session). A different stored token means a
+    /// sibling rotated it, whatever moment this tab's refresh started at.
+    seen_refresh_token: Option<String>,
 }
 
 type Subscriber = Rc<dyn Fn(Rc<AuthState>)>;
@@ -193,6 +197,7 @@ impl AuthKitClient {
             next_refresh_id: 0,
             waiters: Vec::new(),
             signed_in_marked: false,
+            seen_refresh_token: None,
         };
         Self {
             inner: Rc::new(Inner {
@@ -476,6 +481,7 @@ impl Inner {
         }
         if let Some(rt) = response.refresh_token.as_deref().filter(|t| !t.is_empty()) {
             storage::set(storage::Area::Local, &self.rt_key(), rt);
+            self.core.borrow_mut().seen_refresh_token = Some(rt.to_owned());
         }
     }
 
@@ -495,6 +501,7 @@ impl Inner {
         let timer = {
             let mut core = self.core.borrow_mut();
             core.session = None;
+            core.seen_refresh_token = None;
             core.failures = 0;
             core.retry_after_ms = None;
             core.reconnecting = false;

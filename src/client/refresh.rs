@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use futures::channel::oneshot;
 use futures::FutureExt;
 
 use super::{Inner, Session};
@@ -18,6 +19,16 @@ use crate::protocol::wire::RefreshGrant;
 
 /// Floor of the automatic refresh delay.
 const MIN_REFRESH_INTERVAL_MS: u32 = 1_000;
+
+/// How long the tab that refreshed keeps the lock after storing the rotated token and posting
+/// its hand-off. Windows of one browser run in separate processes: `localStorage` writes and
+/// `BroadcastChannel` messages reach them asynchronously, on other channels than the lock
+/// grant, so a sibling granted the lock at once could still read the retired token.
+const HAND_OFF_SETTLE_MS: u32 = 100;
+
+/// How often, and how many times, a tab polls for a sibling's hand-off it expects.
+const HAND_OFF_POLL_MS: u32 = 30;
+const HAND_OFF_POLLS: u32 = 10;
 
 /// What a refresh is for.
 #[derive(Debug, Clone, Default)]
@@ -95,17 +106,34 @@ async fn run(inner: Rc<Inner>, req: RefreshRequest) -> Result<(), AuthKitError> 
         .session
         .as_ref()
         .map(|s| s.access_token.clone());
-    let known_rt = inner.stored_refresh_token();
-    let locked = {
+    // The token this tab last saw, not the one stored now: a sibling may have rotated it just
+    // before this refresh started, its hand-off still on the way.
+    let known_rt = {
+        let seen = inner.core.borrow().seen_refresh_token.clone();
+        seen.or_else(|| inner.stored_refresh_token())
+    };
+    // The outcome comes back as soon as it is known; after a refresh the lock is kept a little
+    // longer in the background (see `HAND_OFF_SETTLE_MS`) without delaying this tab.
+    let (tx, rx) = oneshot::channel();
+    {
         let inner = inner.clone();
         let req = req.clone();
-        lock::with_lock(
-            &inner.config.lock_name.clone(),
-            inner.lock_timeout_ms.get(),
-            move || locked_refresh(inner, req, epoch, before, known_rt),
-        )
-        .await
-    };
+        let name = inner.config.lock_name.clone();
+        let timeout_ms = inner.lock_timeout_ms.get();
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = lock::with_lock(&name, timeout_ms, move || async move {
+                let outcome = locked_refresh(inner, req, epoch, before, known_rt).await;
+                let settle = matches!(outcome, Outcome::Refreshed(_));
+                let _ = tx.send(outcome);
+                if settle {
+                    timer::sleep_ms(HAND_OFF_SETTLE_MS).await;
+                }
+            })
+            .await;
+        });
+    }
+    // No outcome: the lock was not acquired in time.
+    let locked = rx.await.map_err(|_| lock::LockTimeout);
     let result = finish(&inner, &req, epoch, locked);
     page::mark("authkit:refresh-end");
     result
@@ -121,17 +149,10 @@ async fn locked_refresh(
 ) -> Outcome {
     // Let queued messages from the tab that held the lock (its hand-off) arrive first.
     timer::sleep_ms(0).await;
-    let adopted = |inner: &Inner| {
-        let core = inner.core.borrow();
-        core.session.as_ref().is_some_and(|s| {
-            Some(&s.access_token) != before.as_ref()
-                && is_fresh(s, inner.config.buffer_secs, page::now_ms())
-        })
-    };
     if inner.core.borrow().epoch != epoch {
         return Outcome::Cancelled;
     }
-    if req.organization_id.is_none() && adopted(&inner) {
+    if req.organization_id.is_none() && adopted(&inner, before.as_ref()) {
         return Outcome::Adopted;
     }
     let mut rt = inner.stored_refresh_token();
@@ -139,14 +160,12 @@ async fn locked_refresh(
         if rt.is_none() {
             return Outcome::Failed(missing_refresh_token(), None);
         }
-        if rt != known_rt && req.organization_id.is_none() {
-            // Another tab rotated the token: its hand-off is on the way.
-            for _ in 0..10 {
-                timer::sleep_ms(30).await;
-                if adopted(&inner) {
-                    return Outcome::Adopted;
-                }
-            }
+        if rt != known_rt
+            && req.organization_id.is_none()
+            && await_hand_off(&inner, before.as_ref()).await
+        {
+            // Another tab rotated the token and handed its session over.
+            return Outcome::Adopted;
         }
     }
     let url = authenticate_url(&inner.config.base_url);
@@ -198,8 +217,18 @@ async fn locked_refresh(
                 if !err.is_transient() && inner.config.dev_mode && !retried {
                     let now_rt = inner.stored_refresh_token();
                     if now_rt.is_some() && now_rt != rt {
+                        // This window read the token before the sibling's write reached it:
+                        // take the sibling's session rather than spend its token too.
+                        if req.organization_id.is_none()
+                            && await_hand_off(&inner, before.as_ref()).await
+                        {
+                            return Outcome::Adopted;
+                        }
+                        if inner.core.borrow().epoch != epoch {
+                            return Outcome::Cancelled;
+                        }
                         retried = true;
-                        rt = now_rt;
+                        rt = inner.stored_refresh_token().or(now_rt);
                         continue;
                     }
                 }
@@ -207,6 +236,26 @@ async fn locked_refresh(
             }
         }
     }
+}
+
+/// True when this tab now holds a fresh session other than the one it had (`before`): a
+/// sibling's hand-off arrived.
+fn adopted(inner: &Inner, before: Option<&String>) -> bool {
+    let core = inner.core.borrow();
+    core.session.as_ref().is_some_and(|s| {
+        Some(&s.access_token) != before && is_fresh(s, inner.config.buffer_secs, page::now_ms())
+    })
+}
+
+/// Waits a little for the hand-off of a sibling that rotated the token; true once adopted.
+async fn await_hand_off(inner: &Inner, before: Option<&String>) -> bool {
+    for _ in 0..HAND_OFF_POLLS {
+        if adopted(inner, before) {
+            return true;
+        }
+        timer::sleep_ms(HAND_OFF_POLL_MS).await;
+    }
+    adopted(inner, before)
 }
 
 /// A 2xx refresh whose token could not be used: transient (the session is kept and the refresh
@@ -456,6 +505,9 @@ fn adopt(inner: &Rc<Inner>, hand_off: SessionHandOff) {
         refresh_token: None,
     };
     inner.install_session(session.clone());
+    // The token behind the adopted session (as far as this window sees storage yet).
+    let stored = inner.stored_refresh_token();
+    inner.core.borrow_mut().seen_refresh_token = stored;
     arm_timer(inner);
     inner.publish();
     inner.fire_on_refresh(&session);

@@ -1,9 +1,10 @@
 //! `POST /user_management/authenticate` and the background logout request, with failures
 //! classified for the client.
 
-use gloo_net::http::Request;
 use serde::Serialize;
-use web_sys::{RequestCredentials, RequestMode};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestCredentials, RequestInit, RequestMode, Response};
 
 use crate::error::AuthKitError;
 use crate::protocol::timing::{is_transient_status, parse_retry_after};
@@ -111,23 +112,25 @@ pub async fn authenticate<B: Serialize>(
 ) -> Result<AuthenticateResponse, HttpFailure> {
     let json = serde_json::to_string(body)
         .map_err(|e| HttpFailure::Network(format!("could not encode the request: {e}")))?;
-    let mut builder = Request::post(url)
-        .header("Accept", "application/json, text/plain, */*")
-        .header("Content-Type", "application/json");
+    let headers = Headers::new().map_err(network)?;
+    headers
+        .set("Accept", "application/json, text/plain, */*")
+        .map_err(network)?;
+    headers
+        .set("Content-Type", "application/json")
+        .map_err(network)?;
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(&json));
     if with_credentials {
-        builder = builder.credentials(RequestCredentials::Include);
+        init.set_credentials(RequestCredentials::Include);
     }
-    let request = builder
-        .body(json)
-        .map_err(|e| HttpFailure::Network(e.to_string()))?;
-    let response = request
-        .send()
-        .await
-        .map_err(|e| HttpFailure::Network(describe(&e)))?;
+    let response = fetch(url, &init).await.map_err(network)?;
     let status = response.status();
-    let text = response.text().await;
+    let text = text_of(&response).await;
     if (200..300).contains(&status) {
-        let text = text.map_err(|e| HttpFailure::Network(describe(&e)))?;
+        let text = text.map_err(network)?;
         return serde_json::from_str::<AuthenticateResponse>(&text).map_err(|_| {
             HttpFailure::Status {
                 status,
@@ -140,6 +143,8 @@ pub async fn authenticate<B: Serialize>(
     let retry_after_ms = response
         .headers()
         .get("retry-after")
+        .ok()
+        .flatten()
         .and_then(|v| parse_retry_after(&v, now));
     let body = text
         .ok()
@@ -163,12 +168,11 @@ pub async fn authenticate<B: Serialize>(
 /// # }
 /// ```
 pub async fn logout_in_background(url: &str) {
-    let result = Request::get(url)
-        .mode(RequestMode::NoCors)
-        .credentials(RequestCredentials::Include)
-        .send()
-        .await;
-    if let Err(e) = result {
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_mode(RequestMode::NoCors);
+    init.set_credentials(RequestCredentials::Include);
+    if let Err(e) = fetch(url, &init).await {
         crate::browser::page::warn(&format!(
             "authkit: the background sign-out request reported an error (AuthKit may still have \
              ended the session; a redirect target may be unreachable): {}",
@@ -190,10 +194,36 @@ fn describe_body(status: u16, body: Option<&ApiErrorBody>) -> Option<String> {
 const UNREADABLE_SUCCESS: &str = "AuthKit answered with a body that is not a valid authenticate \
      response (not JSON, or a field missing or of the wrong type)";
 
-fn describe(e: &gloo_net::Error) -> String {
-    match e {
-        gloo_net::Error::JsError(js) => format!("{}: {}", js.name, js.message),
-        other => other.to_string(),
+/// `window.fetch(url, init)`, resolved to its `Response`.
+async fn fetch(url: &str, init: &RequestInit) -> Result<Response, JsValue> {
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let request = Request::new_with_str_and_init(url, init)?;
+    JsFuture::from(window.fetch_with_request(&request))
+        .await?
+        .dyn_into::<Response>()
+}
+
+/// The body of `response` as text.
+async fn text_of(response: &Response) -> Result<String, JsValue> {
+    let text = JsFuture::from(response.text()?).await?;
+    text.as_string()
+        .ok_or_else(|| JsValue::from_str("the response body is not text"))
+}
+
+/// A thrown JS value as a network failure.
+fn network(e: JsValue) -> HttpFailure {
+    HttpFailure::Network(describe(&e))
+}
+
+/// `name: message` of a thrown `Error` (e.g. `TypeError: Failed to fetch`), else its text.
+fn describe(e: &JsValue) -> String {
+    match e.dyn_ref::<js_sys::Error>() {
+        Some(err) => {
+            let name: String = err.name().into();
+            let message: String = err.message().into();
+            format!("{name}: {message}")
+        }
+        None => e.as_string().unwrap_or_else(|| "unknown error".to_owned()),
     }
 }
 

@@ -109,19 +109,22 @@ fn optional_numeric_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>,
     }
 }
 
-/// Decodes one base64url JSON object of a JWT (`what` names the part in the error).
-fn decode_part(part: &str, what: &str) -> Result<serde_json::Value, AuthKitError> {
+/// Decodes one base64url part of a JWT and checks that it is a JSON object (`what` names the
+/// part in the error). Returns the JSON bytes, so the payload is parsed straight into its type
+/// (no intermediate `serde_json::Value`: smaller wasm).
+fn decode_part(part: &str, what: &str) -> Result<Vec<u8>, AuthKitError> {
     let bytes = BASE64URL.decode(part).map_err(|_| {
         AuthKitError::InvalidToken(format!("the access token {what} is not base64url"))
     })?;
-    let value: serde_json::Value = serde_json::from_slice(&bytes)
+    serde_json::from_slice::<serde::de::IgnoredAny>(&bytes)
         .map_err(|_| AuthKitError::InvalidToken(format!("the access token {what} is not JSON")))?;
-    if !value.is_object() {
+    // Valid JSON, so the first non-whitespace byte tells the kind of value.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(AuthKitError::InvalidToken(format!(
             "the access token {what} is not a JSON object"
         )));
     }
-    Ok(value)
+    Ok(bytes)
 }
 
 /// Decodes the payload of a JWT (`header.payload.signature`) without checking the signature.
@@ -170,7 +173,7 @@ pub fn decode_payload<T: DeserializeOwned>(token: &str) -> Result<T, AuthKitErro
     }
     decode_part(parts[0], "header")?;
     let payload = decode_part(parts[1], "payload")?;
-    serde_json::from_value(payload).map_err(|e| {
+    serde_json::from_slice(&payload).map_err(|e| {
         AuthKitError::InvalidToken(format!("the access token has a malformed claim: {e}"))
     })
 }

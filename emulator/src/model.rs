@@ -167,12 +167,13 @@ pub struct RefreshRecord {
     pub exchanged_at: Option<i64>,
 }
 
-/// An authorization code (memory only).
+/// What an authorization code grants: filled in by the hosted pages, impersonation and
+/// `/_emulator/codes`, checked and redeemed by the code grant.
 #[derive(Debug, Clone)]
-pub struct CodeRecord {
+pub struct CodeGrant {
     /// Client.
     pub client_id: String,
-    /// Redirect URI it was sent to.
+    /// Redirect URI the code is delivered to.
     pub redirect_uri: String,
     /// S256 challenge, if any.
     pub code_challenge: Option<String>,
@@ -184,6 +185,13 @@ pub struct CodeRecord {
     pub authentication_method: String,
     /// Set for impersonation.
     pub impersonator: Option<Impersonator>,
+}
+
+/// An issued authorization code (memory only).
+#[derive(Debug, Clone)]
+pub struct CodeRecord {
+    /// What it grants.
+    pub grant: CodeGrant,
     /// Issued, epoch s.
     pub created_at: i64,
 }

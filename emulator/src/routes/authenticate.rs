@@ -171,14 +171,14 @@ fn code_grant(ctx: &Ctx<'_>, client_id: &str) -> Response {
         w.codes.remove(code);
         return invalid();
     }
-    if rec.client_id != client_id {
+    if rec.grant.client_id != client_id {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_client",
             "The authorization code was issued to another client.",
         );
     }
-    match (&rec.code_challenge, ctx.get("code_verifier")) {
+    match (&rec.grant.code_challenge, ctx.get("code_verifier")) {
         (Some(_), None) => {
             return oauth_error(
                 StatusCode::BAD_REQUEST,

@@ -2,27 +2,9 @@
 //! `/_emulator/codes` and the code grant.
 
 use crate::ids;
-use crate::model::{CodeRecord, Impersonator, Session};
+pub use crate::model::CodeGrant;
+use crate::model::{CodeRecord, Session};
 use crate::state::{AppState, World};
-
-/// What a code will grant.
-#[derive(Debug, Clone)]
-pub struct CodeGrant {
-    /// Client.
-    pub client_id: String,
-    /// Redirect URI the code is delivered to.
-    pub redirect_uri: String,
-    /// S256 challenge.
-    pub code_challenge: Option<String>,
-    /// User.
-    pub user_id: String,
-    /// Organization.
-    pub organization_id: Option<String>,
-    /// Authentication method.
-    pub authentication_method: String,
-    /// Impersonator.
-    pub impersonator: Option<Impersonator>,
-}
 
 /// Store a new single-use code; also records the user's sign-in time.
 pub fn issue_code(state: &AppState, g: CodeGrant) -> String {
@@ -37,13 +19,7 @@ pub fn issue_code(state: &AppState, g: CodeGrant) -> String {
     w.codes.insert(
         code.clone(),
         CodeRecord {
-            client_id: g.client_id,
-            redirect_uri: g.redirect_uri,
-            code_challenge: g.code_challenge,
-            user_id: g.user_id,
-            organization_id: g.organization_id,
-            authentication_method: g.authentication_method,
-            impersonator: g.impersonator,
+            grant: g,
             created_at: now_ms / 1000,
         },
     );
@@ -53,18 +29,19 @@ pub fn issue_code(state: &AppState, g: CodeGrant) -> String {
 /// Create a session for a redeemed code.
 pub fn create_session(w: &mut World, code: &CodeRecord, now_ms: i64, lifetime: i64) -> Session {
     let now = now_ms / 1000;
-    let lifetime = if code.impersonator.is_some() {
+    let grant = &code.grant;
+    let lifetime = if grant.impersonator.is_some() {
         lifetime.min(3600)
     } else {
         lifetime
     };
     let session = Session {
         id: ids::prefixed("session", now_ms as u64),
-        user_id: code.user_id.clone(),
-        client_id: code.client_id.clone(),
-        organization_id: code.organization_id.clone(),
-        authentication_method: code.authentication_method.clone(),
-        impersonator: code.impersonator.clone(),
+        user_id: grant.user_id.clone(),
+        client_id: grant.client_id.clone(),
+        organization_id: grant.organization_id.clone(),
+        authentication_method: grant.authentication_method.clone(),
+        impersonator: grant.impersonator.clone(),
         auth_time: code.created_at,
         created_at: now_ms,
         expires_at: now + lifetime,

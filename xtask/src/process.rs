@@ -113,6 +113,23 @@ pub fn run(cmd: &mut Command) -> Result<(), XtaskError> {
     }
 }
 
+/// Runs a command quietly and returns its stdout; fails unless it exits successfully
+/// (stderr is inherited, stdin is closed).
+pub fn output(cmd: &mut Command) -> Result<Vec<u8>, XtaskError> {
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| spawn_error(cmd, e))?;
+    if out.status.success() {
+        Ok(out.stdout)
+    } else {
+        Err(XtaskError::CommandFailed {
+            command: display(cmd),
+            status: out.status,
+        })
+    }
+}
+
 /// Runs a command, echoing its stdout live while collecting it; stderr is inherited.
 /// Returns the exit status and the stdout lines (the caller decides what failure means).
 pub fn run_tee(cmd: &mut Command) -> Result<(ExitStatus, Vec<String>), XtaskError> {
@@ -407,6 +424,14 @@ mod tests {
         assert!(!port_is_free(port));
         drop(held);
         assert!(port_is_free(port));
+    }
+
+    #[test]
+    fn output_returns_stdout_and_fails_on_a_non_zero_exit() {
+        let out = output(Command::new("sh").args(["-c", "printf hello"])).unwrap();
+        assert_eq!(out, b"hello");
+        let err = output(Command::new("sh").args(["-c", "printf partial; exit 3"])).unwrap_err();
+        assert!(matches!(err, XtaskError::CommandFailed { .. }), "{err:?}");
     }
 
     #[test]

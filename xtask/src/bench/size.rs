@@ -93,19 +93,8 @@ fn file_len(path: &Path) -> Result<u64, XtaskError> {
 
 /// The size of `gzip -9 -c path`.
 pub fn gzip_len(path: &Path) -> Result<u64, XtaskError> {
-    let mut cmd = Command::new("gzip");
-    cmd.args(["-9", "-c", "-n"]).arg(path).stdin(Stdio::null());
-    let out = cmd.output().map_err(|e| XtaskError::Spawn {
-        program: "gzip".into(),
-        source: e,
-    })?;
-    if !out.status.success() {
-        return Err(XtaskError::CommandFailed {
-            command: process::display(&cmd),
-            status: out.status,
-        });
-    }
-    Ok(out.stdout.len() as u64)
+    let compressed = process::output(Command::new("gzip").args(["-9", "-c", "-n"]).arg(path))?;
+    Ok(compressed.len() as u64)
 }
 
 /// Whether the wasm module `bytes` has a custom section called `name` (a malformed module

@@ -61,19 +61,8 @@ fn bindgen(raw: &Path, out: &Path) -> Result<PathBuf, XtaskError> {
 }
 
 fn twiggy(args: &[&str], files: &[&Path]) -> Result<Vec<String>, XtaskError> {
-    let mut cmd = Command::new("twiggy");
-    cmd.args(args).args(files).stdin(Stdio::null());
-    let out = cmd.output().map_err(|e| XtaskError::Spawn {
-        program: "twiggy".into(),
-        source: e,
-    })?;
-    if !out.status.success() {
-        return Err(XtaskError::CommandFailed {
-            command: process::display(&cmd),
-            status: out.status,
-        });
-    }
-    Ok(String::from_utf8_lossy(&out.stdout)
+    let stdout = process::output(Command::new("twiggy").args(args).args(files))?;
+    Ok(String::from_utf8_lossy(&stdout)
         .lines()
         .map(|l| l.trim_end().to_owned())
         .filter(|l| !l.is_empty())

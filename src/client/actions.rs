@@ -4,10 +4,9 @@
 use super::refresh::{self, RefreshRequest};
 use super::AuthKitClient;
 use crate::browser::channel::Message;
-use crate::browser::{http, navigation, page, storage};
+use crate::browser::{crypto, http, navigation, page, storage};
 use crate::error::AuthKitError;
 use crate::options::{SignInOptions, SignOutOptions};
-use crate::protocol::pkce;
 use crate::protocol::urls::{authorize_url, logout_url, Screen};
 
 impl AuthKitClient {
@@ -66,7 +65,8 @@ impl AuthKitClient {
     ) -> Result<String, AuthKitError> {
         self.inner.usable().await?;
         let config = &self.inner.config;
-        let verifier = pkce::generate_verifier()?;
+        let verifier = crypto::pkce_verifier()?;
+        let challenge = crypto::pkce_challenge(&verifier).await?;
         storage::set_persistent(
             storage::Area::Session,
             &self.inner.verifier_key(),
@@ -76,7 +76,7 @@ impl AuthKitClient {
             &config.base_url,
             &config.client_id,
             &config.redirect_uri,
-            &pkce::challenge(&verifier),
+            &challenge,
             screen,
             options,
         ))

@@ -175,6 +175,7 @@ pub use options::{
     AuthKitOptions, DevMode, RedirectCallbackParams, RefreshParams, SignInOptions, SignOutOptions,
 };
 pub use protocol::claims::AccessTokenClaims;
+pub use protocol::json::{Json, JsonError};
 pub use protocol::wire::{AuthenticationMethod, Impersonator, User};
 pub use ui::{
     use_auth, use_auth_handle, use_try_auth, use_try_auth_handle, use_user, Auth, AuthHandle,
@@ -186,7 +187,7 @@ pub mod prelude {
     pub use crate::{
         use_auth, use_auth_handle, use_try_auth, use_try_auth_handle, use_user, AccessTokenClaims,
         Auth, AuthHandle, AuthKitError, AuthKitOptions, AuthKitProvider, AuthState,
-        AuthenticationMethod, DevMode, Impersonator, RedirectCallbackParams, RefreshParams,
+        AuthenticationMethod, DevMode, Impersonator, Json, RedirectCallbackParams, RefreshParams,
         SignInEndpoint, SignInOptions, SignOutOptions, SignedIn, SignedOut, User,
     };
 }

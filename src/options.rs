@@ -79,7 +79,7 @@ pub fn is_local_hostname(hostname: &str) -> bool {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RedirectCallbackParams {
     /// The `state` given to `sign_in`, parsed from JSON (`None` when absent or malformed).
-    pub state: Option<serde_json::Value>,
+    pub state: Option<crate::Json>,
     /// The signed-in user.
     pub user: User,
     /// The organization of the session, if any.
@@ -356,7 +356,7 @@ impl AuthKitOptions {
 /// use authkit_yew::SignInOptions;
 /// let opts = SignInOptions::new()
 ///     .login_hint("ada@example.com")
-///     .state(serde_json::json!({"return_to": "/account"}));
+///     .state(authkit_yew::Json::object([("return_to", "/account".into())]));
 /// assert_eq!(opts.login_hint.as_deref(), Some("ada@example.com"));
 /// assert!(opts.organization_id.is_none());
 /// ```
@@ -365,7 +365,7 @@ impl AuthKitOptions {
 pub struct SignInOptions {
     /// App state carried through the sign-in as JSON (comes back in `on_redirect_callback`).
     /// A `{"return_to": "/path"}` object is followed after sign-in when it is a same-origin path.
-    pub state: Option<serde_json::Value>,
+    pub state: Option<crate::Json>,
     /// Sign in to this organization.
     pub organization_id: Option<String>,
     /// Pre-fills the email on the hosted page.
@@ -383,7 +383,13 @@ impl SignInOptions {
     }
 
     /// Sets the app state carried through the sign-in (sent as JSON in `state`).
-    pub fn state(mut self, state: serde_json::Value) -> Self {
+    ///
+    /// ```
+    /// use authkit_yew::{Json, SignInOptions};
+    /// let opts = SignInOptions::new().state(Json::object([("return_to", "/account".into())]));
+    /// assert_eq!(opts.state.unwrap()["return_to"], "/account");
+    /// ```
+    pub fn state(mut self, state: crate::Json) -> Self {
         self.state = Some(state);
         self
     }
@@ -446,8 +452,8 @@ mod tests {
 
     #[test]
     fn refresh_params_debug_redacts_the_access_token() {
-        let user: User =
-            serde_json::from_value(serde_json::json!({"id": "user_1", "email": "a@b.c"})).unwrap();
+        let json = crate::Json::parse(r#"{"id": "user_1", "email": "a@b.c"}"#).unwrap();
+        let user = User::from_json(&json).unwrap();
         let params = RefreshParams {
             user,
             access_token: "eyJ.SECRET.sig".into(),
@@ -632,12 +638,12 @@ mod tests {
     #[test]
     fn sign_in_options_builder_sets_each_field() {
         let o = SignInOptions::new()
-            .state(serde_json::json!({"return_to": "/a"}))
+            .state(crate::Json::object([("return_to", "/a".into())]))
             .organization_id("org_1")
             .login_hint("a@b.c")
             .invitation_token("inv")
             .password_reset_token("prt");
-        assert_eq!(o.state, Some(serde_json::json!({"return_to": "/a"})));
+        assert_eq!(o.state.unwrap().to_string(), r#"{"return_to":"/a"}"#);
         assert_eq!(o.organization_id.as_deref(), Some("org_1"));
         assert_eq!(o.login_hint.as_deref(), Some("a@b.c"));
         assert_eq!(o.invitation_token.as_deref(), Some("inv"));

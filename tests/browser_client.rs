@@ -43,8 +43,8 @@ async fn callback_exchanges_the_code_cleans_the_url_and_follows_return_to() {
     let calls = redirects.values();
     assert_eq!(calls.len(), 1);
     assert_eq!(
-        calls[0].state,
-        Some(json!({"return_to": "/dashboard?tab=2"}))
+        calls[0].state.as_ref().map(ToString::to_string),
+        Some(json!({"return_to": "/dashboard?tab=2"}).to_string())
     );
     assert_eq!(calls[0].user.email, DEMO_EMAIL);
     // One exchange; the verifier is consumed; dev mode keeps the rotated token.
@@ -1063,7 +1063,10 @@ async fn a_refused_organization_switch_keeps_the_session_and_signs_in_to_that_or
     let result = client
         .switch_to_organization(
             unknown,
-            SignInOptions::new().state(json!({"return_to": "/settings"})),
+            SignInOptions::new().state(authkit_yew::Json::object([(
+                "return_to",
+                "/settings".into(),
+            )])),
         )
         .await;
     assert_eq!(result, Ok(()), "the fallback sign-in started");

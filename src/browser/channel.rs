@@ -1,10 +1,10 @@
 //! A `BroadcastChannel` per client id: the tab that refreshed hands the new session to its
 //! siblings, and a sign-out reaches every tab. Same-origin only; the refresh token is never sent.
 
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::protocol::json::{read, Json};
 use crate::protocol::wire::{AuthenticationMethod, Impersonator, User};
 
 /// A session handed to sibling tabs (no refresh token).
@@ -14,7 +14,7 @@ use crate::protocol::wire::{AuthenticationMethod, Impersonator, User};
 /// fn is_session(m: &Message) -> bool { matches!(m, Message::Session(_)) }
 /// assert!(!is_session(&Message::SignedOut));
 /// ```
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct SessionHandOff {
     /// The user.
     pub user: User,
@@ -41,23 +41,79 @@ impl std::fmt::Debug for SessionHandOff {
     }
 }
 
-/// What tabs tell each other.
-///
-/// Externally tagged (`"signed_out"`, `{"session":{…}}`): an internally tagged enum makes serde
-/// buffer the content and compile a second `User` deserializer, about 7 KB of gzip wasm.
+/// What tabs tell each other, as JSON text: `"signed_out"` or `{"session":{…}}`.
 ///
 /// ```
 /// use authkit_yew::browser::channel::Message;
-/// let json = serde_json::to_string(&Message::SignedOut).unwrap();
-/// assert_eq!(json, r#""signed_out""#);
+/// let text = Message::SignedOut.to_json().to_string();
+/// assert_eq!(text, r#""signed_out""#);
+/// assert_eq!(Message::parse(&text), Some(Message::SignedOut));
+/// assert_eq!(Message::parse(r#"{"session":{}}"#), None);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Message {
     /// A fresh session: adopt it instead of refreshing.
     Session(Box<SessionHandOff>),
     /// The user signed out in another tab.
     SignedOut,
+}
+
+impl Message {
+    /// The message as JSON (expiry as whole epoch milliseconds).
+    ///
+    /// ```
+    /// use authkit_yew::browser::channel::Message;
+    /// assert_eq!(Message::SignedOut.to_json(), authkit_yew::Json::from("signed_out"));
+    /// ```
+    pub fn to_json(&self) -> Json {
+        let Message::Session(s) = self else {
+            return Json::from("signed_out");
+        };
+        let session = Json::object([
+            ("user", s.user.to_json()),
+            ("access_token", s.access_token.as_str().into()),
+            ("organization_id", s.organization_id.clone().into()),
+            (
+                "impersonator",
+                s.impersonator.as_ref().map(Impersonator::to_json).into(),
+            ),
+            (
+                "authentication_method",
+                s.authentication_method.as_ref().map(|m| m.as_str()).into(),
+            ),
+            ("expires_at_ms", Json::from(s.expires_at_ms as i64)),
+        ]);
+        Json::object([("session", session)])
+    }
+
+    /// Reads a message sent by another tab; `None` for anything malformed (another tab is
+    /// trusted no more than a server).
+    ///
+    /// ```
+    /// use authkit_yew::browser::channel::Message;
+    /// assert_eq!(Message::parse("\"hello\""), None);
+    /// ```
+    pub fn parse(text: &str) -> Option<Message> {
+        let json = Json::parse(text).ok()?;
+        if json == "signed_out" {
+            return Some(Message::SignedOut);
+        }
+        let s = json.get("session")?;
+        let impersonator = match read::opt(s, "impersonator") {
+            None => None,
+            Some(i) => Some(Impersonator::from_json(i).ok()?),
+        };
+        Some(Message::Session(Box::new(SessionHandOff {
+            user: User::from_json(s.get("user")?).ok()?,
+            access_token: read::string(s, "access_token").ok()?,
+            organization_id: read::opt_string(s, "organization_id").ok()?,
+            impersonator,
+            authentication_method: read::opt_string(s, "authentication_method")
+                .ok()?
+                .map(|m| AuthenticationMethod::parse(&m)),
+            expires_at_ms: s.get("expires_at_ms")?.as_i64()? as f64,
+        })))
+    }
 }
 
 /// An open channel; dropping it closes it and removes its listener.
@@ -103,7 +159,7 @@ impl Channel {
                 let Some(text) = event.data().as_string() else {
                     return;
                 };
-                if let Ok(message) = serde_json::from_str::<Message>(&text) {
+                if let Some(message) = Message::parse(&text) {
                     on_message(message);
                 }
             },
@@ -122,9 +178,8 @@ impl Channel {
     /// if let Some(ch) = Channel::open("client_1", |_| {}) { ch.post(&Message::SignedOut); }
     /// ```
     pub fn post(&self, message: &Message) {
-        if let Ok(text) = serde_json::to_string(message) {
-            let _ = self.inner.post_message(&JsValue::from_str(&text));
-        }
+        let text = message.to_json().to_string();
+        let _ = self.inner.post_message(&JsValue::from_str(&text));
     }
 }
 
@@ -132,5 +187,57 @@ impl Drop for Channel {
     fn drop(&mut self) {
         self.inner.set_onmessage(None);
         self.inner.close();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hand_off() -> SessionHandOff {
+        let user = User::from_json(
+            &Json::parse(r#"{"id":"user_1","email":"a@b.c","first_name":"Ada"}"#).unwrap(),
+        )
+        .unwrap();
+        SessionHandOff {
+            user,
+            access_token: "a.b.c".into(),
+            organization_id: Some("org_1".into()),
+            impersonator: Some(Impersonator {
+                email: "admin@x".into(),
+                reason: None,
+            }),
+            authentication_method: Some(AuthenticationMethod::Password),
+            expires_at_ms: 1_764_480_000_123.0,
+        }
+    }
+
+    #[test]
+    fn a_session_message_round_trips_through_its_text() {
+        let message = Message::Session(Box::new(hand_off()));
+        let text = message.to_json().to_string();
+        assert!(text.starts_with(r#"{"session":{"user":{"#), "{text}");
+        assert!(text.contains(r#""expires_at_ms":1764480000123"#), "{text}");
+        assert_eq!(Message::parse(&text), Some(message));
+        assert_eq!(Message::parse(r#""signed_out""#), Some(Message::SignedOut));
+    }
+
+    #[test]
+    fn malformed_messages_are_dropped() {
+        let good = Message::Session(Box::new(hand_off())).to_json().to_string();
+        for bad in [
+            String::new(),
+            "\"signed_in\"".into(),
+            "{}".into(),
+            good.replace(r#""access_token":"a.b.c""#, r#""access_token":1"#),
+            good.replace(
+                r#""expires_at_ms":1764480000123"#,
+                r#""expires_at_ms":"soon""#,
+            ),
+            good.replace(r#""email":"a@b.c""#, r#""email":null"#),
+            good.replace(r#""email":"admin@x""#, r#""email":false"#),
+        ] {
+            assert_eq!(Message::parse(&bad), None, "{bad}");
+        }
     }
 }

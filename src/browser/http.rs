@@ -1,14 +1,14 @@
 //! `POST /user_management/authenticate` and the background logout request, with failures
 //! classified for the client.
 
-use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestCredentials, RequestInit, RequestMode, Response};
 
 use crate::error::AuthKitError;
+use crate::protocol::json::Json;
 use crate::protocol::timing::{is_transient_status, parse_retry_after};
-use crate::protocol::wire::{ApiErrorBody, AuthenticateResponse};
+use crate::protocol::wire::{ApiErrorBody, AuthenticateResponse, BodyError};
 
 /// Why an authenticate call failed.
 ///
@@ -22,7 +22,15 @@ use crate::protocol::wire::{ApiErrorBody, AuthenticateResponse};
 pub enum HttpFailure {
     /// No response: offline, DNS, CORS refusal, connection dropped.
     Network(String),
-    /// A non-2xx response (or a 2xx whose body could not be read).
+    /// A 2xx response whose body is not a valid authenticate response (retried like a
+    /// server error; the message names the bad field, never the body).
+    Unreadable {
+        /// HTTP status.
+        status: u16,
+        /// What is wrong with the body.
+        problem: BodyError,
+    },
+    /// A non-2xx response.
     Status {
         /// HTTP status.
         status: u16,
@@ -43,7 +51,7 @@ impl HttpFailure {
     pub fn retry_after_ms(&self) -> Option<u64> {
         match self {
             Self::Status { retry_after_ms, .. } => *retry_after_ms,
-            Self::Network(_) => None,
+            Self::Network(_) | Self::Unreadable { .. } => None,
         }
     }
 
@@ -57,13 +65,19 @@ impl HttpFailure {
     pub fn into_refresh_error(self) -> AuthKitError {
         match self {
             Self::Network(msg) => AuthKitError::Network(msg),
+            Self::Unreadable { status, problem } => AuthKitError::Refresh {
+                status: Some(status),
+                transient: true,
+                error: None,
+                description: Some(unreadable(problem)),
+            },
             Self::Status { status, body, .. } => AuthKitError::Refresh {
                 status: Some(status),
                 transient: is_transient_status(status, body.as_ref()),
                 error: body
                     .as_ref()
                     .and_then(|b| b.error_code().map(str::to_owned)),
-                description: describe_body(status, body.as_ref()),
+                description: describe_body(body.as_ref()),
             },
         }
     }
@@ -83,12 +97,17 @@ impl HttpFailure {
                 error: None,
                 description: Some(format!("network error: {msg}")),
             },
+            Self::Unreadable { status, problem } => AuthKitError::CodeExchange {
+                status: Some(status),
+                error: None,
+                description: Some(unreadable(problem)),
+            },
             Self::Status { status, body, .. } => AuthKitError::CodeExchange {
                 status: Some(status),
                 error: body
                     .as_ref()
                     .and_then(|b| b.error_code().map(str::to_owned)),
-                description: describe_body(status, body.as_ref()),
+                description: describe_body(body.as_ref()),
             },
         }
     }
@@ -101,17 +120,16 @@ impl HttpFailure {
 /// # async fn f() {
 /// use authkit_yew::browser::http::authenticate;
 /// use authkit_yew::protocol::wire::RefreshGrant;
-/// let body = RefreshGrant::new("client_1", Some("rt"), None);
+/// let body = RefreshGrant::new("client_1", Some("rt"), None).to_json();
 /// let result = authenticate("http://localhost:4100/user_management/authenticate", &body, false).await;
 /// # }
 /// ```
-pub async fn authenticate<B: Serialize>(
+pub async fn authenticate(
     url: &str,
-    body: &B,
+    body: &Json,
     with_credentials: bool,
 ) -> Result<AuthenticateResponse, HttpFailure> {
-    let json = serde_json::to_string(body)
-        .map_err(|e| HttpFailure::Network(format!("could not encode the request: {e}")))?;
+    let json = body.to_string();
     let headers = Headers::new().map_err(network)?;
     headers
         .set("Accept", "application/json, text/plain, */*")
@@ -131,13 +149,8 @@ pub async fn authenticate<B: Serialize>(
     let text = text_of(&response).await;
     if (200..300).contains(&status) {
         let text = text.map_err(network)?;
-        return serde_json::from_str::<AuthenticateResponse>(&text).map_err(|_| {
-            HttpFailure::Status {
-                status,
-                body: None,
-                retry_after_ms: None,
-            }
-        });
+        return AuthenticateResponse::parse(&text)
+            .map_err(|problem| HttpFailure::Unreadable { status, problem });
     }
     let now = js_sys::Date::now();
     let retry_after_ms = response
@@ -148,7 +161,7 @@ pub async fn authenticate<B: Serialize>(
         .and_then(|v| parse_retry_after(&v, now));
     let body = text
         .ok()
-        .and_then(|t| serde_json::from_str::<ApiErrorBody>(&t).ok())
+        .and_then(|t| ApiErrorBody::parse(&t))
         .filter(|b| b.error_code().is_some() || b.description().is_some());
     Err(HttpFailure::Status {
         status,
@@ -181,18 +194,15 @@ pub async fn logout_in_background(url: &str) {
     }
 }
 
-/// The server's description; for a 2xx whose body was not a usable authenticate response, a
-/// fixed explanation (never the body itself, which may hold a token).
-fn describe_body(status: u16, body: Option<&ApiErrorBody>) -> Option<String> {
-    match body.and_then(|b| b.description()) {
-        Some(d) => Some(d.to_owned()),
-        None if (200..300).contains(&status) => Some(UNREADABLE_SUCCESS.to_owned()),
-        None => None,
-    }
+/// The server's description of an error response.
+fn describe_body(body: Option<&ApiErrorBody>) -> Option<String> {
+    body.and_then(|b| b.description()).map(str::to_owned)
 }
 
-const UNREADABLE_SUCCESS: &str = "AuthKit answered with a body that is not a valid authenticate \
-     response (not JSON, or a field missing or of the wrong type)";
+/// What went wrong with a 2xx body (never the body itself, which may hold a token).
+fn unreadable(problem: BodyError) -> String {
+    format!("AuthKit answered with a body that is not a valid authenticate response: {problem}")
+}
 
 /// `window.fetch(url, init)`, resolved to its `Response`.
 async fn fetch(url: &str, init: &RequestInit) -> Result<Response, JsValue> {
@@ -232,10 +242,9 @@ mod tests {
     use super::*;
 
     fn unreadable_2xx() -> HttpFailure {
-        HttpFailure::Status {
+        HttpFailure::Unreadable {
             status: 200,
-            body: None,
-            retry_after_ms: None,
+            problem: BodyError::Field("user.email"),
         }
     }
 
@@ -245,6 +254,7 @@ mod tests {
         assert!(err.is_transient());
         let text = err.to_string();
         assert!(text.contains("not a valid authenticate response"), "{text}");
+        assert!(text.contains("`user.email`"), "{text}");
         assert!(text.contains("retried"), "{text}");
     }
 

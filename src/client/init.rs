@@ -154,7 +154,7 @@ async fn handle_code(inner: &Rc<Inner>, here: &Location, code: &str, raw_state: 
         return;
     };
     page::mark("authkit:exchange-start");
-    let body = CodeGrant::new(&inner.config.client_id, code, &verifier);
+    let body = CodeGrant::new(&inner.config.client_id, code, &verifier).to_json();
     let url = authenticate_url(&inner.config.base_url);
     let result = http::authenticate(&url, &body, !inner.config.dev_mode).await;
     page::mark("authkit:exchange-end");

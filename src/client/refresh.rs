@@ -187,7 +187,8 @@ async fn locked_refresh(
             &inner.config.client_id,
             rt.as_deref(),
             organization_id.as_deref(),
-        );
+        )
+        .to_json();
         let response = http::authenticate(&url, &body, !inner.config.dev_mode).await;
         if inner.core.borrow().epoch != epoch {
             // The server has rotated the token already: after an unmount keep the new one, or

@@ -162,7 +162,7 @@ mod tests {
         for (k, v) in body_extra.as_object().unwrap() {
             body[k] = v.clone();
         }
-        let response: AuthenticateResponse = serde_json::from_value(body).unwrap();
+        let response = AuthenticateResponse::parse(&body.to_string()).unwrap();
         Session::from_response(response, 1_000.0).unwrap()
     }
 

@@ -117,7 +117,11 @@ mod tests {
             let ours = encode(&data);
             assert_eq!(ours, URL_SAFE_NO_PAD.encode(&data), "len {len}");
             assert_eq!(decode(&ours).unwrap(), data, "len {len}");
-            assert_eq!(decode(&URL_SAFE.encode(&data)).unwrap(), data, "padded len {len}");
+            assert_eq!(
+                decode(&URL_SAFE.encode(&data)).unwrap(),
+                data,
+                "padded len {len}"
+            );
         }
     }
 
@@ -131,12 +135,16 @@ mod tests {
         let mut rejected = 0;
         for text in [
             "Z", "Zg", "Zg=", "Zg==", "Zg===", "Z===", "Zh", "Zm9=", "Zm8=", "Zm+v", "Zm/v",
-            "Zm v", "Zg==Zg", "=", "==", "Zm9v=", "Zm9v==", "é", "Zm9vYg=", "Zm9vYmE", "Zm8==", "Zm8=", "Zg=\n",
+            "Zm v", "Zg==Zg", "=", "==", "Zm9v=", "Zm9v==", "é", "Zm9vYg=", "Zm9vYmE", "Zm8==",
+            "Zm8=", "Zg=\n",
         ] {
             let ours = decode(text);
             assert_eq!(ours, indifferent.decode(text).ok(), "{text}");
             rejected += usize::from(ours.is_none());
         }
-        assert!(rejected >= 10, "the cases must include rejections: {rejected}");
+        assert!(
+            rejected >= 10,
+            "the cases must include rejections: {rejected}"
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! Everything here treats the URL as untrusted input: `state` may be anything, and a
 //! `return_to` taken from it is followed only when it is a same-origin path.
 
+use crate::protocol::json::Json;
 use crate::protocol::urls::{form_decode, parse_query};
 
 /// Query parameters removed from the address bar after a callback.
@@ -130,12 +131,13 @@ pub fn strip_callback_params(query: &str) -> String {
 ///
 /// ```
 /// use authkit_yew::protocol::callback::parse_state;
-/// assert_eq!(parse_state(Some(r#"{"a":1}"#)), Some(serde_json::json!({"a": 1})));
+/// use authkit_yew::Json;
+/// assert_eq!(parse_state(Some(r#"{"a":1}"#)), Some(Json::object([("a", 1.into())])));
 /// assert_eq!(parse_state(Some("not json")), None);
 /// ```
-pub fn parse_state(raw: Option<&str>) -> Option<serde_json::Value> {
-    match serde_json::from_str(raw?) {
-        Ok(serde_json::Value::Null) | Err(_) => None,
+pub fn parse_state(raw: Option<&str>) -> Option<Json> {
+    match Json::parse(raw?) {
+        Ok(Json::Null) | Err(_) => None,
         Ok(value) => Some(value),
     }
 }
@@ -150,12 +152,13 @@ pub fn parse_state(raw: Option<&str>) -> Option<serde_json::Value> {
 ///
 /// ```
 /// use authkit_yew::protocol::callback::safe_return_to;
-/// let ok = serde_json::json!({"return_to": "/account?tab=1"});
+/// use authkit_yew::Json;
+/// let ok = Json::object([("return_to", Json::from("/account?tab=1"))]);
 /// assert_eq!(safe_return_to(&ok).as_deref(), Some("/account?tab=1"));
-/// let evil = serde_json::json!({"return_to": "//evil.example"});
+/// let evil = Json::object([("return_to", Json::from("//evil.example"))]);
 /// assert_eq!(safe_return_to(&evil), None);
 /// ```
-pub fn safe_return_to(state: &serde_json::Value) -> Option<String> {
+pub fn safe_return_to(state: &Json) -> Option<String> {
     let value = state
         .get("return_to")
         .or_else(|| state.get("returnTo"))?
@@ -178,7 +181,7 @@ fn is_same_origin_path(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::protocol::json::test_json as json;
 
     fn code(code: &str, state: Option<&str>) -> Callback {
         Callback::Code {
@@ -411,8 +414,8 @@ mod tests {
 
     // return_to.
 
-    fn rt(value: serde_json::Value) -> Option<String> {
-        safe_return_to(&json!({ "return_to": value }))
+    fn rt(value: Json) -> Option<String> {
+        safe_return_to(&Json::object([("return_to", value)]))
     }
 
     #[test]

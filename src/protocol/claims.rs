@@ -1,138 +1,177 @@
 //! Decoding the access-token payload into typed claims (no signature check: the browser only
 //! reads claims; your backend verifies tokens against the JWKS).
 
-use base64::alphabet;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use base64::Engine as _;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize};
-
 use crate::error::AuthKitError;
+use crate::protocol::base64url;
+use crate::protocol::json::{read, Json};
 
 /// The actor of an impersonated session (`act` claim, RFC 8693).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Actor {
     /// The impersonator's email.
     pub sub: String,
 }
 
 /// The claims of a WorkOS access token. Optional claims default to empty; unknown claims
-/// (JWT templates) are kept in `extra`.
+/// (JWT templates, `aud`) are kept in `extra`, in token order.
 ///
 /// ```
 /// use authkit_yew::AccessTokenClaims;
 /// let claims = AccessTokenClaims::default();
 /// assert!(claims.permissions.is_empty());
+/// assert_eq!(claims.extra("aud"), None);
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AccessTokenClaims {
     /// Issuer.
-    #[serde(default)]
     pub iss: Option<String>,
     /// User id.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub sub: String,
     /// Session id (used for sign-out).
-    #[serde(default, deserialize_with = "null_as_default")]
     pub sid: String,
     /// Token id.
-    #[serde(default)]
     pub jti: Option<String>,
     /// Issued at (epoch seconds).
-    #[serde(default, deserialize_with = "numeric_date")]
     pub iat: i64,
     /// Expires at (epoch seconds).
-    #[serde(default, deserialize_with = "numeric_date")]
     pub exp: i64,
     /// Selected organization.
-    #[serde(default)]
     pub org_id: Option<String>,
     /// Role in the organization.
-    #[serde(default)]
     pub role: Option<String>,
     /// All roles in the organization.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub roles: Vec<String>,
     /// Permission slugs.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub permissions: Vec<String>,
     /// Entitlements of the organization.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub entitlements: Vec<String>,
     /// Enabled feature flags.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub feature_flags: Vec<String>,
     /// The impersonator, when impersonated.
-    #[serde(default)]
     pub act: Option<Actor>,
     /// Client the token was minted for.
-    #[serde(default)]
     pub client_id: Option<String>,
     /// Time of the last active authentication (epoch seconds).
-    #[serde(default, deserialize_with = "optional_numeric_date")]
     pub auth_time: Option<i64>,
-    /// Every other claim.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Every other claim, in token order (read one with [`AccessTokenClaims::extra`]).
+    pub other: Vec<(String, Json)>,
 }
 
-/// Base64url, accepting the payload with or without `=` padding.
-const BASE64URL: GeneralPurpose = GeneralPurpose::new(
-    &alphabet::URL_SAFE,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
+/// The claims read into named fields; everything else goes to `other`.
+const KNOWN: [&str; 15] = [
+    "iss",
+    "sub",
+    "sid",
+    "jti",
+    "iat",
+    "exp",
+    "org_id",
+    "role",
+    "roles",
+    "permissions",
+    "entitlements",
+    "feature_flags",
+    "act",
+    "client_id",
+    "auth_time",
+];
 
-/// `null` reads as the type's default (an empty list, an empty string).
-fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
+impl AccessTokenClaims {
+    /// An unknown claim by name (e.g. `aud`, or a JWT-template claim).
+    ///
+    /// ```
+    /// use authkit_yew::protocol::claims::decode_claims;
+    /// // {"alg":"RS256"} . {"sid":"s","aud":"x"} . sig
+    /// let claims = decode_claims("eyJhbGciOiJSUzI1NiJ9.eyJzaWQiOiJzIiwiYXVkIjoieCJ9.c2ln").unwrap();
+    /// assert_eq!(claims.extra("aud").and_then(|v| v.as_str()), Some("x"));
+    /// ```
+    pub fn extra(&self, name: &str) -> Option<&Json> {
+        self.other.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
 
-/// A JWT NumericDate: integer or fractional epoch seconds (fractions truncated), `null` as 0.
-fn numeric_date<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    Ok(optional_numeric_date(d)?.unwrap_or_default())
-}
-
-fn optional_numeric_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    use serde::de::Error as _;
-    match Option::<serde_json::Number>::deserialize(d)? {
-        None => Ok(None),
-        Some(n) => n
-            .as_i64()
-            .or_else(|| n.as_f64().filter(|f| f.is_finite()).map(|f| f as i64))
-            .map(Some)
-            .ok_or_else(|| D::Error::custom("a date claim is not a number of seconds")),
+    /// Reads claims from a decoded payload object. Missing or `null` optional claims read as
+    /// empty; a known claim of the wrong type is an error naming it.
+    ///
+    /// ```
+    /// use authkit_yew::{AccessTokenClaims, Json};
+    /// let payload = Json::parse(r#"{"sid":"s","exp":301,"roles":["admin"]}"#).unwrap();
+    /// let claims = AccessTokenClaims::from_json(&payload).unwrap();
+    /// assert_eq!((claims.sid.as_str(), claims.exp), ("s", 301));
+    /// let bad = Json::parse(r#"{"roles":"admin"}"#).unwrap();
+    /// assert_eq!(AccessTokenClaims::from_json(&bad).unwrap_err(), "roles");
+    /// ```
+    pub fn from_json(payload: &Json) -> Result<AccessTokenClaims, &'static str> {
+        let text = |key| read::opt_string(payload, key).map(Option::unwrap_or_default);
+        let list = |key: &'static str| -> Result<Vec<String>, &'static str> {
+            match read::opt(payload, key) {
+                None => Ok(Vec::new()),
+                Some(v) => v
+                    .as_array()
+                    .ok_or(key)?
+                    .iter()
+                    .map(|item| item.as_str().map(str::to_owned).ok_or(key))
+                    .collect(),
+            }
+        };
+        let date = |key: &'static str| match read::opt(payload, key) {
+            None => Ok(None),
+            Some(v) => v.as_i64().map(Some).ok_or(key),
+        };
+        let act = match read::opt(payload, "act") {
+            None => None,
+            Some(a) => Some(Actor {
+                sub: read::string(a, "sub").map_err(|_| "act")?,
+            }),
+        };
+        Ok(AccessTokenClaims {
+            iss: read::opt_string(payload, "iss")?,
+            sub: text("sub")?,
+            sid: text("sid")?,
+            jti: read::opt_string(payload, "jti")?,
+            iat: date("iat")?.unwrap_or_default(),
+            exp: date("exp")?.unwrap_or_default(),
+            org_id: read::opt_string(payload, "org_id")?,
+            role: read::opt_string(payload, "role")?,
+            roles: list("roles")?,
+            permissions: list("permissions")?,
+            entitlements: list("entitlements")?,
+            feature_flags: list("feature_flags")?,
+            act,
+            client_id: read::opt_string(payload, "client_id")?,
+            auth_time: date("auth_time")?,
+            other: payload
+                .as_object()
+                .unwrap_or_default()
+                .iter()
+                .filter(|(k, _)| !KNOWN.contains(&k.as_str()))
+                .cloned()
+                .collect(),
+        })
     }
 }
 
-/// Decodes one base64url part of a JWT and checks that it is a JSON object (`what` names the
-/// part in the error). Returns the JSON bytes, so the payload is parsed straight into its type
-/// (no intermediate `serde_json::Value`: smaller wasm).
-fn decode_part(part: &str, what: &str) -> Result<Vec<u8>, AuthKitError> {
-    let bytes = BASE64URL.decode(part).map_err(|_| {
-        AuthKitError::InvalidToken(format!("the access token {what} is not base64url"))
-    })?;
-    serde_json::from_slice::<serde::de::IgnoredAny>(&bytes)
-        .map_err(|_| AuthKitError::InvalidToken(format!("the access token {what} is not JSON")))?;
-    // Valid JSON, so the first non-whitespace byte tells the kind of value.
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return Err(AuthKitError::InvalidToken(format!(
-            "the access token {what} is not a JSON object"
-        )));
+/// Decodes one base64url part of a JWT into a JSON object (`what` names the part in errors).
+fn decode_part(part: &str, what: &str) -> Result<Json, AuthKitError> {
+    let invalid = |problem: &str| {
+        AuthKitError::InvalidToken(format!("the access token {what} is not {problem}"))
+    };
+    let bytes = base64url::decode(part).ok_or_else(|| invalid("base64url"))?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| invalid("JSON"))?;
+    let json = Json::parse(text).map_err(|_| invalid("JSON"))?;
+    if json.as_object().is_none() {
+        return Err(invalid("a JSON object"));
     }
-    Ok(bytes)
+    Ok(json)
 }
 
-/// Decodes the payload of a JWT (`header.payload.signature`) without checking the signature.
+/// Decodes the claims of a JWT (`header.payload.signature`) without checking the signature.
 ///
 /// Errors with [`AuthKitError::InvalidToken`] unless the token has exactly three parts and
 /// base64url JSON header and payload. Padding (`=`) is accepted but not required; optional
 /// claims may be missing or `null`; unknown claims (e.g. `aud`, JWT-template claims) land in
-/// [`AccessTokenClaims::extra`]. Error messages never contain the token.
+/// [`AccessTokenClaims::other`]. Error messages never contain the token.
 ///
 /// ```
 /// use authkit_yew::protocol::claims::decode_claims;
@@ -143,27 +182,29 @@ fn decode_part(part: &str, what: &str) -> Result<Vec<u8>, AuthKitError> {
 /// ).unwrap();
 /// assert_eq!(claims.sid, "session_1");
 /// assert_eq!(claims.exp - claims.iat, 300);
-/// assert_eq!(claims.extra["aud"], "x");
+/// assert_eq!(claims.extra("aud").unwrap(), "x");
 /// ```
 pub fn decode_claims(token: &str) -> Result<AccessTokenClaims, AuthKitError> {
-    decode_payload(token)
+    AccessTokenClaims::from_json(&decode_payload(token)?).map_err(|claim| {
+        AuthKitError::InvalidToken(format!(
+            "the access token has a malformed claim: `{claim}` has the wrong type"
+        ))
+    })
 }
 
-/// Decodes the payload of a JWT into any type (authkit-js's `getClaims<T>`), e.g. your own
-/// struct for JWT-template claims, or [`serde_json::Value`] to show the raw claims. Same checks
-/// and errors as [`decode_claims`]; the signature is not checked.
+/// Decodes the payload of a JWT as raw JSON (authkit-js's `getClaims`), e.g. to read
+/// JWT-template claims or show every claim. Same checks and errors as [`decode_claims`]; the
+/// signature is not checked. With the `serde` feature, [`decode_payload_as`] reads it into
+/// your own type.
 ///
 /// ```
 /// use authkit_yew::protocol::claims::decode_payload;
-/// #[derive(serde::Deserialize)]
-/// struct Mine { sid: String }
 /// let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEiLCJzaWQiOiJzZXNzaW9uXzEiLCJpYXQiOjEsImV4cCI6MzAxLCJhdWQiOiJ4In0.c2ln";
-/// let mine: Mine = decode_payload(token).unwrap();
-/// assert_eq!(mine.sid, "session_1");
-/// let raw: serde_json::Value = decode_payload(token).unwrap();
-/// assert_eq!(raw["iat"], 1);
+/// let raw = decode_payload(token).unwrap();
+/// assert_eq!(raw["sid"], "session_1");
+/// assert_eq!(raw["iat"].as_i64(), Some(1));
 /// ```
-pub fn decode_payload<T: DeserializeOwned>(token: &str) -> Result<T, AuthKitError> {
+pub fn decode_payload(token: &str) -> Result<Json, AuthKitError> {
     let parts: Vec<&str> = token.split('.').collect();
     if parts.len() != 3 {
         return Err(AuthKitError::InvalidToken(format!(
@@ -172,8 +213,25 @@ pub fn decode_payload<T: DeserializeOwned>(token: &str) -> Result<T, AuthKitErro
         )));
     }
     decode_part(parts[0], "header")?;
-    let payload = decode_part(parts[1], "payload")?;
-    serde_json::from_slice(&payload).map_err(|e| {
+    decode_part(parts[1], "payload")
+}
+
+/// Decodes the payload of a JWT into your own type (`serde` feature), e.g. a struct for your
+/// JWT-template claims. Same checks as [`decode_payload`].
+///
+/// ```
+/// # #[cfg(feature = "serde")] {
+/// use authkit_yew::protocol::claims::decode_payload_as;
+/// #[derive(serde::Deserialize)]
+/// struct Mine { sid: String }
+/// let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEiLCJzaWQiOiJzZXNzaW9uXzEiLCJpYXQiOjEsImV4cCI6MzAxLCJhdWQiOiJ4In0.c2ln";
+/// let mine: Mine = decode_payload_as(token).unwrap();
+/// assert_eq!(mine.sid, "session_1");
+/// # }
+/// ```
+#[cfg(feature = "serde")]
+pub fn decode_payload_as<T: serde::de::DeserializeOwned>(token: &str) -> Result<T, AuthKitError> {
+    serde_json::from_str(&decode_payload(token)?.to_string()).map_err(|e| {
         AuthKitError::InvalidToken(format!("the access token has a malformed claim: {e}"))
     })
 }
@@ -182,6 +240,7 @@ pub fn decode_payload<T: DeserializeOwned>(token: &str) -> Result<T, AuthKitErro
 mod tests {
     use super::*;
     use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
+    use base64::Engine as _;
     use serde_json::json;
 
     const HEADER: &str = r#"{"alg":"RS256","kid":"sso_oidc_key_pair_01"}"#;
@@ -196,6 +255,10 @@ mod tests {
             b64(HEADER),
             b64(&payload.to_string())
         )
+    }
+
+    fn j(value: serde_json::Value) -> Json {
+        Json::parse(&value.to_string()).unwrap()
     }
 
     fn is_invalid(result: Result<AccessTokenClaims, AuthKitError>) -> bool {
@@ -244,7 +307,7 @@ mod tests {
         assert_eq!(c.client_id.as_deref(), Some("client_123"));
         assert_eq!(c.auth_time, Some(1709193500));
         assert_eq!(c.exp - c.iat, 300);
-        assert!(c.extra.is_empty(), "{:?}", c.extra);
+        assert!(c.other.is_empty(), "{:?}", c.other);
     }
 
     #[test]
@@ -298,23 +361,34 @@ mod tests {
         })))
         .unwrap();
         assert_eq!(c.sid, "s");
-        assert_eq!(c.extra["tenant"], json!({"plan": "pro", "seats": [1, 2]}));
-        assert_eq!(c.extra["custom_flag"], json!(true));
-        assert_eq!(c.extra["count"], json!(3));
-        assert_eq!(c.extra["nothing"], json!(null));
-        assert_eq!(c.extra.len(), 4);
+        assert_eq!(
+            c.extra("tenant"),
+            Some(&j(json!({"plan": "pro", "seats": [1, 2]})))
+        );
+        assert_eq!(c.extra("custom_flag"), Some(&j(json!(true))));
+        assert_eq!(c.extra("count"), Some(&j(json!(3))));
+        assert_eq!(c.extra("nothing"), Some(&j(json!(null))));
+        assert_eq!(c.other.len(), 4);
+    }
+
+    #[test]
+    fn extra_claims_keep_token_order() {
+        let payload = r#"{"zeta":1,"sid":"s","alpha":2,"mid":3}"#;
+        let c = decode_claims(&format!("{}.{}.sig", b64(HEADER), b64(payload))).unwrap();
+        let order: Vec<&str> = c.other.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(order, ["zeta", "alpha", "mid"]);
     }
 
     #[test]
     fn aud_as_string_lands_in_extra() {
         let c = decode_claims(&jwt(&json!({"aud": "client_123"}))).unwrap();
-        assert_eq!(c.extra["aud"], json!("client_123"));
+        assert_eq!(c.extra("aud"), Some(&j(json!("client_123"))));
     }
 
     #[test]
     fn aud_as_array_lands_in_extra() {
         let c = decode_claims(&jwt(&json!({"aud": ["a", "b"]}))).unwrap();
-        assert_eq!(c.extra["aud"], json!(["a", "b"]));
+        assert_eq!(c.extra("aud"), Some(&j(json!(["a", "b"]))));
     }
 
     #[test]
@@ -457,16 +531,17 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "serde")]
     #[test]
     fn decodes_into_a_custom_type() {
-        #[derive(Deserialize, Debug, PartialEq)]
+        #[derive(serde::Deserialize, Debug, PartialEq)]
         struct Custom {
             tenant: String,
             seats: u32,
         }
         let token = jwt(&json!({"tenant": "acme", "seats": 5, "sid": "s"}));
         assert_eq!(
-            decode_payload::<Custom>(&token).unwrap(),
+            decode_payload_as::<Custom>(&token).unwrap(),
             Custom {
                 tenant: "acme".into(),
                 seats: 5
@@ -474,7 +549,7 @@ mod tests {
         );
         let missing = jwt(&json!({"tenant": "acme"}));
         assert!(matches!(
-            decode_payload::<Custom>(&missing),
+            decode_payload_as::<Custom>(&missing),
             Err(AuthKitError::InvalidToken(_))
         ));
     }
@@ -483,26 +558,41 @@ mod tests {
     fn decodes_nested_values_arrays_numbers_and_nulls_as_raw_json() {
         let payload =
             json!({"a": {"b": [1, 2.5, null, {"c": true}]}, "n": -3, "z": null, "e": {}, "l": []});
-        let raw: serde_json::Value = decode_payload(&jwt(&payload)).unwrap();
-        assert_eq!(raw, payload);
+        let raw = decode_payload(&jwt(&payload)).unwrap();
+        assert_eq!(raw, j(payload.clone()));
+        let back: serde_json::Value = serde_json::from_str(&raw.to_string()).unwrap();
+        assert_eq!(back, payload);
     }
 
     #[test]
     fn custom_type_decoding_applies_the_same_format_checks() {
-        assert!(decode_payload::<serde_json::Value>("a.b").is_err());
-        assert!(
-            decode_payload::<serde_json::Value>(&format!("{}.{}.s", b64(HEADER), b64("nope")))
-                .is_err()
+        assert!(decode_payload("a.b").is_err());
+        assert!(decode_payload(&format!("{}.{}.s", b64(HEADER), b64("nope"))).is_err());
+        assert!(decode_payload(&format!("{}.{}.s", b64(HEADER), b64("[1]"))).is_err());
+    }
+
+    #[test]
+    fn a_wrongly_typed_claim_is_named_without_its_value() {
+        let err = decode_claims(&jwt(&json!({"permissions": ["a", 7]}))).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            AuthKitError::InvalidToken(
+                "the access token has a malformed claim: `permissions` has the wrong type".into()
+            )
+            .to_string()
         );
     }
 
     #[test]
-    fn claims_round_trip_through_serde() {
-        let token =
-            jwt(&json!({"sid": "s", "roles": ["a"], "aud": "x", "act": {"sub": "admin@x"}}));
-        let c = decode_claims(&token).unwrap();
-        let back: AccessTokenClaims =
-            serde_json::from_value(serde_json::to_value(&c).unwrap()).unwrap();
-        assert_eq!(back, c);
+    fn payload_that_is_not_utf8_is_not_json() {
+        let token = format!(
+            "{}.{}.sig",
+            b64(HEADER),
+            URL_SAFE_NO_PAD.encode([0xff, b'{'])
+        );
+        assert_eq!(
+            decode_claims(&token).unwrap_err(),
+            AuthKitError::InvalidToken("the access token payload is not JSON".into())
+        );
     }
 }

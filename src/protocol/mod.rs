@@ -4,6 +4,7 @@
 pub mod base64url;
 pub mod callback;
 pub mod claims;
+pub mod json;
 pub mod pkce;
 pub mod session;
 pub mod timing;

@@ -53,7 +53,7 @@ impl Session {
     /// // Token payload: {"sid":"session_1","org_id":"org_1","iat":1000,"exp":1300}
     /// let body = r#"{"user":{"id":"user_1","email":"a@b.c"},"refresh_token":"r",
     ///   "access_token":"eyJhbGciOiJSUzI1NiJ9.eyJzaWQiOiJzZXNzaW9uXzEiLCJvcmdfaWQiOiJvcmdfMSIsImlhdCI6MTAwMCwiZXhwIjoxMzAwfQ.c2ln"}"#;
-    /// let response: AuthenticateResponse = serde_json::from_str(body).unwrap();
+    /// let response = AuthenticateResponse::parse(body).unwrap();
     /// let session = Session::from_response(response, 5_000.0).unwrap();
     /// assert_eq!(session.organization_id.as_deref(), Some("org_1"));
     /// assert_eq!(session.expires_at_ms, 305_000.0);
@@ -170,7 +170,7 @@ mod tests {
     }
 
     fn response(body: serde_json::Value) -> AuthenticateResponse {
-        serde_json::from_value(body).unwrap()
+        AuthenticateResponse::parse(&body.to_string()).unwrap()
     }
 
     fn user() -> serde_json::Value {

@@ -106,8 +106,9 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
 /// ```
 /// use authkit_yew::protocol::timing::is_transient_status;
 /// use authkit_yew::protocol::wire::ApiErrorBody;
-/// let invalid_grant: ApiErrorBody =
-///     serde_json::from_str(r#"{"error":"invalid_grant","error_description":"Session has already ended."}"#).unwrap();
+/// let invalid_grant = ApiErrorBody::parse(
+///     r#"{"error":"invalid_grant","error_description":"Session has already ended."}"#,
+/// ).unwrap();
 /// assert!(!is_transient_status(400, Some(&invalid_grant)));
 /// assert!(is_transient_status(503, Some(&invalid_grant)));
 /// assert!(is_transient_status(400, None));
@@ -243,7 +244,7 @@ mod tests {
     use super::*;
 
     fn body(json: &str) -> ApiErrorBody {
-        serde_json::from_str(json).unwrap()
+        ApiErrorBody::parse(json).unwrap()
     }
 
     // refresh_delay_ms

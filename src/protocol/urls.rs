@@ -6,6 +6,7 @@
 //! (upper-case hex). The decoding counterpart is [`parse_query`].
 
 use crate::options::SignInOptions;
+use crate::protocol::json::Json;
 
 /// Which hosted screen to open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,13 +140,20 @@ pub fn to_query_string(pairs: &[(&str, Option<&str>)]) -> String {
 
 /// `JSON.stringify(state)` when `state` is truthy in JavaScript terms, as authkit-js sends it:
 /// `null`, `false`, `0` and `""` send no `state` at all.
-fn state_param(state: Option<&serde_json::Value>) -> Option<String> {
-    use serde_json::Value;
+fn state_param(state: Option<&Json>) -> Option<String> {
     match state? {
-        Value::Null | Value::Bool(false) => None,
-        Value::Number(n) if n.as_f64() == Some(0.0) => None,
-        Value::String(s) if s.is_empty() => None,
-        other => serde_json::to_string(other).ok(),
+        Json::Null | Json::Bool(false) => None,
+        // `0`, `-0`, `0.0`, `0e5`: every digit of the mantissa is zero.
+        Json::Number(n)
+            if n.split(['e', 'E'])
+                .next()?
+                .bytes()
+                .all(|b| b"-0.".contains(&b)) =>
+        {
+            None
+        }
+        Json::String(s) if s.is_empty() => None,
+        other => Some(other.to_string()),
     }
 }
 
@@ -276,7 +284,7 @@ pub fn sign_in_endpoint_options(query: &str) -> SignInOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::protocol::json::test_json as json;
 
     const BASE: &str = "https://api.workos.com";
     const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";

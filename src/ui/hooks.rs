@@ -4,6 +4,7 @@ use yew::prelude::*;
 
 use crate::browser::page;
 use crate::options::SignInOptions;
+use crate::protocol::json::Json;
 use crate::protocol::wire::User;
 use crate::ui::handle::{Auth, AuthHandle};
 use crate::ui::provider::StateContext;
@@ -150,9 +151,9 @@ pub fn use_user() -> Option<User> {
             if *should && !*started.borrow() {
                 *started.borrow_mut() = true;
                 let here = page::location();
-                let options = SignInOptions::new().state(serde_json::json!({
-                    "return_to": format!("{}{}", here.pathname, here.search)
-                }));
+                let return_to = format!("{}{}", here.pathname, here.search);
+                let options =
+                    SignInOptions::new().state(Json::object([("return_to", return_to.into())]));
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Err(e) = handle.sign_in(options).await {
                         // Not only the console: the app shows `auth.error` (e.g. storage denied).

@@ -1,7 +1,6 @@
 //! Fetches an access token and shows its decoded claims and a live expiry countdown.
 
 use authkit_yew::prelude::*;
-use base64::Engine;
 use gloo_timers::callback::Interval;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -15,16 +14,11 @@ enum TokenView {
     Failed(AuthKitError),
 }
 
-/// The payload of a JWT as pretty JSON, plus its `exp`. The signature is not checked: the
-/// API checks it; the client only reads the claims.
+/// The payload of a JWT as pretty JSON, plus its `exp`, with the SDK's decoder. The
+/// signature is not checked: the API checks it; the client only reads the claims.
 fn decode(token: &str) -> Option<(String, Option<i64>)> {
-    let payload = token.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()?;
-    let json: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    let exp = json.get("exp").and_then(serde_json::Value::as_i64);
-    Some((serde_json::to_string_pretty(&json).ok()?, exp))
+    let json = authkit_yew::protocol::claims::decode_payload(token).ok()?;
+    Some((json.pretty(), json["exp"].as_i64()))
 }
 
 fn now_secs() -> i64 {

@@ -39,7 +39,7 @@ pub fn account() -> Html {
                 let (handle, action_error) = (handle.clone(), action_error.clone());
                 spawn_local(async move {
                     let mut options = SignInOptions::default();
-                    options.state = Some(serde_json::json!({ "return_to": "/account" }));
+                    options.state = Some(Json::object([("return_to", "/account".into())]));
                     if let Err(err) = handle.sign_in(options).await {
                         action_error.set(Some(err));
                     }

@@ -165,6 +165,7 @@
 pub mod browser;
 pub mod client;
 pub mod error;
+mod once;
 pub mod options;
 pub mod protocol;
 pub mod ui;

@@ -327,16 +327,17 @@ impl AuthKitOptions {
                     .to_owned(),
             ));
         }
-        if host.contains("://") || host.contains('/') || host.chars().any(char::is_whitespace) {
+        if host.contains('/') || host.chars().any(char::is_whitespace) {
             return Err(AuthKitError::Config(format!(
-                "api_hostname {host:?} must be a bare host name such as auth.example.com: set the \
+                "api_hostname `{host}` must be a bare host name such as auth.example.com: set the \
                  scheme with .https(..) and the port with .port(..)"
             )));
         }
         if let Some(uri) = &self.redirect_uri {
-            if !uri.contains("://") || uri.chars().any(char::is_whitespace) {
+            if !crate::protocol::text::contains(uri, "://") || uri.chars().any(char::is_whitespace)
+            {
                 return Err(AuthKitError::Config(format!(
-                    "redirect_uri {uri:?} must be an absolute URL such as \
+                    "redirect_uri `{uri}` must be an absolute URL such as \
                      https://app.example.com/callback, registered as a redirect URI in the WorkOS \
                      dashboard"
                 )));

@@ -171,10 +171,12 @@ fn fallback_key(name: &str) -> String {
     format!("authkit-lock:{name}")
 }
 
+/// The holder and expiry of a lease (`holder|expires`, whole epoch ms: integers keep float
+/// parsing and printing out of the wasm).
 fn read_lease(key: &str) -> Option<(String, f64)> {
     let raw = storage::get(storage::Area::Local, key)?;
     let (holder, expires) = raw.split_once('|')?;
-    Some((holder.to_owned(), expires.parse().ok()?))
+    Some((holder.to_owned(), expires.parse::<u64>().ok()? as f64))
 }
 
 async fn with_storage_lock<T, Fut, F>(name: &str, timeout_ms: u32, f: F) -> Result<T, LockTimeout>
@@ -190,7 +192,7 @@ where
         match read_lease(&key) {
             Some((holder, expires)) if expires > now && holder != me => {}
             _ => {
-                let lease = format!("{me}|{}", now + FALLBACK_LEASE_MS);
+                let lease = format!("{me}|{}", (now + FALLBACK_LEASE_MS) as u64);
                 storage::set(storage::Area::Local, &key, &lease);
                 // Let a racing tab overwrite, then check who won.
                 timer::sleep_ms(15).await;

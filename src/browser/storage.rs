@@ -5,7 +5,6 @@
 //! value to survive a navigation (the PKCE verifier) use [`set_persistent`], which fails instead.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use wasm_bindgen::JsCast;
 
@@ -26,7 +25,17 @@ pub enum Area {
 }
 
 thread_local! {
-    static FALLBACK: RefCell<HashMap<(Area, String), String>> = RefCell::new(HashMap::new());
+    /// `(area, key, value)` written while storage was denied (a handful of keys: a list is
+    /// smaller in wasm than a hash map).
+    static FALLBACK: RefCell<Vec<(Area, String, String)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Removes `key` of `which` from the memory fallback.
+fn forget(which: Area, key: &str) {
+    FALLBACK.with(|m| {
+        m.borrow_mut()
+            .retain(|(a, k, _)| !(*a == which && k == key))
+    });
 }
 
 fn area(which: Area) -> Option<web_sys::Storage> {
@@ -61,7 +70,12 @@ pub fn get(which: Area, key: &str) -> Option<String> {
             return Some(value);
         }
     }
-    FALLBACK.with(|m| m.borrow().get(&(which, key.to_owned())).cloned())
+    FALLBACK.with(|m| {
+        m.borrow()
+            .iter()
+            .find(|(a, k, _)| *a == which && k == key)
+            .map(|(_, _, v)| v.clone())
+    })
 }
 
 /// Writes `key`; falls back to memory when storage is denied or full. Returns whether the value
@@ -75,14 +89,13 @@ pub fn set(which: Area, key: &str, value: &str) -> bool {
     let persisted = area(which)
         .map(|s| s.set_item(key, value).is_ok())
         .unwrap_or(false);
-    FALLBACK.with(|m| {
-        let mut m = m.borrow_mut();
-        if persisted {
-            m.remove(&(which, key.to_owned()));
-        } else {
-            m.insert((which, key.to_owned()), value.to_owned());
-        }
-    });
+    forget(which, key);
+    if !persisted {
+        FALLBACK.with(|m| {
+            m.borrow_mut()
+                .push((which, key.to_owned(), value.to_owned()))
+        });
+    }
     persisted
 }
 
@@ -119,7 +132,7 @@ pub fn remove(which: Area, key: &str) {
     if let Some(storage) = area(which) {
         let _ = storage.remove_item(key);
     }
-    FALLBACK.with(|m| m.borrow_mut().remove(&(which, key.to_owned())));
+    forget(which, key);
 }
 
 /// `document.cookie` (empty when unavailable, e.g. in a sandboxed document).

@@ -55,6 +55,7 @@ impl Timer {
 /// # }
 /// ```
 pub async fn sleep_ms(ms: u32) {
-    gloo_timers::future::TimeoutFuture::new(ms.min(i32::MAX as u32)).await;
-    page::mark(TIMER_MARK);
+    let (done, wake) = crate::once::channel::<()>();
+    let _timer = Timer::after_ms(ms, move || done.send(()));
+    wake.await;
 }

@@ -87,7 +87,7 @@ fn settle(inner: &Rc<Inner>) {
     inner.publish();
     page::mark("authkit:ready");
     for w in waiters {
-        let _ = w.send(());
+        w.send(());
     }
 }
 

@@ -16,14 +16,15 @@ use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::{Rc, Weak};
 
-use futures::channel::oneshot;
-use futures::future::{LocalBoxFuture, Shared};
+use std::future::Future;
+use std::pin::Pin;
 
 use crate::browser::channel::{Channel, Message, SessionHandOff};
 use crate::browser::events::Listener;
 use crate::browser::timer::Timer;
 use crate::browser::{page, storage};
 use crate::error::AuthKitError;
+use crate::once;
 use crate::options::{AuthKitOptions, RefreshParams};
 use crate::protocol::session::{self, Session};
 
@@ -41,7 +42,8 @@ struct Config {
     lock_name: String,
 }
 
-type RefreshFuture = Shared<LocalBoxFuture<'static, Result<(), AuthKitError>>>;
+/// The result of the refresh in flight, for every task waiting on it.
+type RefreshResult = once::Receiver<Result<(), AuthKitError>>;
 
 /// Mutable state of a client (borrowed briefly, never across an `.await`).
 struct Core {
@@ -65,9 +67,9 @@ struct Core {
     timer: Option<Timer>,
     listeners: Vec<Listener>,
     channel: Option<Channel>,
-    inflight: Option<(u64, Option<String>, RefreshFuture)>,
+    inflight: Option<(u64, Option<String>, RefreshResult)>,
     next_refresh_id: u64,
-    waiters: Vec<oneshot::Sender<()>>,
+    waiters: Vec<once::Sender<()>>,
     signed_in_marked: bool,
     /// Dev mode: the refresh token behind this tab's session as this tab last saw it (received
     /// it, or read it when adopting a sibling's session). A different stored token means a
@@ -377,7 +379,7 @@ impl AuthKitClient {
 }
 
 impl Inner {
-    fn ready(self: &Rc<Self>) -> LocalBoxFuture<'static, Result<(), AuthKitError>> {
+    fn ready(self: &Rc<Self>) -> Pin<Box<dyn Future<Output = Result<(), AuthKitError>>>> {
         let this = self.clone();
         Box::pin(async move {
             let rx = {
@@ -388,7 +390,7 @@ impl Inner {
                 if core.loaded {
                     return Ok(());
                 }
-                let (tx, rx) = oneshot::channel();
+                let (tx, rx) = once::channel();
                 core.waiters.push(tx);
                 let started = core.started;
                 drop(core);
@@ -398,7 +400,7 @@ impl Inner {
                 }
                 rx
             };
-            rx.await.map_err(|_| disposed())?;
+            rx.await.ok_or_else(disposed)?;
             if this.core.borrow().disposed {
                 return Err(disposed());
             }
@@ -551,6 +553,6 @@ impl Inner {
     }
 }
 
-fn disposed() -> AuthKitError {
+pub(super) fn disposed() -> AuthKitError {
     AuthKitError::Config("the AuthKit client was disposed (its provider unmounted)".into())
 }

@@ -3,16 +3,15 @@
 
 use std::rc::Rc;
 
-use futures::channel::oneshot;
-use futures::FutureExt;
-
-use super::{Inner, Session};
+use super::{disposed, Inner, Session};
 use crate::browser::channel::{Message, SessionHandOff};
 use crate::browser::lock;
 use crate::browser::timer::{self, Timer};
 use crate::browser::{http, page, storage};
 use crate::error::AuthKitError;
+use crate::once;
 use crate::protocol::claims::decode_claims;
+use crate::protocol::text::contains;
 use crate::protocol::timing::{backoff_ms, refresh_delay_ms};
 use crate::protocol::urls::authenticate_url;
 use crate::protocol::wire::RefreshGrant;
@@ -41,6 +40,7 @@ pub(super) struct RefreshRequest {
 }
 
 /// What happened inside the lock.
+#[derive(Clone)]
 enum Outcome {
     Refreshed(Box<Session>),
     /// A sibling tab refreshed while this one waited; its session was adopted.
@@ -56,8 +56,8 @@ pub(super) async fn refresh(inner: Rc<Inner>, req: RefreshRequest) -> Result<(),
     loop {
         let existing = inner.core.borrow().inflight.clone();
         match existing {
-            Some((_, org, fut)) => {
-                let result = fut.await;
+            Some((_, org, pending)) => {
+                let result = pending.await.unwrap_or_else(|| Err(disposed()));
                 if req.organization_id.is_none() || req.organization_id == org {
                     return result;
                 }
@@ -68,26 +68,23 @@ pub(super) async fn refresh(inner: Rc<Inner>, req: RefreshRequest) -> Result<(),
                     core.next_refresh_id += 1;
                     core.next_refresh_id
                 };
+                let (done, pending) = once::channel();
+                inner.core.borrow_mut().inflight =
+                    Some((id, req.organization_id.clone(), pending.clone()));
+                // Runs to completion even if every caller goes away.
                 let runner = inner.clone();
                 let r = req.clone();
-                let fut = async move {
-                    let result = run(runner.clone(), r).await;
-                    let mut core = runner.core.borrow_mut();
-                    if core.inflight.as_ref().is_some_and(|(i, _, _)| *i == id) {
-                        core.inflight = None;
-                    }
-                    result
-                }
-                .boxed_local()
-                .shared();
-                inner.core.borrow_mut().inflight =
-                    Some((id, req.organization_id.clone(), fut.clone()));
-                // Drive it to completion even if every caller goes away.
-                let driver = fut.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    let _ = driver.await;
+                    let result = run(runner.clone(), r).await;
+                    {
+                        let mut core = runner.core.borrow_mut();
+                        if core.inflight.as_ref().is_some_and(|(i, _, _)| *i == id) {
+                            core.inflight = None;
+                        }
+                    }
+                    done.send(result);
                 });
-                return fut.await;
+                return pending.await.unwrap_or_else(|| Err(disposed()));
             }
         }
     }
@@ -114,7 +111,7 @@ async fn run(inner: Rc<Inner>, req: RefreshRequest) -> Result<(), AuthKitError> 
     };
     // The outcome comes back as soon as it is known; after a refresh the lock is kept a little
     // longer in the background (see `HAND_OFF_SETTLE_MS`) without delaying this tab.
-    let (tx, rx) = oneshot::channel();
+    let (tx, rx) = once::channel();
     {
         let inner = inner.clone();
         let req = req.clone();
@@ -124,7 +121,7 @@ async fn run(inner: Rc<Inner>, req: RefreshRequest) -> Result<(), AuthKitError> 
             let _ = lock::with_lock(&name, timeout_ms, move || async move {
                 let outcome = locked_refresh(inner, req, epoch, before, known_rt).await;
                 let settle = matches!(outcome, Outcome::Refreshed(_));
-                let _ = tx.send(outcome);
+                tx.send(outcome);
                 if settle {
                     timer::sleep_ms(HAND_OFF_SETTLE_MS).await;
                 }
@@ -133,7 +130,7 @@ async fn run(inner: Rc<Inner>, req: RefreshRequest) -> Result<(), AuthKitError> 
         });
     }
     // No outcome: the lock was not acquired in time.
-    let locked = rx.await.map_err(|_| lock::LockTimeout);
+    let locked = rx.await.ok_or(lock::LockTimeout);
     let result = finish(&inner, &req, epoch, locked);
     page::mark("authkit:refresh-end");
     result
@@ -280,7 +277,7 @@ fn is_missing_refresh_token(err: &AuthKitError) -> bool {
             error.as_deref() == Some("invalid_request")
                 && description
                     .as_deref()
-                    .is_some_and(|d| d.to_ascii_lowercase().contains("refresh token"))
+                    .is_some_and(|d| contains(&d.to_ascii_lowercase(), "refresh token"))
         }
         _ => false,
     }

@@ -86,8 +86,11 @@ pub fn parse_callback(redirect_path: &str, current_path: &str, query: &str) -> C
 pub fn redirect_path(redirect_uri: &str) -> String {
     let without_fragment = redirect_uri.split('#').next().unwrap_or_default();
     let without_query = without_fragment.split('?').next().unwrap_or_default();
-    let path = match without_query.split_once("://") {
-        Some((_, rest)) => rest.find('/').map_or("", |slash| &rest[slash..]),
+    let path = match crate::protocol::text::find(without_query, "://") {
+        Some(i) => {
+            let rest = &without_query[i + 3..];
+            rest.find('/').map_or("", |slash| &rest[slash..])
+        }
         None => without_query,
     };
     if path.is_empty() {

@@ -7,6 +7,7 @@ pub mod claims;
 pub mod json;
 pub mod pkce;
 pub mod session;
+pub mod text;
 pub mod timing;
 pub mod urls;
 pub mod wire;

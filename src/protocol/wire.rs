@@ -77,15 +77,14 @@ impl User {
         let text = |key| read::opt_string(json, key).map(Option::unwrap_or_default);
         let metadata = match read::opt(json, "metadata") {
             None => None,
-            Some(value) => Some(
-                value
-                    .as_object()
-                    .ok_or("metadata")?
-                    .iter()
-                    .map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
-                    .collect::<Option<_>>()
-                    .ok_or("metadata")?,
-            ),
+            Some(value) => {
+                // Inserted one by one: collecting into a map would link a sort (~8 KB wasm).
+                let mut map = std::collections::BTreeMap::new();
+                for (k, v) in value.as_object().ok_or("metadata")? {
+                    map.insert(k.clone(), v.as_str().ok_or("metadata")?.to_owned());
+                }
+                Some(map)
+            }
         };
         Ok(User {
             object: text("object")?,

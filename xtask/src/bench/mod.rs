@@ -1,8 +1,9 @@
 //! `cargo xtask bench`: bundle cost, time to signed-in, requests per flow, wake-ups.
 //!
-//! 1. Release builds with Trunk of baseline (a) `xtask/baseline/minimal`, baseline (b)
+//! 1. Release builds with Trunk of baseline (a) `xtask/baseline/minimal`, baseline (a')
+//!    `xtask/baseline/same-app` (the app of (b) without the SDK), baseline (b)
 //!    `xtask/baseline/with-sdk` and the demo; sizes raw and gzip -9; the SDK's increment is
-//!    (b) − (a). Top contributors with `twiggy`.
+//!    (b) − (a), its own cost (b) − (a'). Top contributors of (b) − (a') with `twiggy`.
 //! 2. The browser half (`authkit-bench` in `tests/e2e`): time to signed-in, requests per
 //!    flow, wake-ups, against the release demo.
 //!
@@ -146,6 +147,11 @@ fn sizes(root: &Path, out: &Path) -> Result<(Vec<String>, Json), XtaskError> {
     let builds = [
         ("minimal", "(a) minimal Yew app", baseline.join("minimal")),
         (
+            "same_app",
+            "(a') (b)'s app, no SDK",
+            baseline.join("same-app"),
+        ),
+        (
             "with_sdk",
             "(b) (a) + SDK at work",
             baseline.join("with-sdk"),
@@ -158,7 +164,10 @@ fn sizes(root: &Path, out: &Path) -> Result<(Vec<String>, Json), XtaskError> {
         let b = size::build(dir, &out.join(format!("dist-{key}")), &target)?;
         bundles.push((*key, *label, b));
     }
-    let (a, b) = (&bundles[0].2, &bundles[1].2);
+    let (a, a2, b) = (&bundles[0].2, &bundles[1].2, &bundles[2].2);
+    // The SDK's own cost: (b) against the same app without the SDK (its components, state and
+    // callbacks are not the SDK's).
+    let own_total = b.total_gz() as i64 - a2.total_gz() as i64;
     let inc_wasm = b.wasm_gz as i64 - a.wasm_gz as i64;
     let inc_js = b.js_gz as i64 - a.js_gz as i64;
     let inc_total = b.total_gz() as i64 - a.total_gz() as i64;
@@ -192,15 +201,19 @@ fn sizes(root: &Path, out: &Path) -> Result<(Vec<String>, Json), XtaskError> {
         kib(inc_total),
         if met { "met" } else { "NOT met" }
     ));
+    rows.push(format!(
+        "SDK's own cost (b) − (a'): {own_total} B gzip = {} (the app's components excluded)",
+        kib(own_total)
+    ));
 
-    let raw_a = target.join("wasm32-unknown-unknown/release/bench-minimal.wasm");
+    let raw_a = target.join("wasm32-unknown-unknown/release/bench-same-app.wasm");
     let raw_b = target.join("wasm32-unknown-unknown/release/bench-with-sdk.wasm");
     let contrib = twiggy::contributors(&raw_a, &raw_b, &out.join("twiggy"), 15);
     match &contrib.skipped {
         Some(why) => rows.push(format!("top contributors: skipped ({why})")),
         None => {
             rows.push(
-                "-- what the SDK adds, per crate (twiggy, before wasm-opt, name section excluded) --"
+                "-- what the SDK adds to (a'), per crate (twiggy, before wasm-opt, no name section) --"
                     .into(),
             );
             for (krate, delta) in contrib.by_crate.iter().take(12) {
@@ -224,6 +237,7 @@ fn sizes(root: &Path, out: &Path) -> Result<(Vec<String>, Json), XtaskError> {
                         ("wasm_gzip", Json::Num(inc_wasm as f64)),
                         ("js_gzip", Json::Num(inc_js as f64)),
                         ("raw", Json::Num(inc_raw as f64)),
+                        ("own_cost_gzip", Json::Num(own_total as f64)),
                         ("target_gzip", Json::Num(TARGET_INCREMENT_GZ as f64)),
                         ("target_met", Json::Bool(met)),
                     ]),

@@ -1,9 +1,10 @@
 //! `POST /user_management/authenticate` and the background logout request, with failures
 //! classified for the client.
 
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, Request, RequestCredentials, RequestInit, RequestMode, Response};
+use web_sys::Response;
 
 use crate::error::AuthKitError;
 use crate::protocol::json::Json;
@@ -129,20 +130,15 @@ pub async fn authenticate(
     body: &Json,
     with_credentials: bool,
 ) -> Result<AuthenticateResponse, HttpFailure> {
-    let json = body.to_string();
-    let headers = Headers::new().map_err(network)?;
-    headers
-        .set("Accept", "application/json, text/plain, */*")
-        .map_err(network)?;
-    headers
-        .set("Content-Type", "application/json")
-        .map_err(network)?;
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(&json));
+    let headers = js_sys::Object::new();
+    set(&headers, "Accept", "application/json, text/plain, */*");
+    set(&headers, "Content-Type", "application/json");
+    let init = js_sys::Object::new();
+    set(&init, "method", "POST");
+    let _ = js_sys::Reflect::set(&init, &"headers".into(), &headers);
+    set(&init, "body", &body.to_string());
     if with_credentials {
-        init.set_credentials(RequestCredentials::Include);
+        set(&init, "credentials", "include");
     }
     let response = fetch(url, &init).await.map_err(network)?;
     let status = response.status();
@@ -181,10 +177,9 @@ pub async fn authenticate(
 /// # }
 /// ```
 pub async fn logout_in_background(url: &str) {
-    let init = RequestInit::new();
-    init.set_method("GET");
-    init.set_mode(RequestMode::NoCors);
-    init.set_credentials(RequestCredentials::Include);
+    let init = js_sys::Object::new();
+    set(&init, "mode", "no-cors");
+    set(&init, "credentials", "include");
     if let Err(e) = fetch(url, &init).await {
         crate::browser::page::warn(&format!(
             "authkit: the background sign-out request reported an error (AuthKit may still have \
@@ -204,13 +199,27 @@ fn unreadable(problem: BodyError) -> String {
     format!("AuthKit answered with a body that is not a valid authenticate response: {problem}")
 }
 
-/// `window.fetch(url, init)`, resolved to its `Response`.
-async fn fetch(url: &str, init: &RequestInit) -> Result<Response, JsValue> {
-    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
-    let request = Request::new_with_str_and_init(url, init)?;
-    JsFuture::from(window.fetch_with_request(&request))
-        .await?
-        .dyn_into::<Response>()
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch(url, init)` (one import instead of web-sys's `Request`, `RequestInit`
+    /// and `Headers` setters: the request options are a plain object).
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn fetch_with_init(url: &str, init: &js_sys::Object) -> Result<js_sys::Promise, JsValue>;
+
+    /// `String(value)`: `name: message` for an `Error`, the text of anything else.
+    #[wasm_bindgen(js_name = String)]
+    fn js_string(value: &JsValue) -> String;
+}
+
+/// `object[key] = value` for a string value (cannot fail on a fresh plain object).
+fn set(object: &js_sys::Object, key: &str, value: &str) {
+    let _ = js_sys::Reflect::set(object, &key.into(), &value.into());
+}
+
+/// `fetch(url, init)`, resolved to its `Response`.
+async fn fetch(url: &str, init: &js_sys::Object) -> Result<Response, JsValue> {
+    let response = JsFuture::from(fetch_with_init(url, init)?).await?;
+    Ok(response.unchecked_into())
 }
 
 /// The body of `response` as text.
@@ -227,14 +236,7 @@ fn network(e: JsValue) -> HttpFailure {
 
 /// `name: message` of a thrown `Error` (e.g. `TypeError: Failed to fetch`), else its text.
 fn describe(e: &JsValue) -> String {
-    match e.dyn_ref::<js_sys::Error>() {
-        Some(err) => {
-            let name: String = err.name().into();
-            let message: String = err.message().into();
-            format!("{name}: {message}")
-        }
-        None => e.as_string().unwrap_or_else(|| "unknown error".to_owned()),
-    }
+    js_string(e)
 }
 
 #[cfg(test)]

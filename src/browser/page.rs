@@ -7,11 +7,16 @@ use crate::error::AuthKitError;
 
 /// The parts of `window.location` the SDK reads.
 ///
+/// Its `Debug` output leaves out the query and the fragment, which may hold a one-time
+/// authorization code.
+///
 /// ```
-/// let here = authkit_yew::browser::page::Location::default();
+/// let mut here = authkit_yew::browser::page::Location::default();
 /// assert!(here.pathname.is_empty());
+/// here.search = "?code=SECRET&state=1".into();
+/// assert!(!format!("{here:?}").contains("SECRET"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Location {
     /// `location.origin`, e.g. `http://localhost:5173`.
     pub origin: String,
@@ -23,6 +28,32 @@ pub struct Location {
     pub search: String,
     /// `location.hash` (or empty).
     pub hash: String,
+}
+
+impl std::fmt::Debug for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Location")
+            .field("origin", &self.origin)
+            .field("hostname", &self.hostname)
+            .field("pathname", &self.pathname)
+            .field(
+                "search",
+                &if self.search.is_empty() {
+                    ""
+                } else {
+                    "<redacted>"
+                },
+            )
+            .field(
+                "hash",
+                &if self.hash.is_empty() {
+                    ""
+                } else {
+                    "<redacted>"
+                },
+            )
+            .finish()
+    }
 }
 
 /// Reads `window.location` (all fields empty when there is no window).

@@ -133,6 +133,17 @@
 //! [`SignInOptions`] is `#[non_exhaustive]`: build it with its builder methods, e.g.
 //! `SignInOptions::new().organization_id("org_123").login_hint("ada@example.com")`.
 //!
+//! ## JSON, claims and the `serde` feature
+//! The SDK reads and writes its few JSON shapes with its own small [`Json`] value (no serde in
+//! the wasm by default: it would cost ~40 KB). App state for a sign-in is a [`Json`]
+//! (`SignInOptions::new().state(Json::object([("return_to", "/account".into())]))`) and comes
+//! back in [`RedirectCallbackParams::state`]. Token claims are typed ([`AccessTokenClaims`]);
+//! unknown ones (JWT templates, `aud`) are read with [`AccessTokenClaims::extra`], and
+//! [`protocol::claims::decode_payload`] gives the whole payload as [`Json`]. The optional
+//! `serde` feature adds `Serialize`/`Deserialize` to [`User`], [`Impersonator`],
+//! [`AuthenticationMethod`] and the claims' actor, `Serialize` to [`Json`], and
+//! `protocol::claims::decode_payload_as::<T>` to read claims into your own type.
+//!
 //! ## Behaviour
 //! Kept from authkit-js: the authorize URL (sorted keys, empty values dropped, S256 PKCE with a
 //! 128-character verifier), JSON bodies, `credentials: include` only in cookie mode, restore on

@@ -70,6 +70,10 @@ struct Core {
     inflight: Option<(u64, Option<String>, RefreshResult)>,
     next_refresh_id: u64,
     waiters: Vec<once::Sender<()>>,
+    /// Refreshes waiting for a sibling's hand-off, by wait id: `adopt` wakes them, so they
+    /// need no polling (see `refresh::await_hand_off`).
+    hand_off_waiters: Vec<(u64, once::Sender<refresh::HandOffWake>)>,
+    next_hand_off_wait: u64,
     signed_in_marked: bool,
     /// Dev mode: the refresh token behind this tab's session as this tab last saw it (received
     /// it, or read it when adopting a sibling's session). A different stored token means a
@@ -198,6 +202,8 @@ impl AuthKitClient {
             inflight: None,
             next_refresh_id: 0,
             waiters: Vec::new(),
+            hand_off_waiters: Vec::new(),
+            next_hand_off_wait: 0,
             signed_in_marked: false,
             seen_refresh_token: None,
         };
@@ -317,7 +323,7 @@ impl AuthKitClient {
     /// # }
     /// ```
     pub fn dispose(&self) {
-        let (timer, listeners, channel, waiters) = {
+        let (timer, listeners, channel, waiters, hand_off_waiters) = {
             let mut core = self.inner.core.borrow_mut();
             core.disposed = true;
             core.epoch += 1;
@@ -326,9 +332,11 @@ impl AuthKitClient {
                 std::mem::take(&mut core.listeners),
                 core.channel.take(),
                 std::mem::take(&mut core.waiters),
+                std::mem::take(&mut core.hand_off_waiters),
             )
         };
-        drop((timer, listeners, channel, waiters));
+        // Dropped unsent: the waiting refreshes stop waiting (and see the new epoch).
+        drop((timer, listeners, channel, waiters, hand_off_waiters));
         self.inner.subscribers.borrow_mut().clear();
     }
 
@@ -498,9 +506,10 @@ impl Inner {
         core.error = None;
     }
 
-    /// Drops the session locally (no request) and stops the timer.
+    /// Drops the session locally (no request), stops the timer and ends the waits for a
+    /// sibling's hand-off (a sign-out, here or in another tab, ends them).
     fn clear_session(&self, error: Option<AuthKitError>) {
-        let timer = {
+        let (timer, hand_off_waiters) = {
             let mut core = self.core.borrow_mut();
             core.session = None;
             core.seen_refresh_token = None;
@@ -508,9 +517,12 @@ impl Inner {
             core.retry_after_ms = None;
             core.reconnecting = false;
             core.error = error;
-            core.timer.take()
+            (
+                core.timer.take(),
+                std::mem::take(&mut core.hand_off_waiters),
+            )
         };
-        drop(timer);
+        drop((timer, hand_off_waiters));
     }
 
     /// Removes what this client keeps in storage (dev-mode refresh token, tab organization).

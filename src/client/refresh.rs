@@ -25,9 +25,19 @@ const MIN_REFRESH_INTERVAL_MS: u32 = 1_000;
 /// grant, so a sibling granted the lock at once could still read the retired token.
 const HAND_OFF_SETTLE_MS: u32 = 100;
 
-/// How often, and how many times, a tab polls for a sibling's hand-off it expects.
-const HAND_OFF_POLL_MS: u32 = 30;
-const HAND_OFF_POLLS: u32 = 10;
+/// How long a tab waits for a sibling's hand-off it expects (after the sibling stored the
+/// rotated token, before its message arrives).
+const HAND_OFF_WAIT_MS: u32 = 300;
+
+/// Why a wait for a sibling's hand-off was woken (a dropped sender means: stop waiting, the
+/// client signed out or was disposed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum HandOffWake {
+    /// A sibling's session was adopted: look whether it is the one awaited.
+    Adopted,
+    /// The wait's time is up.
+    Deadline,
+}
 
 /// What a refresh is for.
 #[derive(Debug, Clone, Default)]
@@ -157,12 +167,14 @@ async fn locked_refresh(
         if rt.is_none() {
             return Outcome::Failed(missing_refresh_token(), None);
         }
-        if rt != known_rt
-            && req.organization_id.is_none()
-            && await_hand_off(&inner, before.as_ref()).await
-        {
-            // Another tab rotated the token and handed its session over.
-            return Outcome::Adopted;
+        if rt != known_rt && req.organization_id.is_none() {
+            if await_hand_off(&inner, before.as_ref(), epoch).await {
+                // Another tab rotated the token and handed its session over.
+                return Outcome::Adopted;
+            }
+            if inner.core.borrow().epoch != epoch {
+                return Outcome::Cancelled;
+            }
         }
     }
     let url = authenticate_url(&inner.config.base_url);
@@ -218,7 +230,7 @@ async fn locked_refresh(
                         // This window read the token before the sibling's write reached it:
                         // take the sibling's session rather than spend its token too.
                         if req.organization_id.is_none()
-                            && await_hand_off(&inner, before.as_ref()).await
+                            && await_hand_off(&inner, before.as_ref(), epoch).await
                         {
                             return Outcome::Adopted;
                         }
@@ -245,15 +257,76 @@ fn adopted(inner: &Inner, before: Option<&String>) -> bool {
     })
 }
 
-/// Waits a little for the hand-off of a sibling that rotated the token; true once adopted.
-async fn await_hand_off(inner: &Inner, before: Option<&String>) -> bool {
-    for _ in 0..HAND_OFF_POLLS {
+/// Waits up to [`HAND_OFF_WAIT_MS`] for the hand-off of a sibling that rotated the token; true
+/// once adopted. No polling: the wait sleeps until `adopt` wakes it or its one deadline timer
+/// fires (cancelled, so never firing, when the hand-off comes first). A sign-out (here or in a
+/// sibling) or dispose ends it at once (false; the epoch tells the caller).
+async fn await_hand_off(inner: &Rc<Inner>, before: Option<&String>, epoch: u64) -> bool {
+    if adopted(inner, before) {
+        return true;
+    }
+    let id = {
+        let mut core = inner.core.borrow_mut();
+        core.next_hand_off_wait += 1;
+        core.next_hand_off_wait
+    };
+    // Removes this wait's waker from `Core` however the wait ends (even if dropped).
+    struct Registered<'a>(&'a Inner, u64);
+    impl Drop for Registered<'_> {
+        fn drop(&mut self) {
+            end_hand_off_wait(self.0, self.1, None);
+        }
+    }
+    let _registered = Registered(inner, id);
+    let weak = Rc::downgrade(inner);
+    let _deadline = Timer::after_ms(HAND_OFF_WAIT_MS, move || {
+        if let Some(inner) = weak.upgrade() {
+            end_hand_off_wait(&inner, id, Some(HandOffWake::Deadline));
+        }
+    });
+    loop {
+        let (wake, woken) = once::channel();
+        {
+            let mut core = inner.core.borrow_mut();
+            if core.epoch != epoch {
+                return false;
+            }
+            core.hand_off_waiters.push((id, wake));
+        }
+        let why = woken.await;
         if adopted(inner, before) {
             return true;
         }
-        timer::sleep_ms(HAND_OFF_POLL_MS).await;
+        if why != Some(HandOffWake::Adopted) {
+            return false;
+        }
+        // A session was adopted but not a fresh one: keep waiting until the deadline.
     }
-    adopted(inner, before)
+}
+
+/// Wakes the wait `id` with `why` (`None`: just removes it, waking it with `None`).
+fn end_hand_off_wait(inner: &Inner, id: u64, why: Option<HandOffWake>) {
+    let ended: Vec<_> = {
+        let mut core = inner.core.borrow_mut();
+        let (ended, kept) = std::mem::take(&mut core.hand_off_waiters)
+            .into_iter()
+            .partition(|(i, _)| *i == id);
+        core.hand_off_waiters = kept;
+        ended
+    };
+    for (_, wake) in ended {
+        if let Some(why) = why {
+            wake.send(why);
+        }
+    }
+}
+
+/// Wakes every wait for a sibling's hand-off: a session was adopted.
+fn wake_hand_off_waiters(inner: &Inner) {
+    let waiting = std::mem::take(&mut inner.core.borrow_mut().hand_off_waiters);
+    for (_, wake) in waiting {
+        wake.send(HandOffWake::Adopted);
+    }
 }
 
 /// A 2xx refresh whose token could not be used: transient (the session is kept and the refresh
@@ -468,13 +541,15 @@ pub(super) fn on_message(inner: &Rc<Inner>, message: Message) {
     match message {
         Message::Session(hand_off) => adopt(inner, *hand_off),
         Message::SignedOut => {
-            let had = {
+            let (had, hand_off_waiters) = {
                 let mut core = inner.core.borrow_mut();
                 let had = core.session.is_some() || core.reconnecting;
                 core.epoch += 1;
                 core.signed_out = true;
-                had
+                (had, std::mem::take(&mut core.hand_off_waiters))
             };
+            // Dropped unsent: a refresh waiting for a hand-off stops (and sees the new epoch).
+            drop(hand_off_waiters);
             if had {
                 inner.clear_session(None);
                 inner.publish();
@@ -506,6 +581,8 @@ fn adopt(inner: &Rc<Inner>, hand_off: SessionHandOff) {
     // The token behind the adopted session (as far as this window sees storage yet).
     let stored = inner.stored_refresh_token();
     inner.core.borrow_mut().seen_refresh_token = stored;
+    // A refresh waiting for this hand-off resumes (in a microtask, after this returns).
+    wake_hand_off_waiters(inner);
     arm_timer(inner);
     inner.publish();
     inner.fire_on_refresh(&session);

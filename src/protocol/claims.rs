@@ -194,7 +194,7 @@ pub fn decode_claims(token: &str) -> Result<AccessTokenClaims, AuthKitError> {
 
 /// Decodes the payload of a JWT as raw JSON (authkit-js's `getClaims`), e.g. to read
 /// JWT-template claims or show every claim. Same checks and errors as [`decode_claims`]; the
-/// signature is not checked. With the `serde` feature, [`decode_payload_as`] reads it into
+/// signature is not checked. With the `serde` feature, `decode_payload_as` reads it into
 /// your own type.
 ///
 /// ```

@@ -2,6 +2,8 @@
 //! Appendix B vectors, secure random bytes, and the PKCE verifier and challenge built on them.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
 use authkit_yew::browser::{crypto, page};
 use authkit_yew::protocol::{base64url, pkce};
 use authkit_yew::AuthKitError;
@@ -48,10 +50,7 @@ fn config_message(result: Result<impl std::fmt::Debug, AuthKitError>) -> String 
 
 #[wasm_bindgen_test]
 fn runs_in_a_secure_chromium_page() {
-    let window = web_sys::window().expect("a browser window exists");
-    let agent = window.navigator().user_agent().expect("userAgent");
-    assert!(agent.contains("Chrome"), "not Chromium: {agent}");
-    assert!(window.document().is_some(), "no document");
+    let window = common::assert_in_chromium();
     assert!(
         window.is_secure_context(),
         "the test page must be a secure context for crypto.subtle"

@@ -2,6 +2,8 @@
 //! iframe detection, storage, tab channel.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -15,10 +17,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 fn runs_in_a_real_chromium_page() {
-    let window = web_sys::window().expect("a browser window exists");
-    let agent = window.navigator().user_agent().expect("userAgent");
-    assert!(agent.contains("Chrome"), "not Chromium: {agent}");
-    assert!(window.document().is_some(), "no document");
+    common::assert_in_chromium();
     assert!(
         page::location().origin.starts_with("http://127.0.0.1:")
             || page::location().origin.starts_with("http://localhost:")

@@ -21,6 +21,16 @@ pub const ACME: &str = "org_01ACME000000000000000000AC";
 /// Second organization of the demo user.
 pub const GLOBEX: &str = "org_01GRBX000000000000000000GX";
 
+/// Fails unless this runs in a real Chromium page (user agent and document), and returns its
+/// window: every browser test file has one test that proves where it ran.
+pub fn assert_in_chromium() -> web_sys::Window {
+    let window = web_sys::window().expect("a browser window exists");
+    let agent = window.navigator().user_agent().expect("userAgent");
+    assert!(agent.contains("Chrome"), "not Chromium: {agent}");
+    assert!(window.document().is_some(), "no document");
+    window
+}
+
 /// The emulator URL baked in at compile time; a clear failure when it is missing.
 pub fn emulator_url() -> &'static str {
     match option_env!("AUTHKIT_EMULATOR_URL") {

@@ -1224,3 +1224,104 @@ async fn with_local_storage_denied_dev_mode_keeps_the_refresh_token_in_memory() 
     );
     client.dispose();
 }
+
+/// How many SDK timer callbacks ran since the last [`reset`] (each marks `authkit:timer`).
+fn timer_marks() -> u32 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| {
+            p.get_entries_by_name(authkit_yew::browser::timer::TIMER_MARK)
+                .length()
+        })
+        .unwrap_or(0)
+}
+
+/// A signed-in tab whose refresh token a sibling window has just rotated (stored, its
+/// hand-off not sent): the tab's next refresh waits for that hand-off.
+async fn tab_behind_a_sibling_rotation() -> (AuthKitClient, session::Session) {
+    reset().await;
+    let tab = signed_in_client(options(DevMode::Auto)).await;
+    page::replace_url("/").unwrap();
+    control_delete("requests").await;
+    let response = sibling_rotates_without_hand_off().await;
+    let sent = session::Session::from_response(response, page::now_ms()).unwrap();
+    (tab, sent)
+}
+
+#[wasm_bindgen_test]
+async fn a_tab_waiting_for_a_sibling_hand_off_is_woken_by_it_not_by_polling() {
+    use authkit_yew::browser::channel::{Channel, Message, SessionHandOff};
+    let (tab, sent) = tab_behind_a_sibling_rotation().await;
+    let hand_off = Message::Session(Box::new(SessionHandOff {
+        user: sent.user.clone(),
+        access_token: sent.access_token.clone(),
+        organization_id: sent.organization_id.clone(),
+        impersonator: sent.impersonator.clone(),
+        authentication_method: sent.authentication_method.clone(),
+        expires_at_ms: sent.expires_at_ms,
+    }));
+    let sibling = Channel::open(CLIENT_ID, |_| {}).expect("BroadcastChannel");
+    let before = timer_marks();
+    let refreshing = tab.get_access_token_with(true);
+    let deliver = async {
+        authkit_yew::browser::timer::sleep_ms(50).await;
+        sibling.post(&hand_off);
+    };
+    let (token, ()) = futures::join!(refreshing, deliver);
+    let fired = timer_marks() - before;
+
+    // Compared, not printed: a failure must not log a token.
+    assert!(
+        token.as_ref() == Ok(&sent.access_token),
+        "the tab did not adopt the hand-off: {:?}",
+        token.map(|_| "another token")
+    );
+    assert_eq!(authenticate_requests(Some("refresh_token")).await.len(), 1);
+    // This test's own 50 ms sleep and the refresh's zero-delay yield under the lock. Polling
+    // for the hand-off would add timer callbacks, and so would the wait's deadline (the
+    // hand-off cancels it).
+    assert_eq!(fired, 2, "SDK timer callbacks while the tab waited");
+    tab.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn unmounting_a_tab_that_waits_for_a_sibling_hand_off_ends_the_wait_without_a_request() {
+    let (tab, _) = tab_behind_a_sibling_rotation().await;
+    let refreshing = tab.get_access_token_with(true);
+    let unmount = {
+        let tab = tab.clone();
+        async move {
+            authkit_yew::browser::timer::sleep_ms(50).await;
+            tab.dispose();
+        }
+    };
+    // Must not hang: dispose wakes the wait.
+    let (result, ()) = futures::join!(refreshing, unmount);
+    assert!(result.is_err(), "a disposed tab gives no token");
+    assert_eq!(
+        authenticate_requests(Some("refresh_token")).await.len(),
+        1,
+        "only the sibling's authenticate: the unmounted tab did not refresh after its wait"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_sibling_sign_out_ends_a_wait_for_its_hand_off_without_a_request() {
+    use authkit_yew::browser::channel::{Channel, Message};
+    let (tab, _) = tab_behind_a_sibling_rotation().await;
+    let sibling = Channel::open(CLIENT_ID, |_| {}).expect("BroadcastChannel");
+    let refreshing = tab.get_access_token_with(true);
+    let sign_out = async {
+        authkit_yew::browser::timer::sleep_ms(50).await;
+        sibling.post(&Message::SignedOut);
+    };
+    let (result, ()) = futures::join!(refreshing, sign_out);
+    assert_eq!(result, Err(AuthKitError::LoginRequired));
+    assert!(tab.state().is_signed_out);
+    assert_eq!(
+        authenticate_requests(Some("refresh_token")).await.len(),
+        1,
+        "only the sibling's authenticate: the signed-out tab did not refresh after its wait"
+    );
+    tab.dispose();
+}

@@ -635,14 +635,7 @@ async fn a_tab_whose_refresh_starts_before_the_sibling_hand_off_arrives_adopts_i
     // when tab B's refresh starts.
     let response = sibling_rotates_without_hand_off().await;
     let sent = session::Session::from_response(response, page::now_ms()).unwrap();
-    let hand_off = Message::Session(Box::new(SessionHandOff {
-        user: sent.user.clone(),
-        access_token: sent.access_token.clone(),
-        organization_id: sent.organization_id.clone(),
-        impersonator: sent.impersonator.clone(),
-        authentication_method: sent.authentication_method.clone(),
-        expires_at_ms: sent.expires_at_ms,
-    }));
+    let hand_off = Message::Session(Box::new(SessionHandOff::from(&sent)));
     let sibling = Channel::open(CLIENT_ID, |_| {}).expect("BroadcastChannel");
     let refreshing = b.get_access_token_with(true);
     let deliver = async {
@@ -1252,14 +1245,7 @@ async fn tab_behind_a_sibling_rotation() -> (AuthKitClient, session::Session) {
 async fn a_tab_waiting_for_a_sibling_hand_off_is_woken_by_it_not_by_polling() {
     use authkit_yew::browser::channel::{Channel, Message, SessionHandOff};
     let (tab, sent) = tab_behind_a_sibling_rotation().await;
-    let hand_off = Message::Session(Box::new(SessionHandOff {
-        user: sent.user.clone(),
-        access_token: sent.access_token.clone(),
-        organization_id: sent.organization_id.clone(),
-        impersonator: sent.impersonator.clone(),
-        authentication_method: sent.authentication_method.clone(),
-        expires_at_ms: sent.expires_at_ms,
-    }));
+    let hand_off = Message::Session(Box::new(SessionHandOff::from(&sent)));
     let sibling = Channel::open(CLIENT_ID, |_| {}).expect("BroadcastChannel");
     let before = timer_marks();
     let refreshing = tab.get_access_token_with(true);
@@ -1323,5 +1309,47 @@ async fn a_sibling_sign_out_ends_a_wait_for_its_hand_off_without_a_request() {
         1,
         "only the sibling's authenticate: the signed-out tab did not refresh after its wait"
     );
+    tab.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn a_refresh_that_crossed_a_sign_out_does_not_bring_the_session_back() {
+    use authkit_yew::browser::channel::{Channel, Message, SessionHandOff};
+    reset().await;
+    let tab = signed_in_client(options(DevMode::Auto)).await;
+    page::replace_url("/").unwrap();
+    // A sibling window refreshed (and stored the rotated token) just as another signed out:
+    // the sign-out message arrives first, the refreshing window's hand-off after it.
+    let response = sibling_rotates_without_hand_off().await;
+    let late = session::Session::from_response(response, page::now_ms()).unwrap();
+    let sibling = Channel::open(CLIENT_ID, |_| {}).expect("BroadcastChannel");
+    sibling.post(&Message::SignedOut);
+    let t = tab.clone();
+    wait_until("the sign-out reached the tab", move || {
+        t.state().is_signed_out
+    })
+    .await;
+    assert!(
+        stored_refresh_token().is_none(),
+        "the token rotated across the sign-out must not stay in localStorage"
+    );
+    sibling.post(&Message::Session(Box::new(SessionHandOff::from(&late))));
+    authkit_yew::browser::timer::sleep_ms(150).await;
+    assert!(
+        !tab.state().is_authenticated,
+        "the hand-off of the ended session brought it back"
+    );
+
+    // A new sign-in in another tab (a new session) is still adopted.
+    let other = signed_in_client(options(DevMode::Auto)).await;
+    let new_sid = other.state().session_id.clone();
+    assert_ne!(new_sid, late.claims.sid.clone().into());
+    let t = tab.clone();
+    wait_until("the new session reached the tab", move || {
+        t.state().session_id == new_sid
+    })
+    .await;
+    assert!(tab.state().is_authenticated);
+    other.dispose();
     tab.dispose();
 }

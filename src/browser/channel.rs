@@ -30,6 +30,28 @@ pub struct SessionHandOff {
     pub expires_at_ms: f64,
 }
 
+/// The hand-off of a session: everything but its claims (re-read from the token) and its
+/// refresh token (never sent).
+///
+/// ```
+/// # fn f(session: &authkit_yew::protocol::session::Session) {
+/// use authkit_yew::browser::channel::{Message, SessionHandOff};
+/// let message = Message::Session(Box::new(SessionHandOff::from(session)));
+/// # }
+/// ```
+impl From<&crate::protocol::session::Session> for SessionHandOff {
+    fn from(session: &crate::protocol::session::Session) -> Self {
+        SessionHandOff {
+            user: session.user.clone(),
+            access_token: session.access_token.clone(),
+            organization_id: session.organization_id.clone(),
+            impersonator: session.impersonator.clone(),
+            authentication_method: session.authentication_method.clone(),
+            expires_at_ms: session.expires_at_ms,
+        }
+    }
+}
+
 impl std::fmt::Debug for SessionHandOff {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never print the access token.

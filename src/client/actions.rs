@@ -241,11 +241,7 @@ impl AuthKitClient {
             &session_id,
             options.return_to.as_deref(),
         );
-        {
-            let mut core = self.inner.core.borrow_mut();
-            core.epoch += 1;
-            core.signed_out = true;
-        }
+        self.inner.end_session();
         self.inner.clear_session(None);
         self.inner.clear_storage();
         self.inner.broadcast(&Message::SignedOut);

@@ -79,6 +79,9 @@ struct Core {
     /// it, or read it when adopting a sibling's session). A different stored token means a
     /// sibling rotated it, whatever moment this tab's refresh started at.
     seen_refresh_token: Option<String>,
+    /// The session id (`sid`) that was signed out (here or in a sibling tab): a hand-off of that
+    /// session, from a sibling whose refresh crossed the sign-out, must not bring it back.
+    ended_session: Option<String>,
 }
 
 type Subscriber = Rc<dyn Fn(Rc<AuthState>)>;
@@ -206,6 +209,7 @@ impl AuthKitClient {
             next_hand_off_wait: 0,
             signed_in_marked: false,
             seen_refresh_token: None,
+            ended_session: None,
         };
         Self {
             inner: Rc::new(Inner {
@@ -508,6 +512,17 @@ impl Inner {
 
     /// Drops the session locally (no request), stops the timer and ends the waits for a
     /// sibling's hand-off (a sign-out, here or in another tab, ends them).
+    /// Records that the current session was signed out (here or in a sibling tab): its `sid`
+    /// is never adopted again. Called before [`Inner::clear_session`].
+    fn end_session(&self) {
+        let mut core = self.core.borrow_mut();
+        if let Some(sid) = core.session.as_ref().map(|s| s.claims.sid.clone()) {
+            core.ended_session = Some(sid).filter(|sid| !sid.is_empty());
+        }
+        core.epoch += 1;
+        core.signed_out = true;
+    }
+
     fn clear_session(&self, error: Option<AuthKitError>) {
         let (timer, hand_off_waiters) = {
             let mut core = self.core.borrow_mut();
@@ -540,14 +555,7 @@ impl Inner {
     }
 
     fn hand_off(&self, session: &Session) -> Message {
-        Message::Session(Box::new(SessionHandOff {
-            user: session.user.clone(),
-            access_token: session.access_token.clone(),
-            organization_id: session.organization_id.clone(),
-            impersonator: session.impersonator.clone(),
-            authentication_method: session.authentication_method.clone(),
-            expires_at_ms: session.expires_at_ms,
-        }))
+        Message::Session(Box::new(SessionHandOff::from(session)))
     }
 
     fn fire_on_refresh(&self, session: &Session) {

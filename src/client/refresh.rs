@@ -541,15 +541,17 @@ pub(super) fn on_message(inner: &Rc<Inner>, message: Message) {
     match message {
         Message::Session(hand_off) => adopt(inner, *hand_off),
         Message::SignedOut => {
-            let (had, hand_off_waiters) = {
-                let mut core = inner.core.borrow_mut();
-                let had = core.session.is_some() || core.reconnecting;
-                core.epoch += 1;
-                core.signed_out = true;
-                (had, std::mem::take(&mut core.hand_off_waiters))
+            let had = {
+                let core = inner.core.borrow();
+                core.session.is_some() || core.reconnecting
             };
+            inner.end_session();
             // Dropped unsent: a refresh waiting for a hand-off stops (and sees the new epoch).
+            let hand_off_waiters = std::mem::take(&mut inner.core.borrow_mut().hand_off_waiters);
             drop(hand_off_waiters);
+            // A refresh of this tab that crossed the sign-out may have stored a rotated token
+            // after the signing-out tab cleared it: the session is over, so drop it again.
+            inner.clear_storage();
             if had {
                 inner.clear_session(None);
                 inner.publish();
@@ -562,9 +564,16 @@ fn adopt(inner: &Rc<Inner>, hand_off: SessionHandOff) {
     let Ok(claims) = decode_claims(&hand_off.access_token) else {
         return;
     };
-    if let Some(current) = &inner.core.borrow().session {
-        if current.expires_at_ms > hand_off.expires_at_ms {
+    {
+        let core = inner.core.borrow();
+        // A sibling's refresh that crossed a sign-out must not bring the ended session back.
+        if core.ended_session.as_deref() == Some(claims.sid.as_str()) {
             return;
+        }
+        if let Some(current) = &core.session {
+            if current.expires_at_ms > hand_off.expires_at_ms {
+                return;
+            }
         }
     }
     let session = Session {

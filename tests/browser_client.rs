@@ -1299,7 +1299,7 @@ async fn a_sibling_sign_out_ends_a_wait_for_its_hand_off_without_a_request() {
     let refreshing = tab.get_access_token_with(true);
     let sign_out = async {
         authkit_yew::browser::timer::sleep_ms(50).await;
-        sibling.post(&Message::SignedOut);
+        sibling.post(&Message::SignedOut { session_id: None });
     };
     let (result, ()) = futures::join!(refreshing, sign_out);
     assert_eq!(result, Err(AuthKitError::LoginRequired));
@@ -1323,7 +1323,14 @@ async fn a_refresh_that_crossed_a_sign_out_does_not_bring_the_session_back() {
     let response = sibling_rotates_without_hand_off().await;
     let late = session::Session::from_response(response, page::now_ms()).unwrap();
     let sibling = Channel::open(CLIENT_ID, |_| {}).expect("BroadcastChannel");
-    sibling.post(&Message::SignedOut);
+    // A tab that held no session when the sign-out came (it learns the ended id from the
+    // message, not from its own state).
+    let empty = AuthKitClient::new(options(DevMode::Off));
+    empty.initialize().await;
+    assert!(!empty.state().is_authenticated);
+    sibling.post(&Message::SignedOut {
+        session_id: Some(late.claims.sid.clone()),
+    });
     let t = tab.clone();
     wait_until("the sign-out reached the tab", move || {
         t.state().is_signed_out
@@ -1339,6 +1346,11 @@ async fn a_refresh_that_crossed_a_sign_out_does_not_bring_the_session_back() {
         !tab.state().is_authenticated,
         "the hand-off of the ended session brought it back"
     );
+    assert!(
+        !empty.state().is_authenticated,
+        "a tab without a session at sign-out adopted the ended session"
+    );
+    empty.dispose();
 
     // A new sign-in in another tab (a new session) is still adopted.
     let other = signed_in_client(options(DevMode::Auto)).await;

@@ -177,13 +177,63 @@ async fn channel_delivers_to_other_instances_only() {
         let got = got_b.clone();
         Channel::open("client_channel_test", move |m| got.borrow_mut().push(m)).unwrap()
     };
-    a.post(&Message::SignedOut);
+    a.post(&Message::SignedOut { session_id: None });
     for _ in 0..250 {
         if !got_b.borrow().is_empty() {
             break;
         }
         timer::sleep_ms(20).await;
     }
-    assert_eq!(*got_b.borrow(), vec![Message::SignedOut]);
+    assert_eq!(
+        *got_b.borrow(),
+        vec![Message::SignedOut { session_id: None }]
+    );
     assert!(got_a.borrow().is_empty(), "a channel does not hear itself");
+}
+
+/// Replaces `window.fetch` for the duration of `f` with `replacement` (JS source of a
+/// function), then restores it.
+async fn with_fetch<T>(replacement: &str, f: impl std::future::Future<Output = T>) -> T {
+    let window: wasm_bindgen::JsValue = web_sys::window().unwrap().into();
+    let real = js_sys::Reflect::get(&window, &"fetch".into()).unwrap();
+    let fake = js_sys::Function::new_no_args(&format!("return {replacement};")).call0(&window);
+    js_sys::Reflect::set(&window, &"fetch".into(), &fake.unwrap()).unwrap();
+    let out = f.await;
+    js_sys::Reflect::set(&window, &"fetch".into(), &real).unwrap();
+    out
+}
+
+#[wasm_bindgen_test]
+async fn a_fetch_failure_that_cannot_be_printed_is_still_a_network_error() {
+    use authkit_yew::browser::http::{authenticate, HttpFailure};
+    use authkit_yew::Json;
+    let body = Json::object([("client_id", "c".into())]);
+    // A rejection value without toString: String(value) throws.
+    let odd = with_fetch(
+        "() => Promise.reject(Object.create(null))",
+        authenticate(
+            "http://127.0.0.1:9/user_management/authenticate",
+            &body,
+            false,
+        ),
+    )
+    .await;
+    assert_eq!(
+        odd.unwrap_err(),
+        HttpFailure::Network("unknown error".into())
+    );
+    // An ordinary TypeError keeps its name and message.
+    let typed = with_fetch(
+        "() => Promise.reject(new TypeError('Failed to fetch'))",
+        authenticate(
+            "http://127.0.0.1:9/user_management/authenticate",
+            &body,
+            false,
+        ),
+    )
+    .await;
+    assert_eq!(
+        typed.unwrap_err(),
+        HttpFailure::Network("TypeError: Failed to fetch".into())
+    );
 }

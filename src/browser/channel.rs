@@ -12,7 +12,7 @@ use crate::protocol::wire::{AuthenticationMethod, Impersonator, User};
 /// ```
 /// use authkit_yew::browser::channel::{Message, SessionHandOff};
 /// fn is_session(m: &Message) -> bool { matches!(m, Message::Session(_)) }
-/// assert!(!is_session(&Message::SignedOut));
+/// assert!(!is_session(&Message::SignedOut { session_id: None }));
 /// ```
 #[derive(Clone, PartialEq)]
 pub struct SessionHandOff {
@@ -63,21 +63,28 @@ impl std::fmt::Debug for SessionHandOff {
     }
 }
 
-/// What tabs tell each other, as JSON text: `"signed_out"` or `{"session":{…}}`.
+/// What tabs tell each other, as JSON text: `{"signed_out":{"session_id":…}}` (a bare
+/// `"signed_out"` is read too) or `{"session":{…}}`.
 ///
 /// ```
 /// use authkit_yew::browser::channel::Message;
-/// let text = Message::SignedOut.to_json().to_string();
-/// assert_eq!(text, r#""signed_out""#);
-/// assert_eq!(Message::parse(&text), Some(Message::SignedOut));
+/// let out = Message::SignedOut { session_id: Some("session_1".into()) };
+/// let text = out.to_json().to_string();
+/// assert_eq!(text, r#"{"signed_out":{"session_id":"session_1"}}"#);
+/// assert_eq!(Message::parse(&text), Some(out));
+/// assert_eq!(Message::parse(r#""signed_out""#), Some(Message::SignedOut { session_id: None }));
 /// assert_eq!(Message::parse(r#"{"session":{}}"#), None);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
     /// A fresh session: adopt it instead of refreshing.
     Session(Box<SessionHandOff>),
-    /// The user signed out in another tab.
-    SignedOut,
+    /// The user signed out in another tab. `session_id` is the ended session: a tab that did
+    /// not hold it yet (still loading) must not adopt it later from a crossing hand-off.
+    SignedOut {
+        /// The `sid` of the ended session, when known.
+        session_id: Option<String>,
+    },
 }
 
 impl Message {
@@ -85,11 +92,16 @@ impl Message {
     ///
     /// ```
     /// use authkit_yew::browser::channel::Message;
-    /// assert_eq!(Message::SignedOut.to_json(), authkit_yew::Json::from("signed_out"));
+    /// let out = Message::SignedOut { session_id: None };
+    /// assert_eq!(out.to_json().to_string(), r#"{"signed_out":{"session_id":null}}"#);
     /// ```
     pub fn to_json(&self) -> Json {
-        let Message::Session(s) = self else {
-            return Json::from("signed_out");
+        let s = match self {
+            Message::Session(s) => s,
+            Message::SignedOut { session_id } => {
+                let ended = Json::object([("session_id", session_id.clone().into())]);
+                return Json::object([("signed_out", ended)]);
+            }
         };
         let session = Json::object([
             ("user", s.user.to_json()),
@@ -118,7 +130,12 @@ impl Message {
     pub fn parse(text: &str) -> Option<Message> {
         let json = Json::parse(text).ok()?;
         if json == "signed_out" {
-            return Some(Message::SignedOut);
+            return Some(Message::SignedOut { session_id: None });
+        }
+        if let Some(ended) = json.get("signed_out") {
+            return Some(Message::SignedOut {
+                session_id: read::opt_string(ended, "session_id").ok()?,
+            });
         }
         let s = json.get("session")?;
         let impersonator = match read::opt(s, "impersonator") {
@@ -197,7 +214,9 @@ impl Channel {
     ///
     /// ```no_run
     /// use authkit_yew::browser::channel::{Channel, Message};
-    /// if let Some(ch) = Channel::open("client_1", |_| {}) { ch.post(&Message::SignedOut); }
+    /// if let Some(ch) = Channel::open("client_1", |_| {}) {
+    ///     ch.post(&Message::SignedOut { session_id: None });
+    /// }
     /// ```
     pub fn post(&self, message: &Message) {
         let text = message.to_json().to_string();
@@ -241,7 +260,15 @@ mod tests {
         assert!(text.starts_with(r#"{"session":{"user":{"#), "{text}");
         assert!(text.contains(r#""expires_at_ms":1764480000123"#), "{text}");
         assert_eq!(Message::parse(&text), Some(message));
-        assert_eq!(Message::parse(r#""signed_out""#), Some(Message::SignedOut));
+        assert_eq!(
+            Message::parse(r#""signed_out""#),
+            Some(Message::SignedOut { session_id: None })
+        );
+        let out = Message::SignedOut {
+            session_id: Some("session_1".into()),
+        };
+        assert_eq!(Message::parse(&out.to_json().to_string()), Some(out));
+        assert_eq!(Message::parse(r#"{"signed_out":{"session_id":5}}"#), None);
     }
 
     #[test]

@@ -206,9 +206,10 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = fetch)]
     fn fetch_with_init(url: &str, init: &js_sys::Object) -> Result<js_sys::Promise, JsValue>;
 
-    /// `String(value)`: `name: message` for an `Error`, the text of anything else.
-    #[wasm_bindgen(js_name = String)]
-    fn js_string(value: &JsValue) -> String;
+    /// `String(value)`: `name: message` for an `Error`, the text of anything else. It throws
+    /// for values without a usable `toString` (`Object.create(null)`), hence `catch`.
+    #[wasm_bindgen(catch, js_name = String)]
+    fn js_string(value: &JsValue) -> Result<String, JsValue>;
 }
 
 /// `object[key] = value` for a string value (cannot fail on a fresh plain object).
@@ -236,7 +237,7 @@ fn network(e: JsValue) -> HttpFailure {
 
 /// `name: message` of a thrown `Error` (e.g. `TypeError: Failed to fetch`), else its text.
 fn describe(e: &JsValue) -> String {
-    js_string(e)
+    js_string(e).unwrap_or_else(|_| "unknown error".to_owned())
 }
 
 #[cfg(test)]

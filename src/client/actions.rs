@@ -244,7 +244,9 @@ impl AuthKitClient {
         self.inner.end_session();
         self.inner.clear_session(None);
         self.inner.clear_storage();
-        self.inner.broadcast(&Message::SignedOut);
+        self.inner.broadcast(&Message::SignedOut {
+            session_id: Some(session_id.clone()),
+        });
         if options.navigate {
             // The page is leaving: publishing "signed out" first would let a `use_user` guard
             // start a sign-in navigation that cancels this one (the session would survive).

@@ -540,12 +540,17 @@ pub(super) fn on_message(inner: &Rc<Inner>, message: Message) {
     }
     match message {
         Message::Session(hand_off) => adopt(inner, *hand_off),
-        Message::SignedOut => {
+        Message::SignedOut { session_id } => {
             let had = {
                 let core = inner.core.borrow();
                 core.session.is_some() || core.reconnecting
             };
             inner.end_session();
+            if session_id.is_some() {
+                // Also when this tab held no session yet (still loading): a crossing hand-off
+                // of the ended session must not be adopted later.
+                inner.core.borrow_mut().ended_session = session_id;
+            }
             // Dropped unsent: a refresh waiting for a hand-off stops (and sees the new epoch).
             let hand_off_waiters = std::mem::take(&mut inner.core.borrow_mut().hand_off_waiters);
             drop(hand_off_waiters);

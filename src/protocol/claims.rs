@@ -88,7 +88,7 @@ impl AccessTokenClaims {
     /// assert_eq!(claims.extra("aud").and_then(|v| v.as_str()), Some("x"));
     /// ```
     pub fn extra(&self, name: &str) -> Option<&Json> {
-        self.other.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        crate::protocol::json::last_value(&self.other, name)
     }
 
     /// Reads claims from a decoded payload object. Missing or `null` optional claims read as

@@ -8,8 +8,9 @@
 
 use std::fmt;
 
-/// A JSON value. Objects keep their keys in document order; a repeated key keeps its first
-/// position and its last value (as most parsers do).
+/// A JSON value. Objects keep their pairs in document order, repeated keys included; a lookup
+/// takes the last value of a key (as most parsers do). Parsing is linear in the input (no
+/// per-key search), so a hostile body with many keys costs no more than its length.
 ///
 /// ```
 /// use authkit_yew::Json;
@@ -27,7 +28,9 @@ pub enum Json {
     Null,
     /// `true` or `false`.
     Bool(bool),
-    /// A number, as its JSON text (e.g. `42`, `-1.5e3`): exact, never rounded.
+    /// A number, as its JSON text (e.g. `42`, `-1.5e3`): exact, never rounded. A text that is
+    /// not a JSON number (possible when built by hand) reads as no number and is written as
+    /// `null`, never verbatim.
     Number(String),
     /// A string.
     String(String),
@@ -88,26 +91,19 @@ impl Json {
     /// assert_eq!(state.to_string(), r#"{"return_to":"/account","n":3}"#);
     /// ```
     pub fn object<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Json)>) -> Json {
-        let mut fields = Vec::new();
-        for (key, value) in pairs {
-            insert(&mut fields, key.into(), value);
-        }
-        Json::Object(fields)
+        Json::Object(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
 
-    /// The value of `key` when this is an object that has it.
+    /// The value of `key` when this is an object that has it (the last one, if repeated).
     ///
     /// ```
     /// use authkit_yew::Json;
-    /// let v = Json::parse(r#"{"a":1}"#).unwrap();
-    /// assert_eq!(v.get("a"), Some(&Json::from(1)));
-    /// assert_eq!(v.get("b"), None);
+    /// let v = Json::parse(r#"{"a":1,"b":2,"a":3}"#).unwrap();
+    /// assert_eq!(v.get("a"), Some(&Json::from(3)));
+    /// assert_eq!(v.get("c"), None);
     /// ```
     pub fn get(&self, key: &str) -> Option<&Json> {
-        self.as_object()?
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v)
+        last_value(self.as_object()?, key)
     }
 
     /// The string, when this is one.
@@ -237,22 +233,38 @@ impl Json {
     }
 }
 
-/// Sets `key` in an object's fields: first position, last value.
-fn insert(fields: &mut Vec<(String, Json)>, key: String, value: Json) {
-    match fields.iter_mut().find(|(k, _)| *k == key) {
-        Some(slot) => slot.1 = value,
-        None => fields.push((key, value)),
-    }
+/// The last value of `key` among an object's pairs.
+pub(crate) fn last_value<'a>(fields: &'a [(String, Json)], key: &str) -> Option<&'a Json> {
+    fields.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
-/// The integer part of a valid JSON number text, exactly, if it fits in an `i64`.
+/// Whether `text` is exactly one JSON number.
+fn is_number(text: &str) -> bool {
+    let mut reader = Reader {
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    // `number` reads a leading `-`/digit; anything else fails or stops early.
+    reader.number().is_ok() && reader.pos == text.len()
+}
+
+/// The integer part of a JSON number text, exactly, if it fits in an `i64`.
 fn integer_part(text: &str) -> Option<i64> {
+    if !is_number(text) {
+        return None;
+    }
     let (negative, text) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),
     };
     let (mantissa, exponent) = match text.find(['e', 'E']) {
-        Some(i) => (&text[..i], text[i + 1..].parse::<i32>().ok()?),
+        Some(i) => match text[i + 1..].parse::<i32>() {
+            Ok(e) => (&text[..i], e),
+            // A huge negative exponent: below 1 in magnitude, so the integer part is 0.
+            Err(_) if text[i + 1..].starts_with('-') => return Some(0),
+            // A huge positive one: 0 stays 0, anything else is out of range.
+            Err(_) => (&text[..i], i32::MAX),
+        },
         None => (text, 0),
     };
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
@@ -267,9 +279,17 @@ fn integer_part(text: &str) -> Option<i64> {
             .checked_mul(10)?
             .checked_add(u64::from(digit - b'0'))?;
     }
-    // Trailing zeros the exponent adds beyond the written digits.
+    // Trailing zeros the exponent adds beyond the written digits (an i64 has at most 19
+    // digits: more zeros overflow, unless the value is 0).
     let written = (int.len() + frac.len()) as i64;
-    for _ in written..point.max(written) {
+    let zeros = (point - written).max(0);
+    if magnitude == 0 {
+        return Some(0);
+    }
+    if zeros > 19 {
+        return None;
+    }
+    for _ in 0..zeros {
         magnitude = magnitude.checked_mul(10)?;
     }
     if negative {
@@ -357,7 +377,7 @@ impl Reader<'_> {
                         let key = self.string()?;
                         self.expect(b':')?;
                         let value = self.value(depth + 1)?;
-                        insert(&mut fields, key, value);
+                        fields.push((key, value));
                         if self.eat(b'}') {
                             break;
                         }
@@ -519,7 +539,9 @@ impl fmt::Display for Json {
         match self {
             Json::Null => f.write_str("null"),
             Json::Bool(b) => f.write_str(if *b { "true" } else { "false" }),
-            Json::Number(text) => f.write_str(text),
+            // Only a valid number is written as is: a hand-built text cannot inject JSON.
+            Json::Number(text) if is_number(text) => f.write_str(text),
+            Json::Number(_) => f.write_str("null"),
             Json::String(s) => write_string(f, s),
             Json::Array(items) => {
                 f.write_str("[")?;
@@ -675,11 +697,20 @@ mod serde_impls {
             match self {
                 Json::Null => s.serialize_unit(),
                 Json::Bool(b) => s.serialize_bool(*b),
-                Json::Number(text) => match (text.parse::<i64>(), text.parse::<f64>()) {
-                    (Ok(n), _) => s.serialize_i64(n),
-                    (_, Ok(f)) => s.serialize_f64(f),
-                    _ => s.serialize_str(text),
-                },
+                Json::Number(text) => {
+                    if let Ok(n) = text.parse::<i64>() {
+                        s.serialize_i64(n)
+                    } else if let Ok(n) = text.parse::<u64>() {
+                        s.serialize_u64(n)
+                    } else {
+                        match text.parse::<f64>() {
+                            Ok(f) if f.is_finite() && super::is_number(text) => s.serialize_f64(f),
+                            _ => Err(serde::ser::Error::custom(format!(
+                                "the JSON number {text} does not fit a 64-bit number"
+                            ))),
+                        }
+                    }
+                }
                 Json::String(text) => s.serialize_str(text),
                 Json::Array(items) => {
                     let mut seq = s.serialize_seq(Some(items.len()))?;
@@ -793,11 +824,37 @@ mod tests {
     }
 
     #[test]
-    fn repeated_keys_keep_the_first_position_and_the_last_value() {
-        let v = Json::parse(r#"{"a":1,"b":2,"a":3}"#).unwrap();
-        assert_eq!(v.to_string(), r#"{"a":3,"b":2}"#);
-        let theirs: serde_json::Value = serde_json::from_str(r#"{"a":1,"b":2,"a":3}"#).unwrap();
+    fn repeated_keys_are_kept_and_lookups_take_the_last_like_serde_json() {
+        let text = r#"{"a":1,"b":2,"a":3}"#;
+        let v = Json::parse(text).unwrap();
+        assert_eq!(v.to_string(), text);
+        assert_eq!(v["a"].as_i64(), Some(3));
+        let theirs: serde_json::Value = serde_json::from_str(text).unwrap();
         assert_eq!(theirs["a"], 3);
+        // Written back, a reader that takes the last value still sees 3.
+        let again: serde_json::Value = serde_json::from_str(&v.to_string()).unwrap();
+        assert_eq!(again["a"], 3);
+    }
+
+    #[test]
+    fn many_distinct_keys_parse_without_a_per_key_search() {
+        // 50 000 keys: with a search per key this took seconds (quadratic); now it is linear.
+        let body: Vec<String> = (0..50_000).map(|i| format!("\"k{i}\":{i}")).collect();
+        let v = Json::parse(&format!("{{{}}}", body.join(","))).unwrap();
+        assert_eq!(v.as_object().unwrap().len(), 50_000);
+        assert_eq!(v["k49999"].as_i64(), Some(49_999));
+    }
+
+    #[test]
+    fn hand_built_number_texts_cannot_inject_json() {
+        let evil = Json::Number("1,\"admin\":true".into());
+        let v = Json::object([("n", evil.clone())]);
+        assert_eq!(v.to_string(), r#"{"n":null}"#);
+        assert_eq!(evil.as_i64(), None);
+        for bad in ["+5", " 7", "", "-", "abc", "1e", "0x10"] {
+            assert_eq!(Json::Number(bad.into()).as_i64(), None, "{bad}");
+            assert_eq!(Json::Number(bad.into()).to_string(), "null", "{bad}");
+        }
     }
 
     #[test]
@@ -821,6 +878,16 @@ mod tests {
             ("1.7e9", Some(1_700_000_000)),
             ("1709193557.123", Some(1_709_193_557)),
             ("12E+2", Some(1200)),
+            // Huge exponents: answered at once, not by multiplying by ten 2^31 times.
+            ("0e2147483647", Some(0)),
+            ("-0.0e2000000000", Some(0)),
+            ("0e99999999999", Some(0)),
+            ("1e99999999999", None),
+            ("1e2147483647", None),
+            ("1e-99999999999", Some(0)),
+            ("-9e-233720368594775808", Some(0)),
+            ("1e18", Some(1_000_000_000_000_000_000)),
+            ("0.00001e5", Some(1)),
         ];
         for (text, expected) in cases {
             assert_eq!(Json::parse(text).unwrap().as_i64(), expected, "{text}");
@@ -857,8 +924,9 @@ mod tests {
         ]);
         assert_eq!(
             v.to_string(),
-            r#"{"s":"y","n":-7,"b":false,"l":["a","b"],"o":null}"#
+            r#"{"s":"x","n":-7,"b":false,"l":["a","b"],"o":null,"s":"y"}"#
         );
+        assert_eq!(v["s"], "y");
     }
 
     #[test]
@@ -883,6 +951,10 @@ mod tests {
         let theirs: serde_json::Value = serde_json::from_str(text).unwrap();
         let ours = serde_json::to_value(Json::parse(text).unwrap()).unwrap();
         assert_eq!(ours, theirs);
+        // u64 beyond i64 stays exact; a number no 64-bit type holds is an error, not `null`.
+        let big = serde_json::to_value(Json::parse("18446744073709551615").unwrap()).unwrap();
+        assert_eq!(big, serde_json::json!(u64::MAX));
+        assert!(serde_json::to_value(Json::parse("1e400").unwrap()).is_err());
     }
 
     #[test]

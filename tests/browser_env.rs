@@ -203,37 +203,32 @@ async fn with_fetch<T>(replacement: &str, f: impl std::future::Future<Output = T
     out
 }
 
-#[wasm_bindgen_test]
-async fn a_fetch_failure_that_cannot_be_printed_is_still_a_network_error() {
-    use authkit_yew::browser::http::{authenticate, HttpFailure};
-    use authkit_yew::Json;
-    let body = Json::object([("client_id", "c".into())]);
-    // A rejection value without toString: String(value) throws.
-    let odd = with_fetch(
-        "() => Promise.reject(Object.create(null))",
-        authenticate(
-            "http://127.0.0.1:9/user_management/authenticate",
-            &body,
-            false,
-        ),
+/// The failure `authenticate` reports when `fetch` rejects with the value of `rejection` (JS).
+async fn failure_when_fetch_rejects_with(
+    rejection: &str,
+) -> authkit_yew::browser::http::HttpFailure {
+    let body = authkit_yew::Json::object([("client_id", "c".into())]);
+    let url = "http://127.0.0.1:9/user_management/authenticate";
+    let replacement = format!("() => Promise.reject({rejection})");
+    let result = with_fetch(
+        &replacement,
+        authkit_yew::browser::http::authenticate(url, &body, false),
     )
     .await;
+    result.expect_err("fetch rejected")
+}
+
+#[wasm_bindgen_test]
+async fn a_fetch_failure_that_cannot_be_printed_is_still_a_network_error() {
+    use authkit_yew::browser::http::HttpFailure;
+    // A rejection value without toString: String(value) throws.
     assert_eq!(
-        odd.unwrap_err(),
+        failure_when_fetch_rejects_with("Object.create(null)").await,
         HttpFailure::Network("unknown error".into())
     );
     // An ordinary TypeError keeps its name and message.
-    let typed = with_fetch(
-        "() => Promise.reject(new TypeError('Failed to fetch'))",
-        authenticate(
-            "http://127.0.0.1:9/user_management/authenticate",
-            &body,
-            false,
-        ),
-    )
-    .await;
     assert_eq!(
-        typed.unwrap_err(),
+        failure_when_fetch_rejects_with("new TypeError('Failed to fetch')").await,
         HttpFailure::Network("TypeError: Failed to fetch".into())
     );
 }

@@ -807,6 +807,115 @@ mod tests {
         }
     }
 
+    /// A small deterministic generator (xorshift) of JSON-like texts: valid documents built
+    /// from tricky atoms, then randomly mutated with punctuation, so most are invalid.
+    struct Texts(u64);
+
+    impl Texts {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+
+        fn document(&mut self, depth: u32, out: &mut String) {
+            const ATOMS: &[&str] = &[
+                "null",
+                "true",
+                "false",
+                "0",
+                "-0",
+                "1.5e3",
+                "-12.34E-5",
+                "9223372036854775807",
+                "-9223372036854775808",
+                "1e300",
+                r#""""#,
+                r#""a\u00e9""#,
+                r#""\ud83d\ude00""#,
+                r#""\ud800""#,
+                r#""\u0000""#,
+                r#""\/""#,
+                "\"é中\"",
+                r#""\t""#,
+                "01",
+                ".5",
+            ];
+            match if depth > 5 { 0 } else { self.below(4) } {
+                0 | 1 => out.push_str(ATOMS[self.below(ATOMS.len())]),
+                2 => {
+                    out.push('[');
+                    for i in 0..self.below(4) {
+                        out.push_str(if i > 0 { "," } else { "" });
+                        self.document(depth + 1, out);
+                    }
+                    out.push(']');
+                }
+                _ => {
+                    out.push('{');
+                    for i in 0..self.below(4) {
+                        out.push_str(if i > 0 { "," } else { "" });
+                        out.push_str(["\"a\"", "\"b\"", "\"\\u0061\""][self.below(3)]);
+                        out.push(':');
+                        self.document(depth + 1, out);
+                    }
+                    out.push('}');
+                }
+            }
+        }
+
+        fn mutated(&mut self) -> String {
+            const BITS: &[&str] = &[
+                "[", "]", "{", "}", ",", ":", " ", "\"", "\\", "\t", "\u{a0}", "x", "e", "-", "+",
+                ".", "0", "\u{0}", "\u{1}",
+            ];
+            let mut text = String::new();
+            self.document(0, &mut text);
+            let mut chars: Vec<String> = text.chars().map(String::from).collect();
+            for _ in 0..self.below(3) {
+                let at = self.below(chars.len() + 1);
+                let bit = BITS[self.below(BITS.len())].to_owned();
+                match self.below(3) {
+                    0 => chars.insert(at, bit),
+                    1 if at < chars.len() => drop(chars.remove(at)),
+                    _ if at < chars.len() => chars[at] = bit,
+                    _ => {}
+                }
+            }
+            chars.concat()
+        }
+    }
+
+    #[test]
+    fn twenty_thousand_generated_texts_agree_with_serde_json() {
+        let mut texts = Texts(0x9E37_79B9_7F4A_7C15);
+        let (mut accepted, mut rejected) = (0, 0);
+        for _ in 0..20_000 {
+            let text = texts.mutated();
+            let theirs = serde_json::from_str::<serde_json::Value>(&text);
+            match (Json::parse(&text), theirs) {
+                (Ok(ours), Ok(theirs)) => {
+                    accepted += 1;
+                    let written: serde_json::Value = serde_json::from_str(&ours.to_string())
+                        .unwrap_or_else(|e| panic!("{text:?} written invalid: {e}"));
+                    assert_eq!(written, theirs, "{text:?}");
+                    assert_eq!(Json::parse(&ours.to_string()).unwrap(), ours, "{text:?}");
+                }
+                (Err(_), Err(_)) => rejected += 1,
+                // JSON's grammar has no range: a number beyond f64 is valid JSON (kept as
+                // text here) that serde_json without arbitrary precision refuses.
+                (Ok(_), Err(e)) if e.to_string().contains("number out of range") => {}
+                (ours, theirs) => panic!("{text:?}: ours {ours:?}, serde_json {theirs:?}"),
+            }
+        }
+        // Both kinds occur in numbers, so the comparison means something either way.
+        assert!(
+            accepted > 2_000 && rejected > 2_000,
+            "{accepted} / {rejected}"
+        );
+    }
+
     #[test]
     fn error_offsets_point_at_the_first_bad_byte() {
         assert_eq!(Json::parse("[1,]").unwrap_err().offset, 3);

@@ -621,6 +621,38 @@ impl From<u32> for Json {
     }
 }
 
+impl From<u64> for Json {
+    fn from(n: u64) -> Self {
+        Json::Number(n.to_string())
+    }
+}
+
+impl From<usize> for Json {
+    fn from(n: usize) -> Self {
+        Json::Number(n.to_string())
+    }
+}
+
+/// A finite float as its shortest text; NaN and the infinities (which JSON cannot hold) are
+/// `null`, as in `JSON.stringify`. Float printing is linked only when an app uses this.
+///
+/// ```
+/// use authkit_yew::Json;
+/// assert_eq!(Json::from(1.5).to_string(), "1.5");
+/// assert_eq!(Json::from(f64::NAN), Json::Null);
+/// assert_eq!(Json::from(1e21).as_f64(), Some(1e21));
+/// ```
+impl From<f64> for Json {
+    fn from(n: f64) -> Self {
+        if n.is_finite() {
+            // `{:?}` keeps the exponent form for huge and tiny values (`1e21`), valid JSON.
+            Json::Number(format!("{n:?}"))
+        } else {
+            Json::Null
+        }
+    }
+}
+
 impl<T: Into<Json>> From<Vec<T>> for Json {
     fn from(items: Vec<T>) -> Self {
         Json::Array(items.into_iter().map(Into::into).collect())
@@ -1064,6 +1096,27 @@ mod tests {
         let big = serde_json::to_value(Json::parse("18446744073709551615").unwrap()).unwrap();
         assert_eq!(big, serde_json::json!(u64::MAX));
         assert!(serde_json::to_value(Json::parse("1e400").unwrap()).is_err());
+    }
+
+    #[test]
+    fn floats_and_wide_integers_convert_to_valid_json_numbers() {
+        for f in [
+            0.0,
+            -0.0,
+            1.5,
+            -2.25e-7,
+            1e21,
+            123456789.125,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ] {
+            let text = Json::from(f).to_string();
+            let back: f64 = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(back, f, "{text}");
+        }
+        assert_eq!(Json::from(f64::INFINITY), Json::Null);
+        assert_eq!(Json::from(u64::MAX).to_string(), "18446744073709551615");
+        assert_eq!(Json::from(7usize).as_i64(), Some(7));
     }
 
     #[test]

@@ -241,7 +241,7 @@ impl AuthKitClient {
             &session_id,
             options.return_to.as_deref(),
         );
-        self.inner.end_session();
+        self.inner.end_session(Some(session_id.clone()));
         self.inner.clear_session(None);
         self.inner.clear_storage();
         self.inner.broadcast(&Message::SignedOut {

@@ -510,19 +510,27 @@ impl Inner {
         core.error = None;
     }
 
-    /// Drops the session locally (no request), stops the timer and ends the waits for a
-    /// sibling's hand-off (a sign-out, here or in another tab, ends them).
-    /// Records that the current session was signed out (here or in a sibling tab): its `sid`
-    /// is never adopted again. Called before [`Inner::clear_session`].
-    fn end_session(&self) {
-        let mut core = self.core.borrow_mut();
-        if let Some(sid) = core.session.as_ref().map(|s| s.claims.sid.clone()) {
-            core.ended_session = Some(sid).filter(|sid| !sid.is_empty());
-        }
-        core.epoch += 1;
-        core.signed_out = true;
+    /// Records a sign-out, here or in a sibling tab: the ended session (`session_id`, else this
+    /// tab's own) is never adopted again, requests started before are discarded (new epoch),
+    /// and refreshes waiting for a sibling's hand-off stop. Called before
+    /// [`Inner::clear_session`].
+    fn end_session(&self, session_id: Option<String>) {
+        let hand_off_waiters = {
+            let mut core = self.core.borrow_mut();
+            let ended = session_id.or_else(|| core.session.as_ref().map(|s| s.claims.sid.clone()));
+            if let Some(sid) = ended.filter(|sid| !sid.is_empty()) {
+                core.ended_session = Some(sid);
+            }
+            core.epoch += 1;
+            core.signed_out = true;
+            std::mem::take(&mut core.hand_off_waiters)
+        };
+        // Dropped unsent: the waiting refreshes stop (and see the new epoch).
+        drop(hand_off_waiters);
     }
 
+    /// Drops the session locally (no request), stops the timer and ends the waits for a
+    /// sibling's hand-off.
     fn clear_session(&self, error: Option<AuthKitError>) {
         let (timer, hand_off_waiters) = {
             let mut core = self.core.borrow_mut();

@@ -545,15 +545,9 @@ pub(super) fn on_message(inner: &Rc<Inner>, message: Message) {
                 let core = inner.core.borrow();
                 core.session.is_some() || core.reconnecting
             };
-            inner.end_session();
-            if session_id.is_some() {
-                // Also when this tab held no session yet (still loading): a crossing hand-off
-                // of the ended session must not be adopted later.
-                inner.core.borrow_mut().ended_session = session_id;
-            }
-            // Dropped unsent: a refresh waiting for a hand-off stops (and sees the new epoch).
-            let hand_off_waiters = std::mem::take(&mut inner.core.borrow_mut().hand_off_waiters);
-            drop(hand_off_waiters);
+            // The message names the ended session, so a tab that held none yet (still loading)
+            // does not adopt it later from a crossing hand-off.
+            inner.end_session(session_id);
             // A refresh of this tab that crossed the sign-out may have stored a rotated token
             // after the signing-out tab cleared it: the session is over, so drop it again.
             inner.clear_storage();

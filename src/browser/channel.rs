@@ -138,18 +138,12 @@ impl Message {
             });
         }
         let s = json.get("session")?;
-        let impersonator = match read::opt(s, "impersonator") {
-            None => None,
-            Some(i) => Some(Impersonator::from_json(i).ok()?),
-        };
         Some(Message::Session(Box::new(SessionHandOff {
             user: User::from_json(s.get("user")?).ok()?,
             access_token: read::string(s, "access_token").ok()?,
             organization_id: read::opt_string(s, "organization_id").ok()?,
-            impersonator,
-            authentication_method: read::opt_string(s, "authentication_method")
-                .ok()?
-                .map(|m| AuthenticationMethod::parse(&m)),
+            impersonator: Impersonator::read_field(s).ok()?,
+            authentication_method: AuthenticationMethod::read_field(s).ok()?,
             expires_at_ms: s.get("expires_at_ms")?.as_i64()? as f64,
         })))
     }

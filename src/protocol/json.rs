@@ -71,10 +71,7 @@ impl Json {
     /// assert!(Json::parse("{} x").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<Json, JsonError> {
-        let mut reader = Reader {
-            bytes: text.as_bytes(),
-            pos: 0,
-        };
+        let mut reader = Reader::new(text);
         let value = reader.value(0)?;
         reader.skip_space();
         if reader.pos != reader.bytes.len() {
@@ -240,10 +237,7 @@ pub(crate) fn last_value<'a>(fields: &'a [(String, Json)], key: &str) -> Option<
 
 /// Whether `text` is exactly one JSON number.
 fn is_number(text: &str) -> bool {
-    let mut reader = Reader {
-        bytes: text.as_bytes(),
-        pos: 0,
-    };
+    let mut reader = Reader::new(text);
     // `number` reads a leading `-`/digit; anything else fails or stops early.
     reader.number().is_ok() && reader.pos == text.len()
 }
@@ -304,7 +298,14 @@ struct Reader<'a> {
     pos: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    fn new(text: &'a str) -> Self {
+        Reader {
+            bytes: text.as_bytes(),
+            pos: 0,
+        }
+    }
+
     fn error(&self) -> JsonError {
         JsonError { offset: self.pos }
     }

@@ -196,6 +196,12 @@ pub enum AuthenticationMethod {
 }
 
 impl AuthenticationMethod {
+    /// The optional `authentication_method` field of `object` (an authenticate response or a
+    /// tab's hand-off); a value of another type than string is an error naming the field.
+    pub(crate) fn read_field(object: &Json) -> Result<Option<AuthenticationMethod>, Missing> {
+        Ok(read::opt_string(object, "authentication_method")?.map(|m| Self::parse(&m)))
+    }
+
     /// The wire name, e.g. `Password` or `SSO`.
     pub fn as_str(&self) -> &str {
         match self {
@@ -272,6 +278,14 @@ pub struct Impersonator {
 }
 
 impl Impersonator {
+    /// The optional `impersonator` field of `object` (an authenticate response or a tab's
+    /// hand-off): missing or `null` is `None`, a malformed one is an error naming the field.
+    pub(crate) fn read_field(object: &Json) -> Result<Option<Impersonator>, Missing> {
+        read::opt(object, "impersonator")
+            .map(|i| Impersonator::from_json(i).map_err(|_| "impersonator"))
+            .transpose()
+    }
+
     /// Reads `{"email": …, "reason": …}` (`reason` may be missing or `null`); the error names
     /// the bad field.
     ///
@@ -351,15 +365,9 @@ impl AuthenticateResponse {
             user: User::from_json(user).map_err(in_user)?,
             access_token: read::string(&json, "access_token")?,
             refresh_token: read::opt_string(&json, "refresh_token")?,
-            authentication_method: read::opt_string(&json, "authentication_method")?
-                .map(|m| AuthenticationMethod::parse(&m)),
+            authentication_method: AuthenticationMethod::read_field(&json)?,
             organization_id: read::opt_string(&json, "organization_id")?,
-            impersonator: match read::opt(&json, "impersonator") {
-                None => None,
-                Some(i) => {
-                    Some(Impersonator::from_json(i).map_err(|_| BodyError::Field("impersonator"))?)
-                }
-            },
+            impersonator: Impersonator::read_field(&json)?,
         })
     }
 }

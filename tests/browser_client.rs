@@ -26,8 +26,7 @@ async fn callback_exchanges_the_code_cleans_the_url_and_follows_return_to() {
     set_callback_url(&format!("?keep=1&code={code}&state={state}"));
     let redirects = Recorder::new();
     let options = options(DevMode::Auto).on_redirect_callback(redirects.sink());
-    let client = AuthKitClient::new(options);
-    client.initialize().await;
+    let client = initialized(options).await;
 
     let s = client.state();
     assert!(!s.is_loading);
@@ -71,8 +70,7 @@ async fn callback_keeps_other_query_parameters_and_ignores_malformed_state() {
     reset().await;
     let code = prepare_code(DEMO_EMAIL, None).await;
     set_callback_url(&format!("?keep=1&code={code}&state=%7Bnot-json&x=y"));
-    let client = AuthKitClient::new(options(DevMode::Auto));
-    client.initialize().await;
+    let client = initialized(options(DevMode::Auto)).await;
     assert!(client.state().is_authenticated);
     assert_eq!(current_path(), "/callback?keep=1&x=y");
     client.dispose();
@@ -83,8 +81,7 @@ async fn replayed_code_ends_signed_out_with_the_error_and_no_loop() {
     reset().await;
     let code = prepare_code(DEMO_EMAIL, None).await;
     set_callback_url(&format!("?code={code}"));
-    let first = AuthKitClient::new(options(DevMode::Auto));
-    first.initialize().await;
+    let first = initialized(options(DevMode::Auto)).await;
     assert!(first.state().is_authenticated);
     first.dispose();
     storage::remove(storage::Area::Local, &session::refresh_token_key(CLIENT_ID));
@@ -93,8 +90,7 @@ async fn replayed_code_ends_signed_out_with_the_error_and_no_loop() {
     // The back button brings the same code again (with a verifier present).
     prepare_code(DEMO_EMAIL, None).await;
     set_callback_url(&format!("?code={code}"));
-    let second = AuthKitClient::new(options(DevMode::Auto));
-    second.initialize().await;
+    let second = initialized(options(DevMode::Auto)).await;
     let s = second.state();
     assert!(!s.is_authenticated && !s.is_loading);
     match &s.error {
@@ -127,8 +123,7 @@ async fn replayed_code_ends_signed_out_with_the_error_and_no_loop() {
 async fn callback_without_a_stored_verifier_is_refused_without_a_request() {
     reset().await;
     set_callback_url("?code=foreign-code&state=%7B%7D");
-    let client = AuthKitClient::new(options(DevMode::Auto));
-    client.initialize().await;
+    let client = initialized(options(DevMode::Auto)).await;
     let s = client.state();
     assert_eq!(s.error, Some(AuthKitError::MissingCodeVerifier));
     assert!(!s.is_authenticated);
@@ -144,8 +139,7 @@ async fn callback_without_a_stored_verifier_is_refused_without_a_request() {
 async fn oauth_error_callback_is_surfaced_and_stripped() {
     reset().await;
     set_callback_url("?error=access_denied&error_description=User%20cancelled&state=%7B%7D&keep=1");
-    let client = AuthKitClient::new(options(DevMode::Auto));
-    client.initialize().await;
+    let client = initialized(options(DevMode::Auto)).await;
     assert_eq!(
         client.state().error,
         Some(AuthKitError::OAuthRedirect {
@@ -161,8 +155,7 @@ async fn oauth_error_callback_is_surfaced_and_stripped() {
 #[wasm_bindgen_test]
 async fn no_session_hint_means_no_request_at_all() {
     reset().await;
-    let client = AuthKitClient::new(options(DevMode::Auto));
-    client.initialize().await;
+    let client = initialized(options(DevMode::Auto)).await;
     let s = client.state();
     assert!(!s.is_loading && !s.is_authenticated && !s.is_reconnecting);
     assert_eq!(s.error, None);
@@ -190,8 +183,7 @@ async fn restores_the_session_on_load_with_the_dev_mode_token() {
     page::replace_url("/").unwrap();
     control_delete("requests").await;
 
-    let client = AuthKitClient::new(options(DevMode::Auto));
-    client.initialize().await;
+    let client = initialized(options(DevMode::Auto)).await;
     let s = client.state();
     assert!(s.is_authenticated, "restore failed: {:?}", s.error);
     assert_eq!(s.user.as_ref().unwrap().email, DEMO_EMAIL);
@@ -216,8 +208,7 @@ async fn restores_in_cookie_mode_from_the_has_session_cookie() {
         "the emulator set workos-has-session for this host"
     );
     control_delete("requests").await;
-    let client = AuthKitClient::new(options(DevMode::Off));
-    client.initialize().await;
+    let client = initialized(options(DevMode::Off)).await;
     assert!(
         client.state().is_authenticated,
         "{:?}",
@@ -241,8 +232,7 @@ async fn restore_during_an_outage_is_reconnecting_and_retries() {
     )
     .await;
 
-    let client = AuthKitClient::new(options(DevMode::Auto));
-    client.initialize().await;
+    let client = initialized(options(DevMode::Auto)).await;
     let s = client.state();
     assert!(!s.is_loading);
     assert!(s.is_reconnecting, "an outage is not a sign-out: {s:?}");
@@ -415,8 +405,7 @@ async fn inside_an_iframe_nothing_is_requested_or_stored() {
     control_delete("requests").await;
     page::override_framed_for_tests(Some(true));
 
-    let client = AuthKitClient::new(options(DevMode::Auto));
-    client.initialize().await;
+    let client = initialized(options(DevMode::Auto)).await;
     let s = client.state();
     assert!(!s.is_loading && !s.is_authenticated);
     assert_eq!(s.error, Some(AuthKitError::InsideIframe));
@@ -507,8 +496,7 @@ async fn a_sibling_tab_adopts_the_refreshed_session_instead_of_refreshing() {
     // Two clients in one page behave as two tabs: separate channels, one lock manager.
     let a = signed_in_client(options(DevMode::Auto)).await;
     page::replace_url("/").unwrap();
-    let b = AuthKitClient::new(options(DevMode::Auto));
-    b.initialize().await;
+    let b = initialized(options(DevMode::Auto)).await;
     assert!(b.state().is_authenticated);
     control_delete("requests").await;
 
@@ -556,8 +544,7 @@ async fn four_tabs_auto_refresh_with_one_request_per_token_lifetime() {
     page::replace_url("/").unwrap();
     for i in 1..4 {
         // Each new tab restores from the shared dev-mode token; the others adopt its session.
-        let tab = AuthKitClient::new(tab_options(i));
-        tab.initialize().await;
+        let tab = initialized(tab_options(i)).await;
         assert!(tab.state().is_authenticated);
         tabs.push(tab);
     }
@@ -621,8 +608,7 @@ async fn a_tab_whose_refresh_starts_before_the_sibling_hand_off_arrives_adopts_i
     reset().await;
     let a = signed_in_client(options(DevMode::Auto)).await;
     page::replace_url("/").unwrap();
-    let b = AuthKitClient::new(options(DevMode::Auto));
-    b.initialize().await;
+    let b = initialized(options(DevMode::Auto)).await;
     assert!(b.state().is_authenticated);
     let (a2, b2) = (a.clone(), b.clone());
     wait_until("both tabs hold one session", move || {
@@ -797,8 +783,7 @@ async fn coming_back_online_retries_a_failed_restore_at_once() {
                "headers": {"Retry-After": "60"}, "count": null}),
     )
     .await;
-    let client = AuthKitClient::new(options(DevMode::Auto));
-    client.initialize().await;
+    let client = initialized(options(DevMode::Auto)).await;
     let s = client.state();
     assert!(s.is_reconnecting);
     assert!(
@@ -833,8 +818,7 @@ async fn cookie_mode_restore_without_the_refresh_cookie_is_reported() {
     page::replace_url("/").unwrap();
     // The browser no longer sends the API's refresh cookie (third-party cookie blocking).
     control_post("config", json!({"third_party_cookies_blocked": true})).await;
-    let client = AuthKitClient::new(options(DevMode::Off));
-    client.initialize().await;
+    let client = initialized(options(DevMode::Off)).await;
     let s = client.state();
     assert!(!s.is_authenticated && !s.is_reconnecting);
     match &s.error {
@@ -860,8 +844,7 @@ async fn an_unsafe_return_to_is_not_followed() {
         let code = prepare_code(DEMO_EMAIL, None).await;
         let state = encode(&json!({ "return_to": evil }).to_string());
         set_callback_url(&format!("?code={code}&state={state}"));
-        let client = AuthKitClient::new(options(DevMode::Auto));
-        client.initialize().await;
+        let client = initialized(options(DevMode::Auto)).await;
         assert!(client.state().is_authenticated);
         assert_eq!(current_path(), "/callback", "followed {evil}");
         client.dispose();
@@ -958,8 +941,7 @@ async fn without_web_locks_the_storage_lock_still_serializes_tabs() {
     reset().await;
     let a = signed_in_client(options(DevMode::Auto)).await;
     page::replace_url("/").unwrap();
-    let b = AuthKitClient::new(options(DevMode::Auto));
-    b.initialize().await;
+    let b = initialized(options(DevMode::Auto)).await;
     let (a2, b2) = (a.clone(), b.clone());
     wait_until("A adopts B's restored session", move || {
         a2.access_token_expires_at_ms() == b2.access_token_expires_at_ms()
@@ -1134,8 +1116,7 @@ async fn unmounting_during_a_refresh_keeps_the_rotated_token_for_the_next_mount(
     .await;
     assert_eq!(authenticate_requests(Some("refresh_token")).await.len(), 1);
     // A new mount restores the session with it (the old token was retired by the rotation).
-    let again = AuthKitClient::new(options(DevMode::Auto));
-    again.initialize().await;
+    let again = initialized(options(DevMode::Auto)).await;
     let s = again.state();
     assert!(
         s.is_authenticated,
@@ -1151,8 +1132,7 @@ async fn with_storage_denied_sign_in_fails_clearly_and_nothing_panics() {
     let navigations = intercept_navigation();
     deny_storage("localStorage", true);
     deny_storage("sessionStorage", true);
-    let client = AuthKitClient::new(options(DevMode::Auto));
-    client.initialize().await;
+    let client = initialized(options(DevMode::Auto)).await;
     let s = client.state();
     assert!(!s.is_loading && !s.is_authenticated && s.error.is_none());
     // The verifier must survive the trip to AuthKit: without sessionStorage, sign-in cannot work,
@@ -1325,8 +1305,7 @@ async fn a_refresh_that_crossed_a_sign_out_does_not_bring_the_session_back() {
     let sibling = Channel::open(CLIENT_ID, |_| {}).expect("BroadcastChannel");
     // A tab that held no session when the sign-out came (it learns the ended id from the
     // message, not from its own state).
-    let empty = AuthKitClient::new(options(DevMode::Off));
-    empty.initialize().await;
+    let empty = initialized(options(DevMode::Off)).await;
     assert!(!empty.state().is_authenticated);
     sibling.post(&Message::SignedOut {
         session_id: Some(late.claims.sid.clone()),

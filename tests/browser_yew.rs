@@ -88,23 +88,22 @@ fn App(props: &AppProps) -> Html {
     }
 }
 
-fn mount_root() -> web_sys::Element {
+/// Renders `C` with `props` into a fresh `<div>` appended to the body; returns the app and
+/// that root.
+fn render<C: BaseComponent>(props: C::Properties) -> (yew::AppHandle<C>, web_sys::Element) {
     let document = web_sys::window().unwrap().document().unwrap();
-    let div = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&div).unwrap();
-    div
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let app = yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
+    (app, root)
 }
 
 #[wasm_bindgen_test]
 async fn use_try_auth_is_none_outside_a_provider() {
     let probe = ProbeRef(Rc::new(Probe::default()));
-    let app = yew::Renderer::<Outside>::with_root_and_props(
-        mount_root(),
-        ProbeProps {
-            probe: probe.clone(),
-        },
-    )
-    .render();
+    let (app, _) = render::<Outside>(ProbeProps {
+        probe: probe.clone(),
+    });
     yew::scheduler::flush().await;
     assert_eq!(*probe.0.outside.borrow(), Some(false));
     app.destroy();
@@ -116,14 +115,10 @@ async fn provider_signs_in_and_a_refresh_without_visible_change_rerenders_nothin
     let code = prepare_code(DEMO_EMAIL, Some(ACME)).await;
     set_callback_url(&format!("?code={code}"));
     let probe = ProbeRef(Rc::new(Probe::default()));
-    let app = yew::Renderer::<App>::with_root_and_props(
-        mount_root(),
-        AppProps {
-            options: options(DevMode::Auto),
-            probe: probe.clone(),
-        },
-    )
-    .render();
+    let (app, _) = render::<App>(AppProps {
+        options: options(DevMode::Auto),
+        probe: probe.clone(),
+    });
     let p = probe.0.clone();
     wait_until("the provider shows the signed-in user", move || {
         p.last.borrow().as_ref().is_some_and(|s| s.is_authenticated)
@@ -214,14 +209,9 @@ fn Guards(props: &GuardsProps) -> Html {
 #[wasm_bindgen_test]
 async fn signed_in_and_signed_out_guards_follow_the_state() {
     reset().await;
-    let root = mount_root();
-    let app = yew::Renderer::<Guards>::with_root_and_props(
-        root.clone(),
-        GuardsProps {
-            options: options(DevMode::Auto),
-        },
-    )
-    .render();
+    let (app, root) = render::<Guards>(GuardsProps {
+        options: options(DevMode::Auto),
+    });
     let r = root.clone();
     wait_until("the signed-out guard renders", move || {
         r.inner_html().contains("content-for-visitors")
@@ -232,14 +222,9 @@ async fn signed_in_and_signed_out_guards_follow_the_state() {
 
     let code = prepare_code(DEMO_EMAIL, None).await;
     set_callback_url(&format!("?code={code}"));
-    let root = mount_root();
-    let app = yew::Renderer::<Guards>::with_root_and_props(
-        root.clone(),
-        GuardsProps {
-            options: options(DevMode::Auto),
-        },
-    )
-    .render();
+    let (app, root) = render::<Guards>(GuardsProps {
+        options: options(DevMode::Auto),
+    });
     let r = root.clone();
     wait_until("the signed-in guard renders", move || {
         r.inner_html().contains("content-for-members")
@@ -271,14 +256,9 @@ async fn the_sign_in_endpoint_starts_sign_in_forwarding_the_query() {
         "/login?login_hint={}&organization_id={ACME}&invitation_token=inv_123&state=evil&other=x",
         encode("ada@example.com")
     ));
-    let root = mount_root();
-    let app = yew::Renderer::<EndpointApp>::with_root_and_props(
-        root.clone(),
-        EndpointProps {
-            options: options(DevMode::Auto),
-        },
-    )
-    .render();
+    let (app, root) = render::<EndpointApp>(EndpointProps {
+        options: options(DevMode::Auto),
+    });
     let n = navigations.clone();
     wait_until("the endpoint starts sign-in", move || n.len() > 0).await;
     yew::scheduler::flush().await;
@@ -339,14 +319,10 @@ async fn use_user_sends_a_signed_out_visitor_to_sign_in_once_with_the_current_pa
     let navigations = intercept_navigation();
     page_url("/account?tab=2");
     let probe = ProbeRef(Rc::new(Probe::default()));
-    let app = yew::Renderer::<GuardedApp>::with_root_and_props(
-        mount_root(),
-        GuardedProps {
-            options: options(DevMode::Auto),
-            probe: probe.clone(),
-        },
-    )
-    .render();
+    let (app, _) = render::<GuardedApp>(GuardedProps {
+        options: options(DevMode::Auto),
+        probe: probe.clone(),
+    });
     let n = navigations.clone();
     wait_until("the guard starts sign-in", move || n.len() > 0).await;
     // Later renders do not start a second sign-in.
@@ -407,16 +383,12 @@ async fn two_providers_do_not_interfere_and_a_remount_restores_the_session() {
         ProbeRef(Rc::new(Probe::default())),
         ProbeRef(Rc::new(Probe::default())),
     );
-    let app = yew::Renderer::<TwoProviders>::with_root_and_props(
-        mount_root(),
-        TwoProps {
-            a: options(DevMode::Auto),
-            b: other,
-            pa: pa.clone(),
-            pb: pb.clone(),
-        },
-    )
-    .render();
+    let (app, _) = render::<TwoProviders>(TwoProps {
+        a: options(DevMode::Auto),
+        b: other,
+        pa: pa.clone(),
+        pb: pb.clone(),
+    });
     let (a, b) = (pa.0.clone(), pb.0.clone());
     wait_until("A signs in and B settles", move || {
         a.last.borrow().as_ref().is_some_and(|s| s.is_authenticated)
@@ -437,20 +409,16 @@ async fn two_providers_do_not_interfere_and_a_remount_restores_the_session() {
     // Remount on a normal page: the session comes back from the stored (dev-mode) token.
     page_url("/");
     let probe = ProbeRef(Rc::new(Probe::default()));
-    let app = yew::Renderer::<TwoProviders>::with_root_and_props(
-        mount_root(),
-        TwoProps {
-            a: options(DevMode::Auto),
-            b: AuthKitOptions::new("client_other")
-                .api_hostname("127.0.0.1")
-                .https(false)
-                .port(1)
-                .dev_mode(DevMode::Auto),
-            pa: probe.clone(),
-            pb: pb.clone(),
-        },
-    )
-    .render();
+    let (app, _) = render::<TwoProviders>(TwoProps {
+        a: options(DevMode::Auto),
+        b: AuthKitOptions::new("client_other")
+            .api_hostname("127.0.0.1")
+            .https(false)
+            .port(1)
+            .dev_mode(DevMode::Auto),
+        pa: probe.clone(),
+        pb: pb.clone(),
+    });
     let p = probe.0.clone();
     wait_until("the remounted provider restores the session", move || {
         p.last.borrow().as_ref().is_some_and(|s| s.is_authenticated)
@@ -480,14 +448,10 @@ async fn use_user_reports_a_sign_in_that_cannot_start_in_auth_error() {
     page_url("/account");
     deny_storage("sessionStorage", true);
     let probe = ProbeRef(Rc::new(Probe::default()));
-    let app = yew::Renderer::<GuardedApp>::with_root_and_props(
-        mount_root(),
-        GuardedProps {
-            options: options(DevMode::Auto),
-            probe: probe.clone(),
-        },
-    )
-    .render();
+    let (app, _) = render::<GuardedApp>(GuardedProps {
+        options: options(DevMode::Auto),
+        probe: probe.clone(),
+    });
     let p = probe.0.clone();
     wait_until("the guard's failure reaches auth.error", move || {
         p.last.borrow().as_ref().is_some_and(|s| s.error.is_some())

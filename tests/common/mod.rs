@@ -195,12 +195,19 @@ pub fn set_callback_url(query: &str) {
     page::replace_url(&format!("/callback{query}")).expect("replaceState");
 }
 
+/// A client for `options` on the current page, initialized (callback handled or session
+/// restored).
+pub async fn initialized(options: AuthKitOptions) -> AuthKitClient {
+    let client = AuthKitClient::new(options);
+    client.initialize().await;
+    client
+}
+
 /// Signs in through a real callback (code minted at the emulator, exchanged by the client).
 pub async fn signed_in_client(options: AuthKitOptions) -> AuthKitClient {
     let code = prepare_code(DEMO_EMAIL, None).await;
     set_callback_url(&format!("?code={code}"));
-    let client = AuthKitClient::new(options);
-    client.initialize().await;
+    let client = initialized(options).await;
     let state = client.state();
     assert!(
         state.is_authenticated,

@@ -44,6 +44,24 @@ pub async fn sign_in_demo_user(b: &Browser, home_url: &str, org_index: usize) {
     b.wait_status("signed-in").await;
 }
 
+/// The short access-token lifetime of the refresh scenarios and the bench, in seconds.
+pub const SHORT_TTL_SECS: u64 = 15;
+
+/// The SDK's default `refresh_buffer_secs` (the demo keeps it): a refresh comes this long
+/// before expiry, so one every `SHORT_TTL_SECS - REFRESH_BUFFER_SECS` seconds.
+pub const REFRESH_BUFFER_SECS: u64 = 10;
+
+/// Makes the dev-mode emulator issue [`SHORT_TTL_SECS`] access tokens, signs the demo user in
+/// from the demo's home page, and returns the session id the demo shows.
+pub async fn sign_in_with_short_tokens(ctx: &crate::Ctx) -> String {
+    ctx.emu
+        .set_config(serde_json::json!({ "access_token_ttl_secs": SHORT_TTL_SECS }))
+        .await
+        .unwrap();
+    sign_in_demo_user(&ctx.browser, &ctx.dev_url("/"), 0).await;
+    ctx.browser.wait_element("#session-id").await
+}
+
 /// True when `url` carries an OAuth callback parameter (`code`, `state`, `error`).
 ///
 /// ```

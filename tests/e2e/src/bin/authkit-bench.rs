@@ -21,10 +21,9 @@ use authkit_e2e::flows::complete_hosted_sign_in;
 use authkit_e2e::{demo, Emulator, Harness};
 use serde_json::{json, Value};
 
-/// The access-token TTL for the lifetime phases; the SDK refreshes `BUFFER` seconds early.
-const TTL_SECS: u64 = 15;
-/// The SDK's default `refresh_buffer_secs` (the demo keeps the default).
-const BUFFER_SECS: u64 = 10;
+/// The access-token TTL for the lifetime phases, and how early the SDK refreshes.
+const TTL_SECS: u64 = authkit_e2e::flows::SHORT_TTL_SECS;
+const BUFFER_SECS: u64 = authkit_e2e::flows::REFRESH_BUFFER_SECS;
 /// Token lifetimes observed per lifetime phase.
 const LIFETIMES: u64 = 4;
 /// Tabs (separate, visible windows) in the multi-tab phase.

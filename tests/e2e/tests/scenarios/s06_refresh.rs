@@ -1,31 +1,24 @@
 //! Scenario 6: with a short access-token TTL the session stays alive across several expiries,
 //! and the emulator's request log shows one refresh per expiry, not more.
 
-use authkit_e2e::flows::{long_wait, path_of, sign_in_demo_user};
+use authkit_e2e::flows::{
+    long_wait, path_of, sign_in_with_short_tokens, REFRESH_BUFFER_SECS, SHORT_TTL_SECS,
+};
 use authkit_e2e::scenario;
-use serde_json::json;
 
-/// Access-token lifetime for this test; the SDK refreshes 10 s (its default buffer) early.
-const TTL: u64 = 15;
-const BUFFER: u64 = 10;
 const EXPIRIES: usize = 3;
 
 #[tokio::test]
 async fn s06_short_ttl_refreshes_once_per_expiry() {
     scenario(|ctx| async move {
         let b = &ctx.browser;
-        ctx.emu
-            .set_config(json!({ "access_token_ttl_secs": TTL }))
-            .await
-            .unwrap();
-        sign_in_demo_user(b, &ctx.dev_url("/"), 0).await;
-        let sid = b.wait_element("#session-id").await;
+        let sid = sign_in_with_short_tokens(&ctx).await;
 
         // Wait (polling the log) until EXPIRIES refreshes happened.
         let refreshes = b
             .wait_for_within(
                 &format!("{EXPIRIES} refreshes in the emulator log"),
-                long_wait(EXPIRIES as u32, TTL - BUFFER),
+                long_wait(EXPIRIES as u32, SHORT_TTL_SECS - REFRESH_BUFFER_SECS),
                 || async {
                     let r = ctx.emu.grants("refresh_token").await.ok()?;
                     (r.len() >= EXPIRIES).then_some(r)
@@ -48,7 +41,7 @@ async fn s06_short_ttl_refreshes_once_per_expiry() {
         let mut issued_at = code_exchange[0]["at_ms"].as_i64().unwrap();
         for r in &refreshes {
             let at = r["at_ms"].as_i64().unwrap();
-            let min_gap = ((TTL - BUFFER) as i64 - 1) * 1000;
+            let min_gap = ((SHORT_TTL_SECS - REFRESH_BUFFER_SECS) as i64 - 1) * 1000;
             assert!(
                 at - issued_at >= min_gap,
                 "refresh {} came {} ms after the previous token (expected ≥ {min_gap} ms): {refreshes:?}",
@@ -77,7 +70,10 @@ async fn s06_short_ttl_refreshes_once_per_expiry() {
                 b.text("#token-expiry").await?.parse().ok()
             })
             .await;
-        assert!(left <= TTL, "token lives {left} s > TTL {TTL}");
+        assert!(
+            left <= SHORT_TTL_SECS,
+            "token lives {left} s > TTL {SHORT_TTL_SECS}"
+        );
     })
     .await;
 }

@@ -1,24 +1,18 @@
 //! Scenario 8: two tabs. With both open across several expiries there is no `invalid_grant`
 //! and no unexpected sign-out; signing out in one shows signed out in the other.
 
-use authkit_e2e::flows::{long_wait, sign_in_demo_user};
+use authkit_e2e::flows::{
+    long_wait, sign_in_with_short_tokens, REFRESH_BUFFER_SECS, SHORT_TTL_SECS,
+};
 use authkit_e2e::scenario;
-use serde_json::json;
 
-const TTL: u64 = 15;
-const BUFFER: u64 = 10;
 const EXPIRIES: usize = 3;
 
 #[tokio::test]
 async fn s08_two_tabs_share_the_session_and_the_sign_out() {
     scenario(|ctx| async move {
         let b = &ctx.browser;
-        ctx.emu
-            .set_config(json!({ "access_token_ttl_secs": TTL }))
-            .await
-            .unwrap();
-        sign_in_demo_user(b, &ctx.dev_url("/"), 0).await;
-        let sid = b.wait_element("#session-id").await;
+        let sid = sign_in_with_short_tokens(&ctx).await;
         // Tab A rests on the public home page (a protected page would start a new sign-in
         // after the sign-out, which is not what this scenario looks at).
         b.goto(&ctx.dev_url("/")).await.unwrap();
@@ -34,7 +28,7 @@ async fn s08_two_tabs_share_the_session_and_the_sign_out() {
         let baseline = ctx.emu.grants("refresh_token").await.unwrap().len();
         b.wait_for_within(
             &format!("{EXPIRIES} more refreshes"),
-            long_wait(EXPIRIES as u32, TTL - BUFFER),
+            long_wait(EXPIRIES as u32, SHORT_TTL_SECS - REFRESH_BUFFER_SECS),
             || async {
                 let n = ctx.emu.grants("refresh_token").await.ok()?.len();
                 (n >= baseline + EXPIRIES).then_some(())

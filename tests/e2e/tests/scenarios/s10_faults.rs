@@ -3,12 +3,10 @@
 use authkit_e2e::config::{DEMO_EMAIL, DEMO_PASSWORD};
 use authkit_e2e::flows::{
     complete_hosted_sign_in, has_callback_params, long_wait, path_of, sign_in_demo_user,
+    sign_in_with_short_tokens, REFRESH_BUFFER_SECS, SHORT_TTL_SECS,
 };
 use authkit_e2e::scenario;
 use serde_json::json;
-
-const TTL: u64 = 15;
-const BUFFER: u64 = 10;
 
 fn refresh_fault(extra: serde_json::Value) -> serde_json::Value {
     let mut fault = json!({
@@ -26,12 +24,7 @@ fn refresh_fault(extra: serde_json::Value) -> serde_json::Value {
 async fn s10a_refresh_503_twice_then_ok_keeps_the_session() {
     scenario(|ctx| async move {
         let b = &ctx.browser;
-        ctx.emu
-            .set_config(json!({ "access_token_ttl_secs": TTL }))
-            .await
-            .unwrap();
-        sign_in_demo_user(b, &ctx.dev_url("/"), 0).await;
-        let sid = b.wait_element("#session-id").await;
+        let sid = sign_in_with_short_tokens(&ctx).await;
         ctx.emu
             .fault(refresh_fault(json!({ "status": 503, "count": 2 })))
             .await
@@ -40,7 +33,7 @@ async fn s10a_refresh_503_twice_then_ok_keeps_the_session() {
         let refreshes = b
             .wait_for_within(
                 "two refused refreshes and then a good one",
-                long_wait(2, TTL - BUFFER),
+                long_wait(2, SHORT_TTL_SECS - REFRESH_BUFFER_SECS),
                 || async {
                     let r = ctx.emu.grants("refresh_token").await.ok()?;
                     r.iter().any(|x| x["status"] == 200).then_some(r)
@@ -61,11 +54,7 @@ async fn s10a_refresh_503_twice_then_ok_keeps_the_session() {
 async fn s10b_refresh_invalid_grant_signs_out_and_says_why() {
     scenario(|ctx| async move {
         let b = &ctx.browser;
-        ctx.emu
-            .set_config(json!({ "access_token_ttl_secs": TTL }))
-            .await
-            .unwrap();
-        sign_in_demo_user(b, &ctx.dev_url("/"), 0).await;
+        sign_in_with_short_tokens(&ctx).await;
         // Rest on the public page: a protected page would (rightly) start a new sign-in.
         b.click("header nav a[href='/']").await.unwrap();
         b.wait_url("the home page", |u| path_of(u) == "/").await;
@@ -79,7 +68,7 @@ async fn s10b_refresh_invalid_grant_signs_out_and_says_why() {
             .await
             .unwrap();
 
-        b.wait_status_within("signed-out", long_wait(1, TTL - BUFFER))
+        b.wait_status_within("signed-out", long_wait(1, SHORT_TTL_SECS - REFRESH_BUFFER_SECS))
             .await;
         let error = b.wait_element("#error").await;
         assert!(error.contains("invalid_grant"), "reason not shown: {error:?}");

@@ -374,18 +374,11 @@ async fn cookie_mode_sets_uses_and_clears_cookies() {
     assert_eq!(body["refresh_token"].as_str().unwrap(), token);
 
     // Refresh with only the cookie (body without refresh_token).
-    let r = emu
-        .http
-        .post(emu.url("/user_management/authenticate"))
-        .header("origin", ORIGIN)
-        .header(
-            "cookie",
-            format!("{refresh_name}={token}; workos-has-session=client_demo"),
-        )
-        .json(&json!({"grant_type":"refresh_token","client_id":CLIENT}))
-        .send()
-        .await
-        .unwrap();
+    let r = cookie_refresh(
+        &emu,
+        format!("{refresh_name}={token}; workos-has-session=client_demo"),
+    )
+    .await;
     assert_eq!(r.status(), 200);
     let rotated = cookie_value(&set_cookies(r.headers()), refresh_name).unwrap();
     assert_ne!(rotated, token);
@@ -396,18 +389,11 @@ async fn cookie_mode_sets_uses_and_clears_cookies() {
         json!({"third_party_cookies_blocked": true}),
     )
     .await;
-    let r = emu
-        .http
-        .post(emu.url("/user_management/authenticate"))
-        .header("origin", ORIGIN)
-        .header(
-            "cookie",
-            format!("{refresh_name}={rotated}; workos-has-session=client_demo"),
-        )
-        .json(&json!({"grant_type":"refresh_token","client_id":CLIENT}))
-        .send()
-        .await
-        .unwrap();
+    let r = cookie_refresh(
+        &emu,
+        format!("{refresh_name}={rotated}; workos-has-session=client_demo"),
+    )
+    .await;
     assert_eq!(r.status(), 400);
     let cleared = set_cookies(r.headers());
     assert_eq!(cookie_value(&cleared, refresh_name).as_deref(), Some(""));
@@ -607,4 +593,17 @@ async fn switching_into_an_sso_or_mfa_org_needs_the_hosted_page() {
             .status(),
         200
     );
+}
+
+/// A cookie-mode refresh from the app's origin: the body has no refresh token, only `cookie`
+/// carries it.
+async fn cookie_refresh(emu: &Emu, cookie: String) -> reqwest::Response {
+    emu.http
+        .post(emu.url("/user_management/authenticate"))
+        .header("origin", ORIGIN)
+        .header("cookie", cookie)
+        .json(&json!({"grant_type":"refresh_token","client_id":CLIENT}))
+        .send()
+        .await
+        .unwrap()
 }

@@ -177,14 +177,33 @@ version = "0.4.3"
         assert_eq!(locked_version(lock, "b").unwrap(), "2.0.0");
     }
 
+    /// The wasm-bindgen-cli that `cargo xtask install` builds (the workspace lock's version)
+    /// is the one every bench baseline resolves to and names in its `Trunk.toml`, so that
+    /// Trunk, running `--offline`, never looks for another.
     #[test]
-    fn reads_the_real_workspace_lockfile() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock");
-        let text = std::fs::read_to_string(path).expect("Cargo.lock is committed");
-        let version = locked_version(&text, "wasm-bindgen").expect("wasm-bindgen is locked once");
-        // The workspace pins `wasm-bindgen = "=0.2.130"`.
-        let manifest =
-            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml")).unwrap();
-        assert!(manifest.contains(&format!("wasm-bindgen = \"={version}\"")));
+    fn the_baselines_use_the_workspace_lockfiles_wasm_bindgen() {
+        let read = |relative: &str| {
+            let path = format!("{}/{relative}", env!("CARGO_MANIFEST_DIR"));
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path}: {e}"))
+        };
+        let version = locked_version(&read("../Cargo.lock"), "wasm-bindgen")
+            .expect("the workspace locks wasm-bindgen once");
+        assert_eq!(
+            locked_version(&read("baseline/Cargo.lock"), "wasm-bindgen").unwrap(),
+            version
+        );
+        for app in [
+            "minimal",
+            "same-app",
+            "with-sdk",
+            "typical",
+            "typical-with-sdk",
+        ] {
+            let trunk = read(&format!("baseline/{app}/Trunk.toml"));
+            assert!(
+                trunk.contains(&format!("wasm_bindgen = \"{version}\"")),
+                "baseline/{app}/Trunk.toml names another wasm-bindgen than {version}"
+            );
+        }
     }
 }

@@ -24,6 +24,13 @@ pub enum XtaskError {
         /// The underlying error.
         source: io::Error,
     },
+    /// JSON could not be read or written; `context` says which.
+    Json {
+        /// What was being done.
+        context: String,
+        /// The underlying error.
+        source: serde_json::Error,
+    },
     /// A program could not be started (most often: it is not installed).
     Spawn {
         /// The program name.
@@ -105,6 +112,7 @@ impl fmt::Display for XtaskError {
         match self {
             XtaskError::Usage(msg) => write!(f, "{msg}"),
             XtaskError::Io { context, source } => write!(f, "{context}: {source}"),
+            XtaskError::Json { context, source } => write!(f, "{context}: {source}"),
             XtaskError::Spawn { program, source } => {
                 write!(f, "could not start `{program}`: {source}")?;
                 if source.kind() == io::ErrorKind::NotFound {
@@ -163,6 +171,7 @@ impl std::error::Error for XtaskError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             XtaskError::Io { source, .. } | XtaskError::Spawn { source, .. } => Some(source),
+            XtaskError::Json { source, .. } => Some(source),
             XtaskError::Lockfile(err) => Some(err),
             _ => None,
         }

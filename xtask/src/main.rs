@@ -1,6 +1,6 @@
 //! `cargo xtask install|demo|test|bench`: the project's commands (see README.md).
 //!
-//! Dependency-free on purpose (std only) so that it compiles in seconds on a fresh machine.
+//! std only, plus serde_json for `report.json`, so that it compiles in seconds on a fresh machine.
 
 mod bench;
 mod demo;
@@ -25,8 +25,9 @@ commands:
   demo      start the emulator (:4100) and the demo (trunk serve, :5173); Ctrl-C stops both
   test      fmt, clippy, host tests, browser tests, end-to-end tests; fails fast
             (`--only host,browser` runs some stages, for development)
-  bench     bundle cost (vs a minimal Yew app), time to signed-in, requests per flow,
-            wake-ups; a table + target/bench/report.json (`--runs N`, `--only sizes|browser`)";
+  bench     bundle cost (the SDK over a typical Yew app and over a bare one), time to
+            signed-in, requests per flow, wake-ups; a table + target/bench/report.json
+            (`--runs N`, `--only sizes|browser`)";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

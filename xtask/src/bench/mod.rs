@@ -2,28 +2,31 @@
 //!
 //! 1. Release builds with Trunk of baseline (a) `xtask/baseline/minimal`, baseline (a')
 //!    `xtask/baseline/same-app` (the app of (b) without the SDK), baseline (b)
-//!    `xtask/baseline/with-sdk` and the demo; sizes raw and gzip -9; the SDK's increment is
-//!    (b) − (a), its own cost (b) − (a'). Top contributors of (b) − (a') with `twiggy`.
+//!    `xtask/baseline/with-sdk`, baseline (t) `xtask/baseline/typical` (a typical Yew app:
+//!    router, gloo-net JSON, serde, gloo-storage), baseline (t+SDK)
+//!    `xtask/baseline/typical-with-sdk` and the demo; sizes raw and gzip -9. The SDK's
+//!    increment over the typical app, (t+SDK) − (t), has a goal (≤ 30 KB gzip); its increment
+//!    over a bare Yew app, (b) − (a), and its own cost, (b) − (a'), are reported. Top
+//!    contributors of (b) − (a') and of (t+SDK) − (t) with `twiggy`.
 //! 2. The browser half (`authkit-bench` in `tests/e2e`): time to signed-in, requests per
 //!    flow, wake-ups, against the release demo.
 //!
 //! It prints one table and writes the same figures to `target/bench/report.json`. It never
 //! fails on a number, only when it cannot measure at all.
 
-mod json;
+mod bundles;
 mod size;
 mod twiggy;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use serde_json::{json, Map, Value};
+
 use crate::error::XtaskError;
 use crate::process;
-use json::Json;
+use bundles::{App, Increments};
 use size::Bundle;
-
-/// The SDK increment the issue aims for, in gzip bytes (25 KB, 1 KB = 1024 bytes).
-const TARGET_INCREMENT_GZ: u64 = 25 * 1024;
 
 /// What `cargo xtask bench` was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,27 +89,26 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), XtaskError> {
         .map_err(|e| XtaskError::io(format!("create {}", out.display()), e))?;
     let started = std::time::Instant::now();
     let mut table: Vec<String> = Vec::new();
-    let mut report: Vec<(String, Json)> =
-        vec![("generated_by".into(), Json::Str("cargo xtask bench".into()))];
+    let mut report = Map::new();
+    report.insert("generated_by".into(), json!("cargo xtask bench"));
 
     if opts.sizes {
         let (rows, json) = sizes(root, &out)?;
         table.extend(rows);
-        report.push(("bundle".into(), json));
+        report.insert("bundle".into(), json);
     }
     if opts.browser {
         let (rows, json) = browser(root, &out, opts.runs);
         table.extend(rows);
-        report.push(("browser".into(), json));
+        report.insert("browser".into(), json);
     }
-    report.push((
+    report.insert(
         "bench_secs".into(),
-        Json::Num(started.elapsed().as_secs_f64().round()),
-    ));
+        json!(started.elapsed().as_secs_f64().round()),
+    );
 
     let path = out.join("report.json");
-    std::fs::write(&path, Json::Obj(report).render() + "\n")
-        .map_err(|e| XtaskError::io(format!("write {}", path.display()), e))?;
+    write_json(&path, &Value::Object(report))?;
     println!("\n==== cargo xtask bench ====");
     for row in &table {
         println!("{row}");
@@ -119,162 +121,98 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), XtaskError> {
     Ok(())
 }
 
-fn kib(bytes: i64) -> String {
-    format!("{:.1} KB", bytes as f64 / 1024.0)
+/// Writes `value` to `path` as pretty JSON with a final newline.
+fn write_json(path: &Path, value: &Value) -> Result<(), XtaskError> {
+    let text = serde_json::to_string_pretty(value).map_err(|source| XtaskError::Json {
+        context: format!("serialize {}", path.display()),
+        source,
+    })?;
+    std::fs::write(path, text + "\n")
+        .map_err(|e| XtaskError::io(format!("write {}", path.display()), e))
 }
 
-fn bundle_json(b: &Bundle) -> Json {
-    Json::obj([
-        ("wasm_raw", Json::Num(b.wasm_raw as f64)),
-        ("wasm_gzip", Json::Num(b.wasm_gz as f64)),
-        ("js_raw", Json::Num(b.js_raw as f64)),
-        ("js_gzip", Json::Num(b.js_gz as f64)),
-        ("total_gzip", Json::Num(b.total_gz() as f64)),
-        ("wasm_opt_ran", Json::Bool(b.wasm_opt_ran)),
-        ("build_secs", Json::Num(b.build_secs.round())),
-    ])
+/// `cargo fetch` in the baselines' workspace: Trunk builds `--offline`, so every crate of
+/// `xtask/baseline/Cargo.lock` must be in the local registry first.
+fn fetch_baseline_crates(root: &Path) -> Result<(), XtaskError> {
+    process::run(
+        Command::new("cargo")
+            .arg("fetch")
+            .arg("--manifest-path")
+            .arg(root.join("xtask/baseline/Cargo.toml")),
+    )
 }
 
-/// Builds the three bundles, measures them, and asks twiggy for the contributors.
-fn sizes(root: &Path, out: &Path) -> Result<(Vec<String>, Json), XtaskError> {
+/// Builds every app of [`bundles::apps`] and measures it.
+fn build_all(root: &Path, out: &Path, target: &Path) -> Result<Vec<(App, Bundle)>, XtaskError> {
+    let mut measured = Vec::new();
+    for app in bundles::apps(root) {
+        println!("bench: trunk build --release: {}", app.label);
+        let bundle = size::build(&app.dir, &out.join(format!("dist-{}", app.key)), target)?;
+        measured.push((app, bundle));
+    }
+    Ok(measured)
+}
+
+/// The two twiggy contributor lists: the SDK in (b) against (a'), and in (t+SDK) against (t).
+fn contributor_rows_and_json(target: &Path, out: &Path) -> (Vec<String>, Value, Value) {
+    let wasm = |package: &str| bundles::cargo_wasm(target, package);
+    let twiggy_out = out.join("twiggy");
+    let own = twiggy::contributors(
+        &wasm("bench-same-app"),
+        &wasm("bench-with-sdk"),
+        &twiggy_out,
+        15,
+    );
+    let over_typical = twiggy::contributors(
+        &wasm("bench-typical"),
+        &wasm("bench-typical-with-sdk"),
+        &twiggy_out,
+        15,
+    );
+    let mut rows = own.rows(
+        "what the SDK adds to (a'), per crate (twiggy, before wasm-opt, no name section)",
+        "twiggy top -n 15 of (b), before wasm-opt",
+        &own.top,
+    );
+    rows.extend(over_typical.rows(
+        "what the SDK adds to (t), per crate (twiggy, before wasm-opt, no name section)",
+        "twiggy diff -n 15 from (t) to (t+SDK), before wasm-opt",
+        &over_typical.diff,
+    ));
+    (rows, own.to_json(), over_typical.to_json())
+}
+
+/// Builds the bundles, measures them, and asks twiggy for the contributors.
+fn sizes(root: &Path, out: &Path) -> Result<(Vec<String>, Value), XtaskError> {
     let target = target_dir(root);
     let wasm_opt = process::probe("wasm-opt", ["--version"]);
     println!(
         "bench: wasm-opt on PATH: {}",
         wasm_opt.as_deref().unwrap_or("none (Trunk skips -Oz)")
     );
-    let baseline = root.join("xtask/baseline");
-    let builds = [
-        ("minimal", "(a) minimal Yew app", baseline.join("minimal")),
-        (
-            "same_app",
-            "(a') (b)'s app, no SDK",
-            baseline.join("same-app"),
-        ),
-        (
-            "with_sdk",
-            "(b) (a) + SDK at work",
-            baseline.join("with-sdk"),
-        ),
-        ("demo", "(c) demo", root.to_path_buf()),
-    ];
-    let mut bundles = Vec::new();
-    for (key, label, dir) in &builds {
-        println!("bench: trunk build --release: {label}");
-        let b = size::build(dir, &out.join(format!("dist-{key}")), &target)?;
-        bundles.push((*key, *label, b));
-    }
-    let (a, a2, b) = (&bundles[0].2, &bundles[1].2, &bundles[2].2);
-    // The SDK's own cost: (b) against the same app without the SDK (its components, state and
-    // callbacks are not the SDK's).
-    let own_total = b.total_gz() as i64 - a2.total_gz() as i64;
-    let inc_wasm = b.wasm_gz as i64 - a.wasm_gz as i64;
-    let inc_js = b.js_gz as i64 - a.js_gz as i64;
-    let inc_total = b.total_gz() as i64 - a.total_gz() as i64;
-    let inc_raw = (b.wasm_raw + b.js_raw) as i64 - (a.wasm_raw + a.js_raw) as i64;
-    let met = inc_total <= TARGET_INCREMENT_GZ as i64;
+    fetch_baseline_crates(root)?;
+    let measured = build_all(root, out, &target)?;
+    let increments = Increments::from_bundles(&measured)
+        .expect("bundles::apps lists every baseline the increments need");
 
-    let mut rows = vec![
-        "-- bundle cost (trunk build --release: opt-level z, LTO, 1 CGU, panic=abort) --".into(),
-        format!(
-            "{:<26} {:>10} {:>10} {:>9} {:>9} {:>10}  wasm-opt",
-            "bundle", "wasm raw", "wasm gz", "js raw", "js gz", "total gz"
-        ),
-    ];
-    for (_, label, x) in &bundles {
-        rows.push(format!(
-            "{label:<26} {:>10} {:>10} {:>9} {:>9} {:>10}  {}",
-            x.wasm_raw,
-            x.wasm_gz,
-            x.js_raw,
-            x.js_gz,
-            x.total_gz(),
-            if x.wasm_opt_ran {
-                "-Oz ran"
-            } else {
-                "did NOT run"
-            }
-        ));
-    }
-    rows.push(format!(
-        "SDK increment (b) − (a): {inc_total} B gzip = {} (wasm {inc_wasm}, js {inc_js}; raw {inc_raw} B); target ≤ 25 KB: {}",
-        kib(inc_total),
-        if met { "met" } else { "NOT met" }
-    ));
-    rows.push(format!(
-        "SDK's own cost (b) − (a'): {own_total} B gzip = {} (the app's components excluded)",
-        kib(own_total)
-    ));
+    let mut rows = bundles::table(&measured);
+    rows.extend(increments.rows());
+    let (contributor_rows, own_json, over_typical_json) = contributor_rows_and_json(&target, out);
+    rows.extend(contributor_rows);
 
-    let raw_a = target.join("wasm32-unknown-unknown/release/bench-same-app.wasm");
-    let raw_b = target.join("wasm32-unknown-unknown/release/bench-with-sdk.wasm");
-    let contrib = twiggy::contributors(&raw_a, &raw_b, &out.join("twiggy"), 15);
-    match &contrib.skipped {
-        Some(why) => rows.push(format!("top contributors: skipped ({why})")),
-        None => {
-            rows.push(
-                "-- what the SDK adds to (a'), per crate (twiggy, before wasm-opt, no name section) --"
-                    .into(),
-            );
-            for (krate, delta) in contrib.by_crate.iter().take(12) {
-                rows.push(format!("  {delta:>+9} B  {krate}"));
-            }
-            rows.push("-- twiggy top -n 15 of (b), before wasm-opt --".into());
-            rows.extend(contrib.top.iter().map(|l| format!("  {l}")));
-        }
-    }
-
-    let strings = |v: &[String]| Json::Arr(v.iter().cloned().map(Json::Str).collect());
-    let json = Json::Obj(
-        bundles
-            .iter()
-            .map(|(key, _, x)| ((*key).to_owned(), bundle_json(x)))
-            .chain([
-                (
-                    "sdk_increment".to_owned(),
-                    Json::obj([
-                        ("total_gzip", Json::Num(inc_total as f64)),
-                        ("wasm_gzip", Json::Num(inc_wasm as f64)),
-                        ("js_gzip", Json::Num(inc_js as f64)),
-                        ("raw", Json::Num(inc_raw as f64)),
-                        ("own_cost_gzip", Json::Num(own_total as f64)),
-                        ("target_gzip", Json::Num(TARGET_INCREMENT_GZ as f64)),
-                        ("target_met", Json::Bool(met)),
-                    ]),
-                ),
-                (
-                    "wasm_opt".to_owned(),
-                    wasm_opt.map(Json::Str).unwrap_or(Json::Null),
-                ),
-                (
-                    "twiggy".to_owned(),
-                    Json::obj([
-                        (
-                            "skipped",
-                            contrib.skipped.clone().map(Json::Str).unwrap_or(Json::Null),
-                        ),
-                        (
-                            "increment_by_crate",
-                            Json::Obj(
-                                contrib
-                                    .by_crate
-                                    .iter()
-                                    .map(|(k, d)| (k.clone(), Json::Num(*d as f64)))
-                                    .collect(),
-                            ),
-                        ),
-                        ("top", strings(&contrib.top)),
-                        ("diff", strings(&contrib.diff)),
-                    ]),
-                ),
-            ])
-            .collect(),
-    );
-    Ok((rows, json))
+    let mut json: Map<String, Value> = measured
+        .iter()
+        .map(|(app, b)| (app.key.to_owned(), bundles::bundle_json(b)))
+        .collect();
+    json.extend(increments.json_entries());
+    json.insert("wasm_opt".into(), json!(wasm_opt));
+    json.insert("twiggy".into(), own_json);
+    json.insert("twiggy_over_typical_app".into(), over_typical_json);
+    Ok((rows, Value::Object(json)))
 }
 
 /// Runs `authkit-bench` (the e2e package); its failure is reported, not fatal.
-fn browser(root: &Path, out: &Path, runs: usize) -> (Vec<String>, Json) {
+fn browser(root: &Path, out: &Path, runs: usize) -> (Vec<String>, Value) {
     let mut cmd = Command::new("cargo");
     cmd.current_dir(root)
         .args([
@@ -294,13 +232,18 @@ fn browser(root: &Path, out: &Path, runs: usize) -> (Vec<String>, Json) {
             std::fs::read_to_string(out.join(name))
                 .map_err(|e| XtaskError::io(format!("read {name}"), e))
         };
-        Ok((read("browser.txt")?, read("browser.json")?))
+        let json = read("browser.json")?;
+        let json = serde_json::from_str::<Value>(&json).map_err(|source| XtaskError::Json {
+            context: "parse browser.json".into(),
+            source,
+        })?;
+        Ok((read("browser.txt")?, json))
     });
     match result {
-        Ok((txt, json)) => (txt.lines().map(str::to_owned).collect(), Json::Raw(json)),
+        Ok((txt, json)) => (txt.lines().map(str::to_owned).collect(), json),
         Err(e) => (
             vec![format!("browser figures: FAILED ({e})")],
-            Json::obj([("error", Json::Str(e.to_string()))]),
+            json!({ "error": e.to_string() }),
         ),
     }
 }

@@ -6,21 +6,59 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use serde_json::{json, Map, Value};
+
 use crate::error::XtaskError;
 use crate::process;
 
-/// `twiggy top` of the SDK app and `twiggy diff` minimal → SDK app, as printed by twiggy.
+/// What the SDK adds to one app, per twiggy: `top` of the app with the SDK, `diff` from the
+/// app without it, and the difference per crate.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Contributors {
-    /// `twiggy top -n N` of baseline (b), with names.
+    /// `twiggy top -n N` of the app with the SDK, with names.
     pub top: Vec<String>,
-    /// `twiggy diff -n N` from baseline (a) to baseline (b): what the SDK adds.
+    /// `twiggy diff -n N` from the app without the SDK to the app with it.
     pub diff: Vec<String>,
-    /// Bytes per crate (from all `twiggy top` items), baseline (b) minus baseline (a),
-    /// largest first; the `name` section is left out (wasm-opt strips it).
+    /// Bytes per crate (from all `twiggy top` items), with the SDK minus without it, largest
+    /// change first; the `name` section is left out (wasm-opt strips it).
     pub by_crate: Vec<(String, i64)>,
     /// Why the section is empty, when it is.
     pub skipped: Option<String>,
+}
+
+impl Contributors {
+    /// The table lines: `heading`, then the 12 largest per-crate changes, then `items_heading`
+    /// followed by `items` (the `top` or `diff` listing, as twiggy printed it).
+    pub fn rows(&self, heading: &str, items_heading: &str, items: &[String]) -> Vec<String> {
+        if let Some(why) = &self.skipped {
+            return vec![format!("{heading}: skipped ({why})")];
+        }
+        let mut rows = vec![format!("-- {heading} --")];
+        rows.extend(
+            self.by_crate
+                .iter()
+                .take(12)
+                .map(|(krate, delta)| format!("  {delta:>+9} B  {krate}")),
+        );
+        rows.push(format!("-- {items_heading} --"));
+        rows.extend(items.iter().map(|line| format!("  {line}")));
+        rows
+    }
+
+    /// Everything, as JSON for `report.json`.
+    pub fn to_json(&self) -> Value {
+        let by_crate: Map<String, Value> = self
+            .by_crate
+            .iter()
+            .map(|(krate, delta)| (krate.clone(), Value::from(*delta)))
+            .collect();
+        json!({
+            "skipped": self.skipped,
+            "increment_by_crate": by_crate,
+            "top": self.top,
+            "diff": self.diff,
+        })
+    }
 }
 
 /// Makes sure `twiggy` is on PATH (`cargo install twiggy --locked` once); `Err` says why not.
@@ -69,9 +107,9 @@ fn twiggy(args: &[&str], files: &[&Path]) -> Result<Vec<String>, XtaskError> {
         .collect())
 }
 
-/// The top `n` items of `with_sdk` and the top `n` differences from `minimal`, both cargo
+/// The top `n` items of `with_sdk` and the top `n` differences from `without_sdk`, both cargo
 /// `.wasm` files of the release profile. Never fails: problems land in `skipped`.
-pub fn contributors(minimal: &Path, with_sdk: &Path, out: &Path, n: usize) -> Contributors {
+pub fn contributors(without_sdk: &Path, with_sdk: &Path, out: &Path, n: usize) -> Contributors {
     if let Err(why) = ensure_twiggy() {
         return Contributors {
             skipped: Some(why),
@@ -79,7 +117,7 @@ pub fn contributors(minimal: &Path, with_sdk: &Path, out: &Path, n: usize) -> Co
         };
     }
     let run = || -> Result<Contributors, XtaskError> {
-        let a = bindgen(minimal, out)?;
+        let a = bindgen(without_sdk, out)?;
         let b = bindgen(with_sdk, out)?;
         let n = n.to_string();
         let all_a = by_crate(&twiggy(&["top", "--format", "csv"], &[&a])?);
@@ -248,6 +286,52 @@ mod tests {
         assert_eq!(
             crate_delta(&a, &b),
             vec![("serde_json".to_owned(), 50), ("yew".to_owned(), -10)]
+        );
+    }
+
+    #[test]
+    fn rows_list_crates_then_items_or_say_why_skipped() {
+        let found = Contributors {
+            top: vec!["top line".into()],
+            diff: vec!["diff line".into()],
+            by_crate: vec![("authkit_yew".into(), 1200), ("yew".into(), -40)],
+            skipped: None,
+        };
+        assert_eq!(
+            found.rows("per crate", "items", &found.diff),
+            vec![
+                "-- per crate --",
+                "      +1200 B  authkit_yew",
+                "        -40 B  yew",
+                "-- items --",
+                "  diff line",
+            ]
+        );
+        let skipped = Contributors {
+            skipped: Some("no twiggy".into()),
+            ..Contributors::default()
+        };
+        assert_eq!(
+            skipped.rows("per crate", "items", &[]),
+            vec!["per crate: skipped (no twiggy)"]
+        );
+    }
+
+    #[test]
+    fn json_keeps_crate_deltas_as_numbers() {
+        let c = Contributors {
+            by_crate: vec![("serde_json".into(), 50)],
+            top: vec!["t".into()],
+            ..Contributors::default()
+        };
+        assert_eq!(
+            c.to_json(),
+            json!({
+                "skipped": null,
+                "increment_by_crate": { "serde_json": 50 },
+                "top": ["t"],
+                "diff": [],
+            })
         );
     }
 }

@@ -268,13 +268,6 @@ fn stages(root: &Path, selected: &[Stage], report: &mut Report) -> Result<(), Xt
                     "host tests",
                     cargo().args(["test", "--workspace", "--exclude", "authkit-e2e"]),
                     Instant::now(),
-                )?;
-                // The optional `serde` feature (Serialize/Deserialize, decode_payload_as).
-                test_stage(
-                    report,
-                    "host tests (serde feature)",
-                    cargo().args(["test", "-p", "authkit-yew", "--features", "serde", "--lib"]),
-                    Instant::now(),
                 )?
             }
             Stage::Browser => browser_tests(root, report)?,

@@ -5,6 +5,7 @@ use std::io;
 use std::process::ExitStatus;
 
 use crate::lockfile::LockfileError;
+use crate::quickstart::QuickStartError;
 
 /// Everything that can make an xtask command fail.
 ///
@@ -49,6 +50,8 @@ pub enum XtaskError {
     ToolsMissing(Vec<String>),
     /// Cargo.lock could not be read for a version.
     Lockfile(LockfileError),
+    /// The README's quick-start app cannot be taken from it.
+    QuickStart(QuickStartError),
     /// A server did not become ready in time.
     Timeout {
         /// What was awaited.
@@ -131,6 +134,7 @@ impl fmt::Display for XtaskError {
                 Ok(())
             }
             XtaskError::Lockfile(err) => write!(f, "Cargo.lock: {err}"),
+            XtaskError::QuickStart(err) => write!(f, "{err}"),
             XtaskError::Timeout { what, secs } => {
                 write!(f, "timed out after {secs} s waiting for {what}")
             }
@@ -173,6 +177,7 @@ impl std::error::Error for XtaskError {
             XtaskError::Io { source, .. } | XtaskError::Spawn { source, .. } => Some(source),
             XtaskError::Json { source, .. } => Some(source),
             XtaskError::Lockfile(err) => Some(err),
+            XtaskError::QuickStart(err) => Some(err),
             _ => None,
         }
     }
@@ -181,5 +186,11 @@ impl std::error::Error for XtaskError {
 impl From<LockfileError> for XtaskError {
     fn from(err: LockfileError) -> Self {
         XtaskError::Lockfile(err)
+    }
+}
+
+impl From<QuickStartError> for XtaskError {
+    fn from(err: QuickStartError) -> Self {
+        XtaskError::QuickStart(err)
     }
 }

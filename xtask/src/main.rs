@@ -8,7 +8,9 @@ mod emulator;
 mod error;
 mod install;
 mod lockfile;
+mod package;
 mod process;
+mod quickstart;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -23,8 +25,9 @@ commands:
   install   install the missing tools (wasm32 target, trunk, wasm-bindgen-cli at the
             Cargo.lock version, wasm-opt, chromium + chromedriver when root); idempotent
   demo      start the emulator (:4100) and the demo (trunk serve, :5173); Ctrl-C stops both
-  test      fmt, clippy, host tests, browser tests, end-to-end tests; fails fast
-            (`--only host,browser` runs some stages, for development)
+  test      fmt, clippy, package (the README quick start built against `cargo package`),
+            host tests, browser tests, end-to-end tests; fails fast
+            (`--only package,host` runs some stages, for development)
   bench     bundle cost (the SDK over a typical Yew app and over a bare one), time to
             signed-in, requests per flow, wake-ups; a table + target/bench/report.json
             (`--runs N`, `--only sizes|browser`)";

@@ -1,6 +1,7 @@
 //! `cargo xtask test`: install what is missing, then run every check in order, failing fast:
-//! fmt, clippy (host + wasm), host tests, browser tests (against an emulator on a free port),
-//! end-to-end tests. Ends with one line `xtask: N passed, M failed`.
+//! fmt, clippy (host + wasm), package (the README's quick-start app built against the
+//! packaged SDK), host tests, browser tests (against an emulator on a free port), end-to-end
+//! tests. Ends with one line `xtask: N passed, M failed`.
 
 use std::path::Path;
 use std::process::Command;
@@ -9,6 +10,7 @@ use std::time::{Duration, Instant};
 use crate::emulator;
 use crate::error::XtaskError;
 use crate::install::{self, Profile, WASM_TARGET};
+use crate::package;
 use crate::process;
 
 /// The seed the browser tests' emulator runs with (origins `http://127.0.0.1:*`, `http://localhost:*`).
@@ -82,7 +84,7 @@ pub fn sum_results<'a>(lines: impl IntoIterator<Item = &'a str>) -> (Counts, usi
 #[derive(Debug)]
 struct StageRow {
     name: &'static str,
-    /// `None` for check stages (fmt, clippy).
+    /// `None` for check stages that count no test (fmt, clippy).
     counts: Option<Counts>,
     took: Duration,
     ok: bool,
@@ -163,6 +165,8 @@ pub enum Stage {
     Fmt,
     /// clippy `-D warnings`, host and wasm.
     Clippy,
+    /// `cargo package` of the SDK, and the README's quick-start app built against it.
+    Package,
     /// Host tests (workspace minus e2e).
     Host,
     /// wasm-bindgen browser tests against an emulator.
@@ -173,9 +177,10 @@ pub enum Stage {
 
 impl Stage {
     /// Every stage, in order: what a plain `cargo xtask test` (and CI) runs.
-    pub const ALL: [Stage; 5] = [
+    pub const ALL: [Stage; 6] = [
         Stage::Fmt,
         Stage::Clippy,
+        Stage::Package,
         Stage::Host,
         Stage::Browser,
         Stage::E2e,
@@ -186,6 +191,7 @@ impl Stage {
         match self {
             Stage::Fmt => "fmt",
             Stage::Clippy => "clippy",
+            Stage::Package => "package",
             Stage::Host => "host",
             Stage::Browser => "browser",
             Stage::E2e => "e2e",
@@ -261,6 +267,7 @@ fn stages(root: &Path, selected: &[Stage], report: &mut Report) -> Result<(), Xt
                     ]))
                 })?;
             }
+            Stage::Package => package_stage(root, report)?,
             Stage::Host => {
                 banner("host tests");
                 test_stage(
@@ -294,11 +301,58 @@ fn banner(name: &str) {
     println!("xtask: ==== {name} ====");
 }
 
-/// A stage that runs no tests (fmt, clippy): it passes when its command succeeds.
+/// A stage that runs no tests (fmt, clippy): it passes when its command succeeds, and adds
+/// nothing to the passed/failed counts.
 fn check_stage(
     report: &mut Report,
     name: &'static str,
     hint: &'static str,
+    f: impl FnOnce() -> Result<(), XtaskError>,
+) -> Result<(), XtaskError> {
+    run_check(report, name, hint, Counting::NotATest, f)
+}
+
+/// Stage `package`: one check that counts as one test, 1 passed or 1 failed.
+fn package_stage(root: &Path, report: &mut Report) -> Result<(), XtaskError> {
+    run_check(
+        report,
+        "package",
+        "see the output above: `cargo package` or the README quick-start build failed",
+        Counting::AsOneTest,
+        || package::check(root),
+    )
+}
+
+/// Whether a check stage's outcome adds to the passed/failed counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Counting {
+    /// fmt, clippy: only the stage's verdict.
+    NotATest,
+    /// The outcome counts as one test.
+    AsOneTest,
+}
+
+impl Counting {
+    /// The counts a check with this outcome adds.
+    fn counts(self, ok: bool) -> Option<Counts> {
+        match self {
+            Counting::NotATest => None,
+            Counting::AsOneTest => Some(Counts {
+                passed: u64::from(ok),
+                failed: u64::from(!ok),
+                ignored: 0,
+            }),
+        }
+    }
+}
+
+/// Runs one check under a banner, records its row, and turns a failed command into a failed
+/// stage (other errors, such as a README without the quick-start blocks, pass through as is).
+fn run_check(
+    report: &mut Report,
+    name: &'static str,
+    hint: &'static str,
+    counting: Counting,
     f: impl FnOnce() -> Result<(), XtaskError>,
 ) -> Result<(), XtaskError> {
     banner(name);
@@ -306,7 +360,7 @@ fn check_stage(
     let result = f();
     report.stages.push(StageRow {
         name,
-        counts: None,
+        counts: counting.counts(result.is_ok()),
         took: started.elapsed(),
         ok: result.is_ok(),
     });
@@ -544,6 +598,10 @@ test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; fini
             parse_stages(&["--only", "e2e,host"]).unwrap(),
             vec![Stage::Host, Stage::E2e]
         );
+        assert_eq!(
+            parse_stages(&["--only", "host,package"]).unwrap(),
+            vec![Stage::Package, Stage::Host]
+        );
         assert!(matches!(
             parse_stages(&["--only", "nope"]),
             Err(XtaskError::Usage(_))
@@ -592,6 +650,45 @@ test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; fini
                 passed: 7,
                 failed: 1,
                 ignored: 1
+            }
+        );
+    }
+
+    #[test]
+    fn package_runs_after_clippy_and_before_the_host_tests() {
+        let names = Stage::ALL.map(Stage::name);
+        assert_eq!(
+            names,
+            ["fmt", "clippy", "package", "host", "browser", "e2e"]
+        );
+    }
+
+    #[test]
+    fn the_package_check_counts_as_one_test() {
+        let passed = Counting::AsOneTest.counts(true).unwrap();
+        assert_eq!((passed.passed, passed.failed), (1, 0));
+        let failed = Counting::AsOneTest.counts(false).unwrap();
+        assert_eq!((failed.passed, failed.failed), (0, 1));
+        assert_eq!(Counting::NotATest.counts(false), None);
+    }
+
+    #[test]
+    fn a_failed_package_check_is_in_the_report_as_one_failure() {
+        let mut report = Report::default();
+        let result = run_check(&mut report, "package", "hint", Counting::AsOneTest, || {
+            Err(XtaskError::QuickStart(
+                crate::quickstart::QuickStartError::NoSection,
+            ))
+        });
+        assert!(matches!(result, Err(XtaskError::QuickStart(_))));
+        assert_eq!(report.stages.len(), 1);
+        assert!(!report.stages[0].ok);
+        assert_eq!(
+            report.total(),
+            Counts {
+                passed: 0,
+                failed: 1,
+                ignored: 0
             }
         );
     }

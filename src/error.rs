@@ -111,9 +111,7 @@ fn refresh_message(
         (None, None) => {}
     }
     if error == Some("invalid_request")
-        && description.is_some_and(|d| {
-            crate::protocol::text::contains(&d.to_ascii_lowercase(), "missing refresh token")
-        })
+        && description.is_some_and(|d| d.to_ascii_lowercase().contains("missing refresh token"))
     {
         out.push_str(
             " (no refresh token reached the API: in cookie mode the browser did not send the \

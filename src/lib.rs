@@ -133,16 +133,20 @@
 //! [`SignInOptions`] is `#[non_exhaustive]`: build it with its builder methods, e.g.
 //! `SignInOptions::new().organization_id("org_123").login_hint("ada@example.com")`.
 //!
-//! ## JSON, claims and the `serde` feature
-//! The SDK reads and writes its few JSON shapes with its own small [`Json`] value (no serde in
-//! the wasm by default: it would cost ~40 KB). App state for a sign-in is a [`Json`]
-//! (`SignInOptions::new().state(Json::object([("return_to", "/account".into())]))`) and comes
-//! back in [`RedirectCallbackParams::state`]. Token claims are typed ([`AccessTokenClaims`]);
-//! unknown ones (JWT templates, `aud`) are read with [`AccessTokenClaims::extra`], and
-//! [`protocol::claims::decode_payload`] gives the whole payload as [`Json`]. The optional
-//! `serde` feature adds `Serialize`/`Deserialize` to [`User`], [`Impersonator`],
-//! [`AuthenticationMethod`] and the claims' actor, `Serialize` to [`Json`], and
-//! `protocol::claims::decode_payload_as::<T>` to read claims into your own type.
+//! ## State, claims and serde
+//! The SDK speaks serde. App state for a sign-in is any `Serialize` value
+//! (`SignInOptions::new().state(MyState { return_to: "/account".into() })`, or a
+//! `serde_json::json!` value); it comes back in [`RedirectCallbackParams::state`] as a
+//! `serde_json::Value`, or as your own type with [`RedirectCallbackParams::state_as`]. Token
+//! claims are typed ([`AccessTokenClaims`]); any other claim (JWT templates, `aud`) is read with
+//! [`AccessTokenClaims::extra`] (`claims.extra::<Tenant>("tenant")`), and
+//! [`protocol::claims::decode_payload_as`] reads the whole payload into your type
+//! ([`protocol::claims::decode_payload`] into a `serde_json::Value`). [`User`],
+//! [`Impersonator`] and [`AuthenticationMethod`] implement `Serialize` and `Deserialize`.
+//!
+//! Under the hood: serde derives for every wire type, serde_json for bodies, claims and tab
+//! messages, gloo-net for requests, gloo-storage for storage, and sha2 + getrandom + base64 for
+//! PKCE, so sign-in also works on a plain-http LAN address where `crypto.subtle` is missing.
 //!
 //! ## Behaviour
 //! Kept from authkit-js: the authorize URL (sorted keys, empty values dropped, S256 PKCE with a
@@ -176,7 +180,6 @@
 pub mod browser;
 pub mod client;
 pub mod error;
-mod once;
 pub mod options;
 pub mod protocol;
 pub mod ui;
@@ -187,7 +190,6 @@ pub use options::{
     AuthKitOptions, DevMode, RedirectCallbackParams, RefreshParams, SignInOptions, SignOutOptions,
 };
 pub use protocol::claims::AccessTokenClaims;
-pub use protocol::json::{Json, JsonError};
 pub use protocol::wire::{AuthenticationMethod, Impersonator, User};
 pub use ui::{
     use_auth, use_auth_handle, use_try_auth, use_try_auth_handle, use_user, Auth, AuthHandle,
@@ -199,7 +201,7 @@ pub mod prelude {
     pub use crate::{
         use_auth, use_auth_handle, use_try_auth, use_try_auth_handle, use_user, AccessTokenClaims,
         Auth, AuthHandle, AuthKitError, AuthKitOptions, AuthKitProvider, AuthState,
-        AuthenticationMethod, DevMode, Impersonator, Json, RedirectCallbackParams, RefreshParams,
+        AuthenticationMethod, DevMode, Impersonator, RedirectCallbackParams, RefreshParams,
         SignInEndpoint, SignInOptions, SignOutOptions, SignedIn, SignedOut, User,
     };
 }

@@ -3,6 +3,10 @@
 use std::fmt;
 use std::rc::Rc;
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
 use crate::error::AuthKitError;
 use crate::protocol::wire::{AuthenticationMethod, Impersonator, User};
 
@@ -78,8 +82,9 @@ pub fn is_local_hostname(hostname: &str) -> bool {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RedirectCallbackParams {
-    /// The `state` given to `sign_in`, parsed from JSON (`None` when absent or malformed).
-    pub state: Option<crate::Json>,
+    /// The `state` given to `sign_in`, parsed from JSON (`None` when absent, `null` or
+    /// malformed). Read it into your own type with [`RedirectCallbackParams::state_as`].
+    pub state: Option<Value>,
     /// The signed-in user.
     pub user: User,
     /// The organization of the session, if any.
@@ -88,6 +93,25 @@ pub struct RedirectCallbackParams {
     pub impersonator: Option<Impersonator>,
     /// How the user authenticated.
     pub authentication_method: Option<AuthenticationMethod>,
+}
+
+impl RedirectCallbackParams {
+    /// The `state` read into your own type: `Ok(None)` without state, an error when it has
+    /// another shape (the URL came back from AuthKit, so treat it as untrusted input).
+    ///
+    /// ```
+    /// use authkit_yew::RedirectCallbackParams;
+    /// #[derive(serde::Deserialize)]
+    /// struct AppState { return_to: String }
+    /// fn after_sign_in(params: &RedirectCallbackParams) {
+    ///     if let Ok(Some(state)) = params.state_as::<AppState>() {
+    ///         let _ = state.return_to;
+    ///     }
+    /// }
+    /// ```
+    pub fn state_as<T: DeserializeOwned>(&self) -> Result<Option<T>, serde_json::Error> {
+        self.state.as_ref().map(T::deserialize).transpose()
+    }
 }
 
 /// What `on_refresh` receives after every successful code exchange or refresh. It never carries
@@ -334,8 +358,7 @@ impl AuthKitOptions {
             )));
         }
         if let Some(uri) = &self.redirect_uri {
-            if !crate::protocol::text::contains(uri, "://") || uri.chars().any(char::is_whitespace)
-            {
+            if !uri.contains("://") || uri.chars().any(char::is_whitespace) {
                 return Err(AuthKitError::Config(format!(
                     "redirect_uri `{uri}` must be an absolute URL such as \
                      https://app.example.com/callback, registered as a redirect URI in the WorkOS \
@@ -357,16 +380,17 @@ impl AuthKitOptions {
 /// use authkit_yew::SignInOptions;
 /// let opts = SignInOptions::new()
 ///     .login_hint("ada@example.com")
-///     .state(authkit_yew::Json::object([("return_to", "/account".into())]));
+///     .state(serde_json::json!({"return_to": "/account"}));
 /// assert_eq!(opts.login_hint.as_deref(), Some("ada@example.com"));
 /// assert!(opts.organization_id.is_none());
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SignInOptions {
-    /// App state carried through the sign-in as JSON (comes back in `on_redirect_callback`).
-    /// A `{"return_to": "/path"}` object is followed after sign-in when it is a same-origin path.
-    pub state: Option<crate::Json>,
+    /// App state carried through the sign-in as JSON (comes back in `on_redirect_callback`),
+    /// set with [`SignInOptions::state`]. A `{"return_to": "/path"}` object is followed after
+    /// sign-in when it is a same-origin path.
+    pub state: Option<Value>,
     /// Sign in to this organization.
     pub organization_id: Option<String>,
     /// Pre-fills the email on the hosted page.
@@ -375,6 +399,9 @@ pub struct SignInOptions {
     pub invitation_token: Option<String>,
     /// A password-reset token to continue with.
     pub password_reset_token: Option<String>,
+    /// Why [`SignInOptions::state`] could not turn the app's value into JSON; reported by
+    /// the action that uses these options.
+    pub(crate) state_error: Option<String>,
 }
 
 impl SignInOptions {
@@ -383,16 +410,40 @@ impl SignInOptions {
         Self::default()
     }
 
-    /// Sets the app state carried through the sign-in (sent as JSON in `state`).
+    /// Sets the app state carried through the sign-in: any serializable value, sent as JSON
+    /// in `state` and given back in [`RedirectCallbackParams::state`] (read it back with
+    /// [`RedirectCallbackParams::state_as`]). A value serde cannot turn into JSON (a map with
+    /// non-string keys) makes the sign-in fail with [`AuthKitError::Config`] saying why.
     ///
     /// ```
-    /// use authkit_yew::{Json, SignInOptions};
-    /// let opts = SignInOptions::new().state(Json::object([("return_to", "/account".into())]));
+    /// use authkit_yew::SignInOptions;
+    /// #[derive(serde::Serialize)]
+    /// struct AppState { return_to: &'static str, tab: u8 }
+    /// let opts = SignInOptions::new().state(AppState { return_to: "/account", tab: 2 });
     /// assert_eq!(opts.state.unwrap()["return_to"], "/account");
     /// ```
-    pub fn state(mut self, state: crate::Json) -> Self {
-        self.state = Some(state);
+    pub fn state(mut self, state: impl Serialize) -> Self {
+        match serde_json::to_value(state) {
+            Ok(value) => {
+                self.state = Some(value);
+                self.state_error = None;
+            }
+            Err(e) => {
+                self.state = None;
+                self.state_error = Some(e.to_string());
+            }
+        }
         self
+    }
+
+    /// The state as JSON, or the error the app must see (state that is not JSON).
+    pub(crate) fn checked_state(&self) -> Result<Option<&Value>, AuthKitError> {
+        match &self.state_error {
+            Some(why) => Err(AuthKitError::Config(format!(
+                "the sign-in state cannot be sent: serde could not turn it into JSON ({why})"
+            ))),
+            None => Ok(self.state.as_ref()),
+        }
     }
 
     /// Signs in to this organization (`organization_id`).
@@ -453,8 +504,7 @@ mod tests {
 
     #[test]
     fn refresh_params_debug_redacts_the_access_token() {
-        let json = crate::Json::parse(r#"{"id": "user_1", "email": "a@b.c"}"#).unwrap();
-        let user = User::from_json(&json).unwrap();
+        let user: User = serde_json::from_str(r#"{"id": "user_1", "email": "a@b.c"}"#).unwrap();
         let params = RefreshParams {
             user,
             access_token: "eyJ.SECRET.sig".into(),
@@ -639,17 +689,61 @@ mod tests {
     #[test]
     fn sign_in_options_builder_sets_each_field() {
         let o = SignInOptions::new()
-            .state(crate::Json::object([("return_to", "/a".into())]))
+            .state(serde_json::json!({"return_to": "/a"}))
             .organization_id("org_1")
             .login_hint("a@b.c")
             .invitation_token("inv")
             .password_reset_token("prt");
+        assert_eq!(o.checked_state().unwrap(), o.state.as_ref());
         assert_eq!(o.state.unwrap().to_string(), r#"{"return_to":"/a"}"#);
         assert_eq!(o.organization_id.as_deref(), Some("org_1"));
         assert_eq!(o.login_hint.as_deref(), Some("a@b.c"));
         assert_eq!(o.invitation_token.as_deref(), Some("inv"));
         assert_eq!(o.password_reset_token.as_deref(), Some("prt"));
         assert_eq!(SignInOptions::new(), SignInOptions::default());
+    }
+
+    #[test]
+    fn state_is_any_serializable_value_and_comes_back_typed() {
+        #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+        struct AppState {
+            return_to: String,
+            tab: u8,
+        }
+        let sent = AppState {
+            return_to: "/account".into(),
+            tab: 2,
+        };
+        let o = SignInOptions::new().state(&sent);
+        let params = RedirectCallbackParams {
+            state: o.state.clone(),
+            user: serde_json::from_str(r#"{"id":"u","email":"e@x"}"#).unwrap(),
+            organization_id: None,
+            impersonator: None,
+            authentication_method: None,
+        };
+        assert_eq!(params.state_as::<AppState>().unwrap(), Some(sent));
+        assert!(params.state_as::<Vec<u8>>().is_err());
+        let none = RedirectCallbackParams {
+            state: None,
+            ..params
+        };
+        assert_eq!(none.state_as::<AppState>().unwrap(), None);
+    }
+
+    #[test]
+    fn state_that_is_not_json_is_an_error_of_the_action_not_a_silent_drop() {
+        let mut bad = std::collections::HashMap::new();
+        bad.insert((1, 2), "a map with non-string keys");
+        let o = SignInOptions::new().state(&bad);
+        assert_eq!(o.state, None);
+        match o.checked_state() {
+            Err(AuthKitError::Config(why)) => assert!(why.contains("state"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        // A later valid state replaces the failed one.
+        let o = o.state("fine");
+        assert_eq!(o.checked_state().unwrap(), Some(&Value::from("fine")));
     }
 
     #[test]

@@ -448,9 +448,7 @@ async fn sign_in_url_matches_the_reference_and_stores_a_scoped_verifier() {
     )
     .expect("verifier stored under the client-scoped key");
     assert_eq!(verifier.len(), 128);
-    let challenge = authkit_yew::browser::crypto::pkce_challenge(&verifier)
-        .await
-        .unwrap();
+    let challenge = authkit_yew::protocol::pkce::challenge(&verifier);
     let expected = format!(
         "{}/user_management/authorize?client_id={CLIENT_ID}&code_challenge={challenge}\
          &code_challenge_method=S256&login_hint=a%40b.c&provider=authkit&redirect_uri={}\
@@ -588,7 +586,7 @@ async fn four_tabs_auto_refresh_with_one_request_per_token_lifetime() {
 async fn sibling_rotates_without_hand_off() -> authkit_yew::protocol::wire::AuthenticateResponse {
     use authkit_yew::protocol::{urls, wire};
     let rt = stored_refresh_token().expect("a stored refresh token");
-    let body = wire::RefreshGrant::new(CLIENT_ID, Some(&rt), None).to_json();
+    let body = wire::RefreshGrant::new(CLIENT_ID, Some(&rt), None);
     let url = urls::authenticate_url(emulator_url());
     let response = authkit_yew::browser::http::authenticate(&url, &body, false)
         .await
@@ -1040,10 +1038,7 @@ async fn a_refused_organization_switch_keeps_the_session_and_signs_in_to_that_or
     let result = client
         .switch_to_organization(
             unknown,
-            SignInOptions::new().state(authkit_yew::Json::object([(
-                "return_to",
-                "/settings".into(),
-            )])),
+            SignInOptions::new().state(json!({"return_to": "/settings"})),
         )
         .await;
     assert_eq!(result, Ok(()), "the fallback sign-in started");

@@ -207,7 +207,7 @@ async fn with_fetch<T>(replacement: &str, f: impl std::future::Future<Output = T
 async fn failure_when_fetch_rejects_with(
     rejection: &str,
 ) -> authkit_yew::browser::http::HttpFailure {
-    let body = authkit_yew::Json::object([("client_id", "c".into())]);
+    let body = serde_json::json!({"client_id": "c"});
     let url = "http://127.0.0.1:9/user_management/authenticate";
     let replacement = format!("() => Promise.reject({rejection})");
     let result = with_fetch(

@@ -1,11 +1,11 @@
 //! A `BroadcastChannel` per client id: the tab that refreshed hands the new session to its
 //! siblings, and a sign-out reaches every tab. Same-origin only; the refresh token is never sent.
 
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::protocol::json::{read, Json};
-use crate::protocol::wire::{AuthenticationMethod, Impersonator, User};
+use crate::protocol::wire::{AuthenticationMethod, Impersonator, User, MAX_BODY_BYTES};
 
 /// A session handed to sibling tabs (no refresh token).
 ///
@@ -14,7 +14,7 @@ use crate::protocol::wire::{AuthenticationMethod, Impersonator, User};
 /// fn is_session(m: &Message) -> bool { matches!(m, Message::Session(_)) }
 /// assert!(!is_session(&Message::SignedOut { session_id: None }));
 /// ```
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionHandOff {
     /// The user.
     pub user: User,
@@ -26,8 +26,8 @@ pub struct SessionHandOff {
     pub impersonator: Option<Impersonator>,
     /// How the user authenticated.
     pub authentication_method: Option<AuthenticationMethod>,
-    /// Local expiry (epoch ms, same clock for every tab of the browser).
-    pub expires_at_ms: f64,
+    /// Local expiry in whole epoch milliseconds (the same clock for every tab of the browser).
+    pub expires_at_ms: i64,
 }
 
 /// The hand-off of a session: everything but its claims (re-read from the token) and its
@@ -47,7 +47,8 @@ impl From<&crate::protocol::session::Session> for SessionHandOff {
             organization_id: session.organization_id.clone(),
             impersonator: session.impersonator.clone(),
             authentication_method: session.authentication_method.clone(),
-            expires_at_ms: session.expires_at_ms,
+            // Whole milliseconds: the sub-millisecond part of the local clock does not matter.
+            expires_at_ms: session.expires_at_ms as i64,
         }
     }
 }
@@ -63,19 +64,20 @@ impl std::fmt::Debug for SessionHandOff {
     }
 }
 
-/// What tabs tell each other, as JSON text: `{"signed_out":{"session_id":…}}` (a bare
-/// `"signed_out"` is read too) or `{"session":{…}}`.
+/// What tabs tell each other, as JSON text: `{"session":{…}}` or
+/// `{"signed_out":{"session_id":…}}` (the bare `"signed_out"` of earlier versions is read too).
 ///
 /// ```
 /// use authkit_yew::browser::channel::Message;
 /// let out = Message::SignedOut { session_id: Some("session_1".into()) };
-/// let text = out.to_json().to_string();
+/// let text = out.to_text();
 /// assert_eq!(text, r#"{"signed_out":{"session_id":"session_1"}}"#);
 /// assert_eq!(Message::parse(&text), Some(out));
 /// assert_eq!(Message::parse(r#""signed_out""#), Some(Message::SignedOut { session_id: None }));
 /// assert_eq!(Message::parse(r#"{"session":{}}"#), None);
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Message {
     /// A fresh session: adopt it instead of refreshing.
     Session(Box<SessionHandOff>),
@@ -88,64 +90,33 @@ pub enum Message {
 }
 
 impl Message {
-    /// The message as JSON (expiry as whole epoch milliseconds).
+    /// The message as JSON text.
     ///
     /// ```
     /// use authkit_yew::browser::channel::Message;
     /// let out = Message::SignedOut { session_id: None };
-    /// assert_eq!(out.to_json().to_string(), r#"{"signed_out":{"session_id":null}}"#);
+    /// assert_eq!(out.to_text(), r#"{"signed_out":{"session_id":null}}"#);
     /// ```
-    pub fn to_json(&self) -> Json {
-        let s = match self {
-            Message::Session(s) => s,
-            Message::SignedOut { session_id } => {
-                let ended = Json::object([("session_id", session_id.clone().into())]);
-                return Json::object([("signed_out", ended)]);
-            }
-        };
-        let session = Json::object([
-            ("user", s.user.to_json()),
-            ("access_token", s.access_token.as_str().into()),
-            ("organization_id", s.organization_id.clone().into()),
-            (
-                "impersonator",
-                s.impersonator.as_ref().map(Impersonator::to_json).into(),
-            ),
-            (
-                "authentication_method",
-                s.authentication_method.as_ref().map(|m| m.as_str()).into(),
-            ),
-            ("expires_at_ms", Json::from(s.expires_at_ms as i64)),
-        ]);
-        Json::object([("session", session)])
+    pub fn to_text(&self) -> String {
+        // Plain data with string keys: serializing cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Reads a message sent by another tab; `None` for anything malformed (another tab is
-    /// trusted no more than a server).
+    /// Reads a message sent by another tab; `None` for anything malformed or larger than
+    /// [`MAX_BODY_BYTES`] (another tab is trusted no more than a server).
     ///
     /// ```
     /// use authkit_yew::browser::channel::Message;
     /// assert_eq!(Message::parse("\"hello\""), None);
     /// ```
     pub fn parse(text: &str) -> Option<Message> {
-        let json = Json::parse(text).ok()?;
-        if json == "signed_out" {
+        if text.len() > MAX_BODY_BYTES {
+            return None;
+        }
+        if text == r#""signed_out""# {
             return Some(Message::SignedOut { session_id: None });
         }
-        if let Some(ended) = json.get("signed_out") {
-            return Some(Message::SignedOut {
-                session_id: read::opt_string(ended, "session_id").ok()?,
-            });
-        }
-        let s = json.get("session")?;
-        Some(Message::Session(Box::new(SessionHandOff {
-            user: User::from_json(s.get("user")?).ok()?,
-            access_token: read::string(s, "access_token").ok()?,
-            organization_id: read::opt_string(s, "organization_id").ok()?,
-            impersonator: Impersonator::read_field(s).ok()?,
-            authentication_method: AuthenticationMethod::read_field(s).ok()?,
-            expires_at_ms: s.get("expires_at_ms")?.as_i64()? as f64,
-        })))
+        serde_json::from_str(text).ok()
     }
 }
 
@@ -213,7 +184,7 @@ impl Channel {
     /// }
     /// ```
     pub fn post(&self, message: &Message) {
-        let text = message.to_json().to_string();
+        let text = message.to_text();
         let _ = self.inner.post_message(&JsValue::from_str(&text));
     }
 }
@@ -230,10 +201,8 @@ mod tests {
     use super::*;
 
     fn hand_off() -> SessionHandOff {
-        let user = User::from_json(
-            &Json::parse(r#"{"id":"user_1","email":"a@b.c","first_name":"Ada"}"#).unwrap(),
-        )
-        .unwrap();
+        let user =
+            serde_json::from_str(r#"{"id":"user_1","email":"a@b.c","first_name":"Ada"}"#).unwrap();
         SessionHandOff {
             user,
             access_token: "a.b.c".into(),
@@ -243,16 +212,20 @@ mod tests {
                 reason: None,
             }),
             authentication_method: Some(AuthenticationMethod::Password),
-            expires_at_ms: 1_764_480_000_123.0,
+            expires_at_ms: 1_764_480_000_123,
         }
     }
 
     #[test]
     fn a_session_message_round_trips_through_its_text() {
         let message = Message::Session(Box::new(hand_off()));
-        let text = message.to_json().to_string();
+        let text = message.to_text();
         assert!(text.starts_with(r#"{"session":{"user":{"#), "{text}");
         assert!(text.contains(r#""expires_at_ms":1764480000123"#), "{text}");
+        assert!(
+            text.contains(r#""authentication_method":"Password""#),
+            "{text}"
+        );
         assert_eq!(Message::parse(&text), Some(message));
         assert_eq!(
             Message::parse(r#""signed_out""#),
@@ -261,13 +234,22 @@ mod tests {
         let out = Message::SignedOut {
             session_id: Some("session_1".into()),
         };
-        assert_eq!(Message::parse(&out.to_json().to_string()), Some(out));
+        assert_eq!(Message::parse(&out.to_text()), Some(out));
         assert_eq!(Message::parse(r#"{"signed_out":{"session_id":5}}"#), None);
     }
 
     #[test]
+    fn the_text_is_what_earlier_versions_send_and_read() {
+        // The bytes of the previous release (hand-written JSON), so old and new tabs talk.
+        let earlier = r#"{"session":{"user":{"object":"","id":"user_1","email":"a@b.c","email_verified":false,"first_name":"Ada","last_name":null,"name":null,"profile_picture_url":null,"external_id":null,"metadata":null,"last_sign_in_at":null,"locale":null,"created_at":"","updated_at":""},"access_token":"a.b.c","organization_id":"org_1","impersonator":{"email":"admin@x","reason":null},"authentication_method":"Password","expires_at_ms":1764480000123}}"#;
+        let message = Message::Session(Box::new(hand_off()));
+        assert_eq!(message.to_text(), earlier);
+        assert_eq!(Message::parse(earlier), Some(message));
+    }
+
+    #[test]
     fn malformed_messages_are_dropped() {
-        let good = Message::Session(Box::new(hand_off())).to_json().to_string();
+        let good = Message::Session(Box::new(hand_off())).to_text();
         for bad in [
             String::new(),
             "\"signed_in\"".into(),
@@ -277,10 +259,13 @@ mod tests {
                 r#""expires_at_ms":1764480000123"#,
                 r#""expires_at_ms":"soon""#,
             ),
+            good.replace(r#""expires_at_ms":1764480000123"#, r#""expires_at_ms":1.5"#),
             good.replace(r#""email":"a@b.c""#, r#""email":null"#),
             good.replace(r#""email":"admin@x""#, r#""email":false"#),
+            format!("{good} trailing"),
+            format!("{{\"session\":{}}}", "[".repeat(MAX_BODY_BYTES)),
         ] {
-            assert_eq!(Message::parse(&bad), None, "{bad}");
+            assert_eq!(Message::parse(&bad), None, "{bad:.200}");
         }
     }
 }

@@ -1,15 +1,15 @@
-//! `POST /user_management/authenticate` and the background logout request, with failures
-//! classified for the client.
+//! `POST /user_management/authenticate` and the background logout request through gloo-net,
+//! with failures classified for the client.
 
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
+use gloo_net::http::{Request, Response};
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::Response;
+use web_sys::{RequestCredentials, RequestMode};
 
 use crate::error::AuthKitError;
-use crate::protocol::json::Json;
 use crate::protocol::timing::{is_transient_status, parse_retry_after};
-use crate::protocol::wire::{ApiErrorBody, AuthenticateResponse, BodyError};
+use crate::protocol::wire::{ApiErrorBody, AuthenticateResponse, BodyError, MAX_BODY_BYTES};
 
 /// Why an authenticate call failed.
 ///
@@ -70,7 +70,7 @@ impl HttpFailure {
                 status: Some(status),
                 transient: true,
                 error: None,
-                description: Some(unreadable(problem)),
+                description: Some(unreadable(&problem)),
             },
             Self::Status { status, body, .. } => AuthKitError::Refresh {
                 status: Some(status),
@@ -101,7 +101,7 @@ impl HttpFailure {
             Self::Unreadable { status, problem } => AuthKitError::CodeExchange {
                 status: Some(status),
                 error: None,
-                description: Some(unreadable(problem)),
+                description: Some(unreadable(&problem)),
             },
             Self::Status { status, body, .. } => AuthKitError::CodeExchange {
                 status: Some(status),
@@ -114,50 +114,66 @@ impl HttpFailure {
     }
 }
 
-/// Posts `body` as JSON to `url` (the authenticate endpoint). `credentials: include` is set only
-/// in cookie mode (`with_credentials`), so in dev mode no cookie crosses origins.
+/// The `Accept` header authkit-js sends.
+const ACCEPT: &str = "application/json, text/plain, */*";
+
+/// Posts `body` as JSON to `url` (the authenticate endpoint) with the headers authkit-js sends
+/// (`Accept: application/json, text/plain, */*`, `Content-Type: application/json`).
+/// `credentials: include` is set only in cookie mode (`with_credentials`), so in dev mode no
+/// cookie crosses origins.
 ///
 /// ```no_run
 /// # async fn f() {
 /// use authkit_yew::browser::http::authenticate;
 /// use authkit_yew::protocol::wire::RefreshGrant;
-/// let body = RefreshGrant::new("client_1", Some("rt"), None).to_json();
+/// let body = RefreshGrant::new("client_1", Some("rt"), None);
 /// let result = authenticate("http://localhost:4100/user_management/authenticate", &body, false).await;
 /// # }
 /// ```
-pub async fn authenticate(
+pub async fn authenticate<B: Serialize>(
     url: &str,
-    body: &Json,
+    body: &B,
     with_credentials: bool,
 ) -> Result<AuthenticateResponse, HttpFailure> {
-    let headers = js_sys::Object::new();
-    set(&headers, "Accept", "application/json, text/plain, */*");
-    set(&headers, "Content-Type", "application/json");
-    let init = js_sys::Object::new();
-    set(&init, "method", "POST");
-    let _ = js_sys::Reflect::set(&init, &"headers".into(), &headers);
-    set(&init, "body", &body.to_string());
+    let mut request = Request::post(url).header("Accept", ACCEPT);
     if with_credentials {
-        set(&init, "credentials", "include");
+        request = request.credentials(RequestCredentials::Include);
     }
-    let response = fetch(url, &init).await.map_err(network)?;
+    // `json` sets `Content-Type: application/json`; only this line depends on the body type.
+    let request = request.json(body)?;
+    read_authenticate(send(request).await?).await
+}
+
+/// Reads an authenticate response: the parsed session data on 2xx, else the failure with the
+/// error body (when it is JSON) and `Retry-After`. A body larger than [`MAX_BODY_BYTES`] is not
+/// read at all when its `Content-Length` says so.
+async fn read_authenticate(response: Response) -> Result<AuthenticateResponse, HttpFailure> {
     let status = response.status();
-    let text = text_of(&response).await;
+    let too_large = response
+        .headers()
+        .get("content-length")
+        .and_then(|n| n.trim().parse::<u64>().ok())
+        .is_some_and(|n| n > MAX_BODY_BYTES as u64);
     if (200..300).contains(&status) {
-        let text = text.map_err(network)?;
-        return AuthenticateResponse::parse(&text)
+        let text = if too_large {
+            Err(BodyError::TooLarge)
+        } else {
+            Ok(response.text().await?)
+        };
+        return text
+            .and_then(|text| AuthenticateResponse::parse(&text))
             .map_err(|problem| HttpFailure::Unreadable { status, problem });
     }
-    let now = js_sys::Date::now();
     let retry_after_ms = response
         .headers()
         .get("retry-after")
-        .ok()
-        .flatten()
-        .and_then(|v| parse_retry_after(&v, now));
-    let body = text
-        .ok()
-        .and_then(|t| ApiErrorBody::parse(&t))
+        .and_then(|v| parse_retry_after(&v, js_sys::Date::now()));
+    let body = match too_large {
+        true => None,
+        false => response.text().await.ok(),
+    };
+    let body = body
+        .and_then(|text| ApiErrorBody::parse(&text))
         .filter(|b| b.error_code().is_some() || b.description().is_some());
     Err(HttpFailure::Status {
         status,
@@ -177,15 +193,55 @@ pub async fn authenticate(
 /// # }
 /// ```
 pub async fn logout_in_background(url: &str) {
-    let init = js_sys::Object::new();
-    set(&init, "mode", "no-cors");
-    set(&init, "credentials", "include");
-    if let Err(e) = fetch(url, &init).await {
+    let sent = async {
+        let request = Request::get(url)
+            .mode(RequestMode::NoCors)
+            .credentials(RequestCredentials::Include)
+            .build()?;
+        send(request).await
+    };
+    if let Err(e) = sent.await {
         crate::browser::page::warn(&format!(
             "authkit: the background sign-out request reported an error (AuthKit may still have \
              ended the session; a redirect target may be unreachable): {}",
-            describe(&e)
+            e.message()
         ));
+    }
+}
+
+/// Sends a request built with gloo-net through `window.fetch`.
+///
+/// gloo-net's own `send` assumes that `fetch` rejects with an `Error` and panics otherwise
+/// (`unreachable!`); a page that wraps `fetch` can reject with anything, and a panic would
+/// leave the refresh (and its cross-tab lock) hanging. Here every rejection is a
+/// [`HttpFailure::Network`].
+async fn send(request: Request) -> Result<Response, HttpFailure> {
+    let request: web_sys::Request = request.into();
+    let window = web_sys::window().ok_or_else(|| HttpFailure::Network("no window".into()))?;
+    let response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|e| HttpFailure::Network(describe(&e)))?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| HttpFailure::Network("fetch did not resolve to a Response".into()))?;
+    Ok(response.into())
+}
+
+impl From<gloo_net::Error> for HttpFailure {
+    /// A request that could not be built or a body that could not be read: no usable answer.
+    fn from(error: gloo_net::Error) -> Self {
+        HttpFailure::Network(error.to_string())
+    }
+}
+
+impl HttpFailure {
+    /// The text shown for a failure that never got an answer.
+    fn message(&self) -> String {
+        match self {
+            Self::Network(message) => message.clone(),
+            Self::Unreadable { problem, .. } => unreadable(problem),
+            Self::Status { status, .. } => format!("HTTP {status}"),
+        }
     }
 }
 
@@ -195,49 +251,23 @@ fn describe_body(body: Option<&ApiErrorBody>) -> Option<String> {
 }
 
 /// What went wrong with a 2xx body (never the body itself, which may hold a token).
-fn unreadable(problem: BodyError) -> String {
+fn unreadable(problem: &BodyError) -> String {
     format!("AuthKit answered with a body that is not a valid authenticate response: {problem}")
 }
 
-#[wasm_bindgen]
-extern "C" {
-    /// The global `fetch(url, init)` (one import instead of web-sys's `Request`, `RequestInit`
-    /// and `Headers` setters: the request options are a plain object).
-    #[wasm_bindgen(catch, js_name = fetch)]
-    fn fetch_with_init(url: &str, init: &js_sys::Object) -> Result<js_sys::Promise, JsValue>;
-
-    /// `String(value)`: `name: message` for an `Error`, the text of anything else. It throws
-    /// for values without a usable `toString` (`Object.create(null)`), hence `catch`.
-    #[wasm_bindgen(catch, js_name = String)]
-    fn js_string(value: &JsValue) -> Result<String, JsValue>;
-}
-
-/// `object[key] = value` for a string value (cannot fail on a fresh plain object).
-fn set(object: &js_sys::Object, key: &str, value: &str) {
-    let _ = js_sys::Reflect::set(object, &key.into(), &value.into());
-}
-
-/// `fetch(url, init)`, resolved to its `Response`.
-async fn fetch(url: &str, init: &js_sys::Object) -> Result<Response, JsValue> {
-    let response = JsFuture::from(fetch_with_init(url, init)?).await?;
-    Ok(response.unchecked_into())
-}
-
-/// The body of `response` as text.
-async fn text_of(response: &Response) -> Result<String, JsValue> {
-    let text = JsFuture::from(response.text()?).await?;
-    text.as_string()
-        .ok_or_else(|| JsValue::from_str("the response body is not text"))
-}
-
-/// A thrown JS value as a network failure.
-fn network(e: JsValue) -> HttpFailure {
-    HttpFailure::Network(describe(&e))
-}
-
-/// `name: message` of a thrown `Error` (e.g. `TypeError: Failed to fetch`), else its text.
-fn describe(e: &JsValue) -> String {
-    js_string(e).unwrap_or_else(|_| "unknown error".to_owned())
+/// `name: message` of a rejection that is an `Error` (e.g. `TypeError: Failed to fetch`), the
+/// text of a string, else `unknown error` (a rejection may be any value).
+fn describe(rejection: &JsValue) -> String {
+    if let Some(error) = rejection.dyn_ref::<js_sys::Error>() {
+        return format!(
+            "{}: {}",
+            String::from(error.name()),
+            String::from(error.message())
+        );
+    }
+    rejection
+        .as_string()
+        .unwrap_or_else(|| "unknown error".to_owned())
 }
 
 #[cfg(test)]
@@ -247,7 +277,7 @@ mod tests {
     fn unreadable_2xx() -> HttpFailure {
         HttpFailure::Unreadable {
             status: 200,
-            problem: BodyError::Field("user.email"),
+            problem: BodyError::MissingField("user.email".into()),
         }
     }
 

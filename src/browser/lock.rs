@@ -3,6 +3,7 @@
 
 use std::future::Future;
 
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -18,6 +19,14 @@ pub const ACQUIRE_TIMEOUT_MS: u32 = 10_000;
 
 /// How long a fallback lease stays valid when its holder disappears.
 const FALLBACK_LEASE_MS: f64 = 15_000.0;
+
+/// The fallback lock's record in `localStorage` (JSON): who holds it, and until when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Lease {
+    holder: String,
+    /// Whole epoch milliseconds.
+    expires_at_ms: u64,
+}
 
 #[wasm_bindgen]
 extern "C" {
@@ -171,12 +180,8 @@ fn fallback_key(name: &str) -> String {
     format!("authkit-lock:{name}")
 }
 
-/// The holder and expiry of a lease (`holder|expires`, whole epoch ms: integers keep float
-/// parsing and printing out of the wasm).
-fn read_lease(key: &str) -> Option<(String, f64)> {
-    let raw = storage::get(storage::Area::Local, key)?;
-    let (holder, expires) = raw.split_once('|')?;
-    Some((holder.to_owned(), expires.parse::<u64>().ok()? as f64))
+fn read_lease(key: &str) -> Option<Lease> {
+    storage::get_json(storage::Area::Local, key)
 }
 
 async fn with_storage_lock<T, Fut, F>(name: &str, timeout_ms: u32, f: F) -> Result<T, LockTimeout>
@@ -190,13 +195,16 @@ where
     loop {
         let now = page::now_ms();
         match read_lease(&key) {
-            Some((holder, expires)) if expires > now && holder != me => {}
+            Some(lease) if lease.expires_at_ms as f64 > now && lease.holder != me => {}
             _ => {
-                let lease = format!("{me}|{}", (now + FALLBACK_LEASE_MS) as u64);
-                storage::set(storage::Area::Local, &key, &lease);
+                let lease = Lease {
+                    holder: me.clone(),
+                    expires_at_ms: (now + FALLBACK_LEASE_MS) as u64,
+                };
+                storage::set_json(storage::Area::Local, &key, &lease);
                 // Let a racing tab overwrite, then check who won.
                 timer::sleep_ms(15).await;
-                if read_lease(&key).is_some_and(|(holder, _)| holder == me) {
+                if read_lease(&key).is_some_and(|lease| lease.holder == me) {
                     break;
                 }
             }
@@ -209,7 +217,7 @@ where
     struct Release(String, String);
     impl Drop for Release {
         fn drop(&mut self) {
-            if read_lease(&self.0).is_some_and(|(holder, _)| holder == self.1) {
+            if read_lease(&self.0).is_some_and(|lease| lease.holder == self.1) {
                 storage::remove(storage::Area::Local, &self.0);
             }
         }

@@ -205,17 +205,14 @@ pub fn warn(message: &str) {
     web_sys::console::warn_1(&JsValue::from_str(message));
 }
 
-/// A random `u32` from `crypto.getRandomValues`, or `Math.random` when there is no Web Crypto
-/// (for jitter and lock ids; not for secrets).
+/// A random `u32` from `getrandom` (`crypto.getRandomValues`), or `Math.random` when there
+/// is no secure source (for jitter and lock ids; not for secrets).
 ///
 /// ```no_run
 /// let r = authkit_yew::browser::page::random_u32();
 /// ```
 pub fn random_u32() -> u32 {
-    match crate::browser::crypto::random_bytes::<4>() {
-        Ok(bytes) => u32::from_le_bytes(bytes),
-        Err(_) => (js_sys::Math::random() * f64::from(u32::MAX)) as u32,
-    }
+    getrandom::u32().unwrap_or_else(|_| (js_sys::Math::random() * f64::from(u32::MAX)) as u32)
 }
 
 /// The `window` as an event target, when there is one.

@@ -55,7 +55,9 @@ impl Timer {
 /// # }
 /// ```
 pub async fn sleep_ms(ms: u32) {
-    let (done, wake) = crate::once::channel::<()>();
-    let _timer = Timer::after_ms(ms, move || done.send(()));
-    wake.await;
+    let (done, wake) = futures::channel::oneshot::channel::<()>();
+    let _timer = Timer::after_ms(ms, move || {
+        let _ = done.send(());
+    });
+    let _ = wake.await;
 }

@@ -4,9 +4,10 @@
 use super::refresh::{self, RefreshRequest};
 use super::AuthKitClient;
 use crate::browser::channel::Message;
-use crate::browser::{crypto, http, navigation, page, storage};
+use crate::browser::{http, navigation, page, storage};
 use crate::error::AuthKitError;
 use crate::options::{SignInOptions, SignOutOptions};
+use crate::protocol::pkce;
 use crate::protocol::urls::{authorize_url, logout_url, Screen};
 
 impl AuthKitClient {
@@ -64,9 +65,10 @@ impl AuthKitClient {
         options: &SignInOptions,
     ) -> Result<String, AuthKitError> {
         self.inner.usable().await?;
+        options.checked_state()?;
         let config = &self.inner.config;
-        let verifier = crypto::pkce_verifier()?;
-        let challenge = crypto::pkce_challenge(&verifier).await?;
+        let verifier = pkce::verifier()?;
+        let challenge = pkce::challenge(&verifier);
         storage::set_persistent(
             storage::Area::Session,
             &self.inner.verifier_key(),

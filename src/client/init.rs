@@ -87,7 +87,7 @@ fn settle(inner: &Rc<Inner>) {
     inner.publish();
     page::mark("authkit:ready");
     for w in waiters {
-        w.send(());
+        let _ = w.send(());
     }
 }
 
@@ -154,7 +154,7 @@ async fn handle_code(inner: &Rc<Inner>, here: &Location, code: &str, raw_state: 
         return;
     };
     page::mark("authkit:exchange-start");
-    let body = CodeGrant::new(&inner.config.client_id, code, &verifier).to_json();
+    let body = CodeGrant::new(&inner.config.client_id, code, &verifier);
     let url = authenticate_url(&inner.config.base_url);
     let result = http::authenticate(&url, &body, !inner.config.dev_mode).await;
     page::mark("authkit:exchange-end");

@@ -19,12 +19,14 @@ use std::rc::{Rc, Weak};
 use std::future::Future;
 use std::pin::Pin;
 
+use futures::channel::oneshot;
+use futures::future::Shared;
+
 use crate::browser::channel::{Channel, Message, SessionHandOff};
 use crate::browser::events::Listener;
 use crate::browser::timer::Timer;
 use crate::browser::{page, storage};
 use crate::error::AuthKitError;
-use crate::once;
 use crate::options::{AuthKitOptions, RefreshParams};
 use crate::protocol::session::{self, Session};
 
@@ -43,7 +45,7 @@ struct Config {
 }
 
 /// The result of the refresh in flight, for every task waiting on it.
-type RefreshResult = once::Receiver<Result<(), AuthKitError>>;
+type RefreshResult = Shared<oneshot::Receiver<Result<(), AuthKitError>>>;
 
 /// Mutable state of a client (borrowed briefly, never across an `.await`).
 struct Core {
@@ -69,10 +71,10 @@ struct Core {
     channel: Option<Channel>,
     inflight: Option<(u64, Option<String>, RefreshResult)>,
     next_refresh_id: u64,
-    waiters: Vec<once::Sender<()>>,
+    waiters: Vec<oneshot::Sender<()>>,
     /// Refreshes waiting for a sibling's hand-off, by wait id: `adopt` wakes them, so they
     /// need no polling (see `refresh::await_hand_off`).
-    hand_off_waiters: Vec<(u64, once::Sender<refresh::HandOffWake>)>,
+    hand_off_waiters: Vec<(u64, oneshot::Sender<refresh::HandOffWake>)>,
     next_hand_off_wait: u64,
     signed_in_marked: bool,
     /// Dev mode: the refresh token behind this tab's session as this tab last saw it (received
@@ -402,7 +404,7 @@ impl Inner {
                 if core.loaded {
                     return Ok(());
                 }
-                let (tx, rx) = once::channel();
+                let (tx, rx) = oneshot::channel();
                 core.waiters.push(tx);
                 let started = core.started;
                 drop(core);
@@ -412,7 +414,7 @@ impl Inner {
                 }
                 rx
             };
-            rx.await.ok_or_else(disposed)?;
+            rx.await.map_err(|_| disposed())?;
             if this.core.borrow().disposed {
                 return Err(disposed());
             }

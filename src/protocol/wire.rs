@@ -1,147 +1,79 @@
-//! Request bodies and response types of `POST /user_management/authenticate`.
+//! Request bodies and response types of `POST /user_management/authenticate`, as serde types:
+//! unknown fields are ignored, optional fields may be missing or `null`.
 
-use crate::protocol::json::{read, read::Missing, Json};
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::protocol::de::null_as_default;
 
 /// A WorkOS user, as returned by the authenticate endpoint.
 ///
-/// Unknown fields are ignored; nullable fields are `Option`. With the `serde` feature it
-/// implements `Serialize` and `Deserialize`.
+/// Unknown fields are ignored; nullable fields are `Option`; `id` and `email` are required.
 ///
 /// ```
-/// use authkit_yew::{Json, User};
-/// let json = Json::parse(r#"{"object":"user","id":"user_1","email":"a@b.c",
+/// use authkit_yew::User;
+/// let user: User = serde_json::from_str(r#"{"object":"user","id":"user_1","email":"a@b.c",
 ///   "email_verified":true,"first_name":null,"last_name":null,"profile_picture_url":null,
 ///   "external_id":null,"last_sign_in_at":null,"created_at":"2026-01-01T00:00:00Z",
 ///   "updated_at":"2026-01-01T00:00:00Z"}"#).unwrap();
-/// let user = User::from_json(&json).unwrap();
 /// assert_eq!(user.display_name(), "a@b.c");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct User {
     /// Always `user`.
-    #[cfg_attr(feature = "serde", serde(default))]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub object: String,
     /// `user_…`.
     pub id: String,
     /// Email address.
     pub email: String,
     /// Whether the email is verified.
-    #[cfg_attr(feature = "serde", serde(default))]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub email_verified: bool,
     /// First name.
-    #[cfg_attr(feature = "serde", serde(default))]
+    #[serde(default)]
     pub first_name: Option<String>,
     /// Last name.
-    #[cfg_attr(feature = "serde", serde(default))]
+    #[serde(default)]
     pub last_name: Option<String>,
     /// Full name, when the API sends it.
-    #[cfg_attr(feature = "serde", serde(default))]
+    #[serde(default)]
     pub name: Option<String>,
     /// Picture URL.
-    #[cfg_attr(feature = "serde", serde(default))]
+    #[serde(default)]
     pub profile_picture_url: Option<String>,
     /// Your own id for the user.
-    #[cfg_attr(feature = "serde", serde(default))]
+    #[serde(default)]
     pub external_id: Option<String>,
     /// Free-form string metadata.
-    #[cfg_attr(feature = "serde", serde(default))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default)]
+    pub metadata: Option<BTreeMap<String, String>>,
     /// Last sign-in time (RFC 3339).
-    #[cfg_attr(feature = "serde", serde(default))]
+    #[serde(default)]
     pub last_sign_in_at: Option<String>,
     /// Locale.
-    #[cfg_attr(feature = "serde", serde(default))]
+    #[serde(default)]
     pub locale: Option<String>,
     /// Creation time (RFC 3339).
-    #[cfg_attr(feature = "serde", serde(default))]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub created_at: String,
     /// Update time (RFC 3339).
-    #[cfg_attr(feature = "serde", serde(default))]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub updated_at: String,
 }
 
 impl User {
-    /// Reads a user object. `id` and `email` are required strings; every other field may be
-    /// missing or `null`; a field of the wrong type is an error naming that field.
-    ///
-    /// ```
-    /// use authkit_yew::{Json, User};
-    /// let user = User::from_json(&Json::parse(r#"{"id":"user_1","email":"a@b.c"}"#).unwrap());
-    /// assert_eq!(user.unwrap().id, "user_1");
-    /// let bad = User::from_json(&Json::parse(r#"{"id":"user_1","email":7}"#).unwrap());
-    /// assert_eq!(bad.unwrap_err(), "email");
-    /// ```
-    pub fn from_json(json: &Json) -> Result<User, &'static str> {
-        let text = |key| read::opt_string(json, key).map(Option::unwrap_or_default);
-        let metadata = match read::opt(json, "metadata") {
-            None => None,
-            Some(value) => {
-                // Inserted one by one: collecting into a map would link a sort (~8 KB wasm).
-                let mut map = std::collections::BTreeMap::new();
-                for (k, v) in value.as_object().ok_or("metadata")? {
-                    map.insert(k.clone(), v.as_str().ok_or("metadata")?.to_owned());
-                }
-                Some(map)
-            }
-        };
-        Ok(User {
-            object: text("object")?,
-            id: read::string(json, "id")?,
-            email: read::string(json, "email")?,
-            email_verified: match read::opt(json, "email_verified") {
-                None => false,
-                Some(v) => v.as_bool().ok_or("email_verified")?,
-            },
-            first_name: read::opt_string(json, "first_name")?,
-            last_name: read::opt_string(json, "last_name")?,
-            name: read::opt_string(json, "name")?,
-            profile_picture_url: read::opt_string(json, "profile_picture_url")?,
-            external_id: read::opt_string(json, "external_id")?,
-            metadata,
-            last_sign_in_at: read::opt_string(json, "last_sign_in_at")?,
-            locale: read::opt_string(json, "locale")?,
-            created_at: text("created_at")?,
-            updated_at: text("updated_at")?,
-        })
-    }
-
-    /// The user as a JSON object with the wire field names (absent fields as `null`), the
-    /// inverse of [`User::from_json`].
-    ///
-    /// ```
-    /// use authkit_yew::{Json, User};
-    /// let user = User::from_json(&Json::parse(r#"{"id":"u","email":"e@x"}"#).unwrap()).unwrap();
-    /// assert_eq!(User::from_json(&user.to_json()).unwrap(), user);
-    /// ```
-    pub fn to_json(&self) -> Json {
-        let metadata = self
-            .metadata
-            .as_ref()
-            .map(|m| Json::object(m.iter().map(|(k, v)| (k.as_str(), Json::from(v.as_str())))));
-        Json::object([
-            ("object", Json::from(self.object.as_str())),
-            ("id", self.id.as_str().into()),
-            ("email", self.email.as_str().into()),
-            ("email_verified", self.email_verified.into()),
-            ("first_name", self.first_name.clone().into()),
-            ("last_name", self.last_name.clone().into()),
-            ("name", self.name.clone().into()),
-            (
-                "profile_picture_url",
-                self.profile_picture_url.clone().into(),
-            ),
-            ("external_id", self.external_id.clone().into()),
-            ("metadata", metadata.into()),
-            ("last_sign_in_at", self.last_sign_in_at.clone().into()),
-            ("locale", self.locale.clone().into()),
-            ("created_at", self.created_at.as_str().into()),
-            ("updated_at", self.updated_at.as_str().into()),
-        ])
-    }
-
     /// "First Last", else the name, else the email.
+    ///
+    /// ```
+    /// use authkit_yew::User;
+    /// let user: User = serde_json::from_str(
+    ///     r#"{"id":"u","email":"ada@example.com","first_name":"Ada","last_name":"Lovelace"}"#,
+    /// ).unwrap();
+    /// assert_eq!(user.display_name(), "Ada Lovelace");
+    /// ```
     pub fn display_name(&self) -> String {
         let parts: Vec<&str> = [self.first_name.as_deref(), self.last_name.as_deref()]
             .into_iter()
@@ -158,17 +90,19 @@ impl User {
     }
 }
 
-/// How the user authenticated. An open set: unknown values are kept in `Other`.
+/// How the user authenticated. An open set: unknown values are kept in `Other`, so a new
+/// method never fails a parse. On the wire it is the plain name (`"Password"`, `"SSO"`).
 ///
 /// ```
 /// use authkit_yew::AuthenticationMethod;
 /// let m = AuthenticationMethod::parse("Password");
 /// assert_eq!(m, AuthenticationMethod::Password);
-/// let m = AuthenticationMethod::parse("NewOAuth");
+/// let m: AuthenticationMethod = serde_json::from_str(r#""NewOAuth""#).unwrap();
 /// assert_eq!(m, AuthenticationMethod::Other("NewOAuth".into()));
-/// assert_eq!(m.as_str(), "NewOAuth");
+/// assert_eq!(serde_json::to_string(&m).unwrap(), r#""NewOAuth""#);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum AuthenticationMethod {
     /// Enterprise SSO.
@@ -196,13 +130,11 @@ pub enum AuthenticationMethod {
 }
 
 impl AuthenticationMethod {
-    /// The optional `authentication_method` field of `object` (an authenticate response or a
-    /// tab's hand-off); a value of another type than string is an error naming the field.
-    pub(crate) fn read_field(object: &Json) -> Result<Option<AuthenticationMethod>, Missing> {
-        Ok(read::opt_string(object, "authentication_method")?.map(|m| Self::parse(&m)))
-    }
-
     /// The wire name, e.g. `Password` or `SSO`.
+    ///
+    /// ```
+    /// assert_eq!(authkit_yew::AuthenticationMethod::Sso.as_str(), "SSO");
+    /// ```
     pub fn as_str(&self) -> &str {
         match self {
             Self::Sso => "SSO",
@@ -220,6 +152,11 @@ impl AuthenticationMethod {
     }
 
     /// Parses a wire name (never fails: unknown names become `Other`).
+    ///
+    /// ```
+    /// use authkit_yew::AuthenticationMethod;
+    /// assert_eq!(AuthenticationMethod::parse("SSO"), AuthenticationMethod::Sso);
+    /// ```
     pub fn parse(s: &str) -> Self {
         match s {
             "SSO" => Self::Sso,
@@ -237,82 +174,46 @@ impl AuthenticationMethod {
     }
 }
 
+impl From<String> for AuthenticationMethod {
+    fn from(name: String) -> Self {
+        match Self::parse(&name) {
+            // Keep the allocation the deserializer already made.
+            Self::Other(_) => Self::Other(name),
+            known => known,
+        }
+    }
+}
+
+impl From<AuthenticationMethod> for String {
+    fn from(method: AuthenticationMethod) -> Self {
+        match method {
+            AuthenticationMethod::Other(name) => name,
+            known => known.as_str().to_owned(),
+        }
+    }
+}
+
 impl std::fmt::Display for AuthenticationMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(feature = "serde")]
-impl serde::Serialize for AuthenticationMethod {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for AuthenticationMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = <String as serde::Deserialize>::deserialize(d)?;
-        Ok(Self::parse(&s))
-    }
-}
-
 /// The admin impersonating the user.
 ///
 /// ```
-/// use authkit_yew::{Impersonator, Json};
-/// let json = Json::parse(r#"{"email":"admin@x.io","reason":null}"#).unwrap();
-/// let i = Impersonator::from_json(&json).unwrap();
+/// use authkit_yew::Impersonator;
+/// let i: Impersonator = serde_json::from_str(r#"{"email":"admin@x.io","reason":null}"#).unwrap();
 /// assert_eq!(i.email, "admin@x.io");
 /// assert_eq!(i.reason, None);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Impersonator {
     /// The admin's email.
     pub email: String,
     /// Why, when given.
-    #[cfg_attr(feature = "serde", serde(default))]
+    #[serde(default)]
     pub reason: Option<String>,
-}
-
-impl Impersonator {
-    /// The optional `impersonator` field of `object` (an authenticate response or a tab's
-    /// hand-off): missing or `null` is `None`, a malformed one is an error naming the field.
-    pub(crate) fn read_field(object: &Json) -> Result<Option<Impersonator>, Missing> {
-        read::opt(object, "impersonator")
-            .map(|i| Impersonator::from_json(i).map_err(|_| "impersonator"))
-            .transpose()
-    }
-
-    /// Reads `{"email": …, "reason": …}` (`reason` may be missing or `null`); the error names
-    /// the bad field.
-    ///
-    /// ```
-    /// use authkit_yew::{Impersonator, Json};
-    /// assert_eq!(Impersonator::from_json(&Json::parse("{}").unwrap()), Err("email"));
-    /// ```
-    pub fn from_json(json: &Json) -> Result<Impersonator, &'static str> {
-        Ok(Impersonator {
-            email: read::string(json, "email")?,
-            reason: read::opt_string(json, "reason")?,
-        })
-    }
-
-    /// The inverse of [`Impersonator::from_json`].
-    ///
-    /// ```
-    /// use authkit_yew::{Impersonator, Json};
-    /// let i = Impersonator::from_json(&Json::parse(r#"{"email":"a@x"}"#).unwrap()).unwrap();
-    /// assert_eq!(i.to_json().to_string(), r#"{"email":"a@x","reason":null}"#);
-    /// ```
-    pub fn to_json(&self) -> Json {
-        Json::object([
-            ("email", Json::from(self.email.as_str())),
-            ("reason", self.reason.clone().into()),
-        ])
-    }
 }
 
 /// The success body of `POST /user_management/authenticate`.
@@ -328,25 +229,39 @@ impl Impersonator {
 /// let resp = AuthenticateResponse::parse(body).unwrap();
 /// assert_eq!(resp.organization_id, None);
 /// ```
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Deserialize)]
 pub struct AuthenticateResponse {
     /// The user.
     pub user: User,
     /// The access token (JWT).
     pub access_token: String,
     /// The new refresh token (rotated on every use).
+    #[serde(default)]
     pub refresh_token: Option<String>,
     /// How the user authenticated.
+    #[serde(default)]
     pub authentication_method: Option<AuthenticationMethod>,
     /// The organization, absent or `null` when none.
+    #[serde(default)]
     pub organization_id: Option<String>,
     /// The impersonator, when impersonating.
+    #[serde(default)]
     pub impersonator: Option<Impersonator>,
 }
 
+/// The largest response body the SDK reads (an authenticate response is a few KB).
+///
+/// ```
+/// assert_eq!(authkit_yew::protocol::wire::MAX_BODY_BYTES, 256 * 1024);
+/// ```
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
 impl AuthenticateResponse {
-    /// Parses a response body. The error is [`BodyError`]: not JSON, or the field that is
-    /// missing or of the wrong type (`user.email`, `access_token`, …).
+    /// Parses a response body. The error is a [`BodyError`]: too large, not JSON, or the path
+    /// of the field that is missing or of the wrong type (`user.email`, `access_token`, …). No
+    /// error repeats a value of the body. Nesting is harmless: the fields the SDK reads are at
+    /// most three levels deep, and anything inside the fields it ignores is skipped without
+    /// recursion.
     ///
     /// ```
     /// use authkit_yew::protocol::wire::{AuthenticateResponse, BodyError};
@@ -354,167 +269,161 @@ impl AuthenticateResponse {
     /// let no_token = r#"{"user":{"id":"u","email":"e@x"}}"#;
     /// assert_eq!(
     ///     AuthenticateResponse::parse(no_token).unwrap_err(),
-    ///     BodyError::Field("access_token")
+    ///     BodyError::MissingField("access_token".into())
     /// );
     /// ```
     pub fn parse(text: &str) -> Result<AuthenticateResponse, BodyError> {
-        let json = Json::parse(text).map_err(|_| BodyError::NotJson)?;
-        let user = json.get("user").ok_or(BodyError::Field("user"))?;
-        let in_user = |field: Missing| BodyError::Field(user_field(field));
-        Ok(AuthenticateResponse {
-            user: User::from_json(user).map_err(in_user)?,
-            access_token: read::string(&json, "access_token")?,
-            refresh_token: read::opt_string(&json, "refresh_token")?,
-            authentication_method: AuthenticationMethod::read_field(&json)?,
-            organization_id: read::opt_string(&json, "organization_id")?,
-            impersonator: Impersonator::read_field(&json)?,
-        })
+        if text.len() > MAX_BODY_BYTES {
+            return Err(BodyError::TooLarge);
+        }
+        let mut de = serde_json::Deserializer::from_str(text);
+        let response = serde_path_to_error::deserialize(&mut de).map_err(BodyError::classify)?;
+        de.end().map_err(|_| BodyError::NotJson)?;
+        Ok(response)
     }
 }
 
-/// `user.<field>` for the fields [`User::from_json`] can name.
-fn user_field(field: Missing) -> &'static str {
-    match field {
-        "id" => "user.id",
-        "email" => "user.email",
-        "email_verified" => "user.email_verified",
-        "metadata" => "user.metadata",
-        _ => "user",
-    }
-}
-
-/// Why a response body could not be read.
+/// Why a response body could not be read. The texts name the problem and the field, never a
+/// value of the body (which may hold a token).
 ///
 /// ```
 /// use authkit_yew::protocol::wire::BodyError;
-/// assert_eq!(BodyError::Field("user.id").to_string(), "the field `user.id` is missing or has the wrong type");
+/// assert_eq!(
+///     BodyError::InvalidField("user.id".into()).to_string(),
+///     "the field `user.id` has the wrong type"
+/// );
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum BodyError {
+    /// The body is larger than [`MAX_BODY_BYTES`].
+    #[error("the body is larger than {MAX_BODY_BYTES} bytes")]
+    TooLarge,
     /// The body is not JSON.
     #[error("the body is not JSON")]
     NotJson,
-    /// A required field is missing, or a field has the wrong type.
-    #[error("the field `{0}` is missing or has the wrong type")]
-    Field(&'static str),
+    /// A required field is missing (its path, e.g. `user.email`).
+    #[error("the field `{0}` is missing")]
+    MissingField(String),
+    /// A field has the wrong type or an unusable value (its path).
+    #[error("the field `{0}` has the wrong type")]
+    InvalidField(String),
 }
 
-impl From<Missing> for BodyError {
-    fn from(field: Missing) -> Self {
-        BodyError::Field(field)
+impl BodyError {
+    /// Classifies a serde_json error by its category and path; its message (which quotes the
+    /// offending value) is never kept, except for the name of a missing field.
+    fn classify(error: serde_path_to_error::Error<serde_json::Error>) -> BodyError {
+        use serde_json::error::Category;
+        let path = match error.path().to_string() {
+            root if root == "." => String::new(),
+            path => path,
+        };
+        let inner = error.into_inner();
+        match inner.classify() {
+            Category::Data => match missing_field(&inner) {
+                Some(field) if path.is_empty() => BodyError::MissingField(field),
+                Some(field) => BodyError::MissingField(format!("{path}.{field}")),
+                None => BodyError::InvalidField(path),
+            },
+            Category::Io | Category::Syntax | Category::Eof => BodyError::NotJson,
+        }
     }
 }
 
-/// The body of the authorization-code grant (exactly the four fields authkit-js sends).
+/// The field named by serde's "missing field `x`" error (a name from our own types, never a
+/// value of the body).
+fn missing_field(error: &serde_json::Error) -> Option<String> {
+    let message = error.to_string();
+    let rest = message.strip_prefix("missing field `")?;
+    rest.split_once('`').map(|(field, _)| field.to_owned())
+}
+
+/// The body of the authorization-code grant: exactly the four fields authkit-js sends.
 ///
 /// ```
 /// use authkit_yew::protocol::wire::CodeGrant;
-/// let body = CodeGrant::new("client_1", "code_1", "verifier");
-/// assert_eq!(body.to_json()["grant_type"], "authorization_code");
+/// assert_eq!(
+///     serde_json::to_string(&CodeGrant::new("c", "k", "v")).unwrap(),
+///     r#"{"client_id":"c","code":"k","code_verifier":"v","grant_type":"authorization_code"}"#
+/// );
 /// ```
-#[derive(Clone, PartialEq, Eq)]
-pub struct CodeGrant {
+#[derive(Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CodeGrant<'a> {
     /// The client id.
-    pub client_id: String,
+    pub client_id: &'a str,
     /// The code from the callback.
-    pub code: String,
+    pub code: &'a str,
     /// The PKCE verifier.
-    pub code_verifier: String,
+    pub code_verifier: &'a str,
     /// Always `authorization_code`.
     pub grant_type: &'static str,
 }
 
-impl CodeGrant {
+impl<'a> CodeGrant<'a> {
     /// The code grant body.
-    pub fn new(client_id: &str, code: &str, code_verifier: &str) -> Self {
-        Self {
-            client_id: client_id.to_owned(),
-            code: code.to_owned(),
-            code_verifier: code_verifier.to_owned(),
-            grant_type: "authorization_code",
-        }
-    }
-
-    /// The JSON body, fields in a fixed order.
     ///
     /// ```
-    /// use authkit_yew::protocol::wire::CodeGrant;
-    /// assert_eq!(
-    ///     CodeGrant::new("c", "k", "v").to_json().to_string(),
-    ///     r#"{"client_id":"c","code":"k","code_verifier":"v","grant_type":"authorization_code"}"#
-    /// );
+    /// let body = authkit_yew::protocol::wire::CodeGrant::new("client_1", "code_1", "verifier");
+    /// assert_eq!(body.grant_type, "authorization_code");
     /// ```
-    pub fn to_json(&self) -> Json {
-        Json::object([
-            ("client_id", Json::from(self.client_id.as_str())),
-            ("code", self.code.as_str().into()),
-            ("code_verifier", self.code_verifier.as_str().into()),
-            ("grant_type", self.grant_type.into()),
-        ])
+    pub fn new(client_id: &'a str, code: &'a str, code_verifier: &'a str) -> Self {
+        Self {
+            client_id,
+            code,
+            code_verifier,
+            grant_type: "authorization_code",
+        }
     }
 }
 
 /// The body of the refresh-token grant. `refresh_token` is sent only in dev mode;
-/// `organization_id` only when known.
+/// `organization_id` only when known; an absent one is left out, not `null`.
 ///
 /// ```
 /// use authkit_yew::protocol::wire::RefreshGrant;
 /// let body = RefreshGrant::new("client_1", None, Some("org_1"));
-/// let json = body.to_json().to_string();
-/// assert_eq!(json, r#"{"client_id":"client_1","grant_type":"refresh_token","organization_id":"org_1"}"#);
+/// assert_eq!(
+///     serde_json::to_string(&body).unwrap(),
+///     r#"{"client_id":"client_1","grant_type":"refresh_token","organization_id":"org_1"}"#
+/// );
 /// ```
-#[derive(Clone, PartialEq, Eq)]
-pub struct RefreshGrant {
+#[derive(Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RefreshGrant<'a> {
     /// The client id.
-    pub client_id: String,
+    pub client_id: &'a str,
     /// Always `refresh_token`.
     pub grant_type: &'static str,
     /// The refresh token (dev mode only).
-    pub refresh_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<&'a str>,
     /// The organization to refresh into.
-    pub organization_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<&'a str>,
 }
 
-impl RefreshGrant {
+impl<'a> RefreshGrant<'a> {
     /// The refresh grant body.
-    pub fn new(
-        client_id: &str,
-        refresh_token: Option<&str>,
-        organization_id: Option<&str>,
-    ) -> Self {
-        Self {
-            client_id: client_id.to_owned(),
-            grant_type: "refresh_token",
-            refresh_token: refresh_token.map(str::to_owned),
-            organization_id: organization_id.map(str::to_owned),
-        }
-    }
-
-    /// The JSON body; an absent token or organization is left out (not `null`).
     ///
     /// ```
     /// use authkit_yew::protocol::wire::RefreshGrant;
-    /// let json = RefreshGrant::new("c", Some("rt"), None).to_json().to_string();
-    /// assert_eq!(json, r#"{"client_id":"c","grant_type":"refresh_token","refresh_token":"rt"}"#);
+    /// let body = RefreshGrant::new("c", Some("rt"), None);
+    /// assert_eq!(
+    ///     serde_json::to_string(&body).unwrap(),
+    ///     r#"{"client_id":"c","grant_type":"refresh_token","refresh_token":"rt"}"#
+    /// );
     /// ```
-    pub fn to_json(&self) -> Json {
-        let optional = [
-            ("refresh_token", &self.refresh_token),
-            ("organization_id", &self.organization_id),
-        ];
-        Json::object(
-            [
-                ("client_id", Json::from(self.client_id.as_str())),
-                ("grant_type", self.grant_type.into()),
-            ]
-            .into_iter()
-            .chain(
-                optional
-                    .into_iter()
-                    .filter_map(|(k, v)| Some((k, Json::from(v.as_deref()?)))),
-            ),
-        )
+    pub fn new(
+        client_id: &'a str,
+        refresh_token: Option<&'a str>,
+        organization_id: Option<&'a str>,
+    ) -> Self {
+        Self {
+            client_id,
+            grant_type: "refresh_token",
+            refresh_token,
+            organization_id,
+        }
     }
 }
 
@@ -540,7 +449,7 @@ impl std::fmt::Debug for AuthenticateResponse {
     }
 }
 
-impl std::fmt::Debug for CodeGrant {
+impl std::fmt::Debug for CodeGrant<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CodeGrant")
             .field("client_id", &self.client_id)
@@ -551,12 +460,12 @@ impl std::fmt::Debug for CodeGrant {
     }
 }
 
-impl std::fmt::Debug for RefreshGrant {
+impl std::fmt::Debug for RefreshGrant<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RefreshGrant")
             .field("client_id", &self.client_id)
             .field("grant_type", &self.grant_type)
-            .field("refresh_token", &redact(self.refresh_token.as_deref()))
+            .field("refresh_token", &redact(self.refresh_token))
             .field("organization_id", &self.organization_id)
             .finish()
     }
@@ -584,8 +493,8 @@ pub struct ApiErrorBody {
 }
 
 impl ApiErrorBody {
-    /// Reads an error body; `None` unless it is a JSON object. Fields of the wrong type are
-    /// ignored (an error body is only ever shown, never trusted).
+    /// Reads an error body; `None` unless it is a JSON object of at most [`MAX_BODY_BYTES`].
+    /// Fields of the wrong type are ignored (an error body is only ever shown, never trusted).
     ///
     /// ```
     /// use authkit_yew::protocol::wire::ApiErrorBody;
@@ -593,9 +502,11 @@ impl ApiErrorBody {
     /// assert_eq!(ApiErrorBody::parse(r#"{"error":1}"#), Some(ApiErrorBody::default()));
     /// ```
     pub fn parse(text: &str) -> Option<ApiErrorBody> {
-        let json = Json::parse(text).ok()?;
-        json.as_object()?;
-        let text = |key| json.get(key).and_then(Json::as_str).map(str::to_owned);
+        if text.len() > MAX_BODY_BYTES {
+            return None;
+        }
+        let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text).ok()?;
+        let text = |key: &str| object.get(key)?.as_str().map(str::to_owned);
         Some(ApiErrorBody {
             error: text("error"),
             error_description: text("error_description"),
@@ -605,11 +516,23 @@ impl ApiErrorBody {
     }
 
     /// The error code of either shape.
+    ///
+    /// ```
+    /// use authkit_yew::protocol::wire::ApiErrorBody;
+    /// let e = ApiErrorBody::parse(r#"{"error":"invalid_grant"}"#).unwrap();
+    /// assert_eq!(e.error_code(), Some("invalid_grant"));
+    /// ```
     pub fn error_code(&self) -> Option<&str> {
         self.error.as_deref().or(self.code.as_deref())
     }
 
     /// The description of either shape.
+    ///
+    /// ```
+    /// use authkit_yew::protocol::wire::ApiErrorBody;
+    /// let e = ApiErrorBody::parse(r#"{"error_description":"Session has already ended."}"#).unwrap();
+    /// assert_eq!(e.description(), Some("Session has already ended."));
+    /// ```
     pub fn description(&self) -> Option<&str> {
         self.error_description
             .as_deref()
@@ -622,17 +545,12 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    /// serde_json is only the test's way to write JSON; the code under test parses text.
     fn response(body: serde_json::Value) -> AuthenticateResponse {
         AuthenticateResponse::parse(&body.to_string()).unwrap()
     }
 
     fn user(body: serde_json::Value) -> User {
-        User::from_json(&Json::parse(&body.to_string()).unwrap()).unwrap()
-    }
-
-    fn value(json: Json) -> serde_json::Value {
-        serde_json::from_str(&json.to_string()).unwrap()
+        serde_json::from_value(body).unwrap()
     }
 
     fn error_body(body: serde_json::Value) -> ApiErrorBody {
@@ -680,7 +598,7 @@ mod tests {
 
     #[test]
     fn code_grant_body_is_exactly_the_four_reference_fields() {
-        let json = value(CodeGrant::new("client_1", "code_1", "ver").to_json());
+        let json = serde_json::to_value(CodeGrant::new("client_1", "code_1", "ver")).unwrap();
         assert_eq!(
             json,
             json!({"client_id": "client_1", "code": "code_1", "code_verifier": "ver",
@@ -690,7 +608,7 @@ mod tests {
 
     #[test]
     fn refresh_grant_in_dev_mode_carries_the_token() {
-        let json = value(RefreshGrant::new("c", Some("rt"), None).to_json());
+        let json = serde_json::to_value(RefreshGrant::new("c", Some("rt"), None)).unwrap();
         assert_eq!(
             json,
             json!({"client_id": "c", "grant_type": "refresh_token", "refresh_token": "rt"})
@@ -699,19 +617,27 @@ mod tests {
 
     #[test]
     fn refresh_grant_in_cookie_mode_omits_the_token_key() {
-        let json = RefreshGrant::new("c", None, None).to_json().to_string();
+        let json = serde_json::to_string(&RefreshGrant::new("c", None, None)).unwrap();
         assert_eq!(json, r#"{"client_id":"c","grant_type":"refresh_token"}"#);
         assert!(!json.contains("refresh_token\":"));
     }
 
     #[test]
     fn refresh_grant_with_organization() {
-        let json = value(RefreshGrant::new("c", Some("rt"), Some("org_1")).to_json());
+        let json = serde_json::to_string(&RefreshGrant::new("c", Some("rt"), Some("org_1")));
         assert_eq!(
-            json,
-            json!({"client_id": "c", "grant_type": "refresh_token", "refresh_token": "rt",
-                   "organization_id": "org_1"})
+            json.unwrap(),
+            r#"{"client_id":"c","grant_type":"refresh_token","refresh_token":"rt","organization_id":"org_1"}"#
         );
+    }
+
+    #[test]
+    fn grant_values_are_escaped_as_json_strings() {
+        let json = serde_json::to_string(&CodeGrant::new("c\"1", "k\\", "v\n")).unwrap();
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["client_id"], "c\"1");
+        assert_eq!(back["code"], "k\\");
+        assert_eq!(back["code_verifier"], "v\n");
     }
 
     #[test]
@@ -747,7 +673,8 @@ mod tests {
     fn organization_id_may_be_absent_or_null() {
         for body in [
             json!({"user": full_user(), "access_token": "a.b.c"}),
-            json!({"user": full_user(), "access_token": "a.b.c", "organization_id": null}),
+            json!({"user": full_user(), "access_token": "a.b.c", "organization_id": null,
+                   "refresh_token": null, "authentication_method": null, "impersonator": null}),
         ] {
             let r = AuthenticateResponse::parse(&body.to_string()).unwrap();
             assert_eq!(r.organization_id, None);
@@ -759,9 +686,7 @@ mod tests {
 
     #[test]
     fn impersonator_reason_may_be_null_or_missing() {
-        let read = |v: serde_json::Value| {
-            Impersonator::from_json(&Json::parse(&v.to_string()).unwrap()).unwrap()
-        };
+        let read = |v: serde_json::Value| serde_json::from_value::<Impersonator>(v).unwrap();
         let a = read(json!({"email": "a@x", "reason": null}));
         let b = read(json!({"email": "a@x"}));
         assert_eq!(a, b);
@@ -798,6 +723,7 @@ mod tests {
         ] {
             let m = AuthenticationMethod::parse(name);
             assert_eq!(m.as_str(), name);
+            assert_eq!(serde_json::to_value(&m).unwrap(), json!(name));
             let body = json!({"user": full_user(), "access_token": "a.b.c",
                               "authentication_method": name});
             assert_eq!(response(body).authentication_method, Some(m));
@@ -822,6 +748,16 @@ mod tests {
         }));
         assert_eq!(u.display_name(), "a@b.c");
         assert_eq!(u.metadata, None);
+    }
+
+    #[test]
+    fn user_fields_with_defaults_accept_null() {
+        let u = user(json!({
+            "id": "u", "email": "e@x", "object": null, "email_verified": null,
+            "created_at": null, "updated_at": null, "metadata": null
+        }));
+        assert_eq!((u.object.as_str(), u.email_verified), ("", false));
+        assert_eq!((u.created_at.as_str(), u.updated_at.as_str()), ("", ""));
     }
 
     #[test]
@@ -859,68 +795,140 @@ mod tests {
             (message_only.error_code(), message_only.description()),
             (None, Some("Not found"))
         );
+        assert_eq!(ApiErrorBody::parse("[1]"), None);
+        assert_eq!(ApiErrorBody::parse(r#"{"error":"x"} trailing"#), None);
     }
 
     #[test]
-    fn a_field_of_the_wrong_type_is_named_in_the_error() {
+    fn a_bad_field_is_named_by_its_path_in_the_error() {
+        let invalid = |path: &str| Err(BodyError::InvalidField(path.into()));
+        let missing = |path: &str| Err(BodyError::MissingField(path.into()));
         let cases = [
             (
                 json!({"user": full_user(), "access_token": 5}),
-                "access_token",
+                invalid("access_token"),
             ),
-            (json!({"access_token": "a.b.c"}), "user"),
-            (json!({"user": "x", "access_token": "a.b.c"}), "user.id"),
+            (json!({"access_token": "a.b.c"}), missing("user")),
+            (
+                json!({"user": "x", "access_token": "a.b.c"}),
+                invalid("user"),
+            ),
             (
                 json!({"user": {"id": "u"}, "access_token": "a.b.c"}),
-                "user.email",
+                missing("user.email"),
             ),
             (
                 json!({"user": {"id": "u", "email": "e", "email_verified": "yes"},
                     "access_token": "a.b.c"}),
-                "user.email_verified",
+                invalid("user.email_verified"),
             ),
             (
                 json!({"user": {"id": "u", "email": "e", "metadata": {"a": 1}},
                     "access_token": "a.b.c"}),
-                "user.metadata",
+                invalid("user.metadata.a"),
             ),
             (
                 json!({"user": {"id": "u", "email": "e", "first_name": 1},
                     "access_token": "a.b.c"}),
-                "user",
+                invalid("user.first_name"),
             ),
             (
                 json!({"user": full_user(), "access_token": "a.b.c", "refresh_token": []}),
-                "refresh_token",
+                invalid("refresh_token"),
             ),
             (
                 json!({"user": full_user(), "access_token": "a.b.c", "organization_id": 1}),
-                "organization_id",
+                invalid("organization_id"),
             ),
             (
                 json!({"user": full_user(), "access_token": "a.b.c", "impersonator": {}}),
-                "impersonator",
+                missing("impersonator.email"),
             ),
         ];
-        for (body, field) in cases {
+        for (body, expected) in cases {
             assert_eq!(
                 AuthenticateResponse::parse(&body.to_string()),
-                Err(BodyError::Field(field)),
+                expected,
                 "{body}"
             );
         }
-        assert_eq!(
-            AuthenticateResponse::parse("[]"),
-            Err(BodyError::Field("user"))
-        );
+        assert!(AuthenticateResponse::parse("[]").is_err());
         assert_eq!(AuthenticateResponse::parse("{"), Err(BodyError::NotJson));
+        assert_eq!(AuthenticateResponse::parse(""), Err(BodyError::NotJson));
     }
 
     #[test]
-    fn user_to_json_round_trips_every_field() {
+    fn errors_never_repeat_a_value_of_the_body() {
+        let body = json!({"user": full_user(), "access_token": ["SECRET-TOKEN"],
+                          "refresh_token": "SECRET-RT"});
+        let err = AuthenticateResponse::parse(&body.to_string()).unwrap_err();
+        assert_eq!(err, BodyError::InvalidField("access_token".into()));
+        let text = err.to_string();
+        assert!(!text.contains("SECRET"), "{text}");
+        let body = json!({"user": {"id": "SECRET-ID", "email": 7}, "access_token": "SECRET"});
+        let text = AuthenticateResponse::parse(&body.to_string())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            !text.contains("SECRET") && text.contains("user.email"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn trailing_characters_after_the_body_are_not_json() {
+        let body = json!({"user": full_user(), "access_token": "a.b.c"}).to_string();
+        assert!(AuthenticateResponse::parse(&format!("{body} \n")).is_ok());
+        assert_eq!(
+            AuthenticateResponse::parse(&format!("{body} x")),
+            Err(BodyError::NotJson)
+        );
+    }
+
+    #[test]
+    fn deeply_nested_bodies_neither_recurse_nor_hang() {
+        let (open, close) = ("[".repeat(100_000), "]".repeat(100_000));
+        // In a field the SDK reads: refused at the first level of the wrong shape (serde also
+        // reads a struct from an array, whose first element must be the user's `object`).
+        let deep = format!(r#"{{"user":{open}{close},"access_token":"a"}}"#);
+        assert_eq!(
+            AuthenticateResponse::parse(&deep),
+            Err(BodyError::InvalidField("user[0]".into()))
+        );
+        // In a field it ignores: skipped without recursion (no stack overflow), in one pass.
+        let ignored =
+            format!(r#"{{"user":{{"id":"u","email":"e"}},"access_token":"a","x":{open}{close}}}"#);
+        assert_eq!(AuthenticateResponse::parse(&ignored).unwrap().user.id, "u");
+        // Never closed: not JSON. As an error body (read as JSON values): refused.
+        let unclosed = format!(r#"{{"x":{open}"#);
+        assert_eq!(
+            AuthenticateResponse::parse(&unclosed),
+            Err(BodyError::NotJson)
+        );
+        let error_body = format!(r#"{{"error":"x","detail":{open}{close}}}"#);
+        assert_eq!(ApiErrorBody::parse(&error_body), None);
+    }
+
+    #[test]
+    fn very_large_bodies_are_refused_before_parsing() {
+        let padding = "x".repeat(MAX_BODY_BYTES);
+        let body = json!({"user": full_user(), "access_token": "a.b.c", "pad": padding});
+        assert_eq!(
+            AuthenticateResponse::parse(&body.to_string()),
+            Err(BodyError::TooLarge)
+        );
+        assert_eq!(ApiErrorBody::parse(&body.to_string()), None);
+        // Just under the limit is read.
+        let padding = "x".repeat(MAX_BODY_BYTES - 1_000);
+        let body = json!({"user": full_user(), "access_token": "a.b.c", "pad": padding});
+        assert!(AuthenticateResponse::parse(&body.to_string()).is_ok());
+    }
+
+    #[test]
+    fn user_serializes_with_the_wire_names_and_round_trips() {
         let u = user(full_user());
-        assert_eq!(User::from_json(&u.to_json()).unwrap(), u);
-        let written = value(u.to_json());
+        let written = serde_json::to_value(&u).unwrap();
+        assert_eq!(serde_json::from_value::<User>(written.clone()).unwrap(), u);
         for key in [
             "id",
             "email",

@@ -4,7 +4,6 @@ use yew::prelude::*;
 
 use crate::browser::page;
 use crate::options::SignInOptions;
-use crate::protocol::json::Json;
 use crate::protocol::wire::User;
 use crate::ui::handle::{Auth, AuthHandle};
 use crate::ui::provider::StateContext;
@@ -152,8 +151,14 @@ pub fn use_user() -> Option<User> {
                 *started.borrow_mut() = true;
                 let here = page::location();
                 let return_to = format!("{}{}", here.pathname, here.search);
-                let options =
-                    SignInOptions::new().state(Json::object([("return_to", return_to.into())]));
+                // Set directly: `SignInOptions::state` would link serde_json's value serializer
+                // into every app that uses this guard.
+                let state = serde_json::Map::from_iter([(
+                    "return_to".to_owned(),
+                    serde_json::Value::String(return_to),
+                )]);
+                let mut options = SignInOptions::new();
+                options.state = Some(serde_json::Value::Object(state));
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Err(e) = handle.sign_in(options).await {
                         // Not only the console: the app shows `auth.error` (e.g. storage denied).

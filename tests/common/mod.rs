@@ -5,9 +5,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use authkit_yew::browser::{crypto, page};
+use authkit_yew::browser::page;
 use authkit_yew::client::AuthKitClient;
-use authkit_yew::protocol::session;
+use authkit_yew::protocol::{pkce, session};
 use authkit_yew::{AuthKitOptions, DevMode};
 use gloo_net::http::Request;
 use serde_json::{json, Value};
@@ -160,7 +160,7 @@ pub async fn api_requests() -> Vec<Value> {
 
 /// Stores a fresh verifier as `sign_in` would and mints a code for it at the emulator.
 pub async fn prepare_code(email: &str, organization_id: Option<&str>) -> String {
-    let verifier = crypto::pkce_verifier().expect("verifier");
+    let verifier = pkce::verifier().expect("verifier");
     let window = web_sys::window().expect("window");
     window
         .session_storage()
@@ -168,7 +168,7 @@ pub async fn prepare_code(email: &str, organization_id: Option<&str>) -> String 
         .expect("sessionStorage")
         .set_item(&session::code_verifier_key(CLIENT_ID), &verifier)
         .expect("store verifier");
-    let challenge = crypto::pkce_challenge(&verifier).await.expect("challenge");
+    let challenge = pkce::challenge(&verifier);
     mint_code(email, &challenge, organization_id).await
 }
 

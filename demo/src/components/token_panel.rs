@@ -18,7 +18,8 @@ enum TokenView {
 /// signature is not checked: the API checks it; the client only reads the claims.
 fn decode(token: &str) -> Option<(String, Option<i64>)> {
     let json = authkit_yew::protocol::claims::decode_payload(token).ok()?;
-    Some((json.pretty(), json["exp"].as_i64()))
+    let pretty = serde_json::to_string_pretty(&json).ok()?;
+    Some((pretty, json["exp"].as_i64()))
 }
 
 fn now_secs() -> i64 {

@@ -12,6 +12,13 @@ use crate::components::sign_out_button::SignOutButton;
 use crate::components::token_panel::TokenPanel;
 use crate::components::user_card::UserCard;
 
+/// The app state carried through a sign-in: the SDK follows a same-origin `return_to`
+/// after the callback.
+#[derive(serde::Serialize)]
+struct ReturnTo {
+    return_to: &'static str,
+}
+
 /// The account page.
 #[function_component(Account)]
 pub fn account() -> Html {
@@ -38,8 +45,9 @@ pub fn account() -> Html {
             Callback::from(move |_| {
                 let (handle, action_error) = (handle.clone(), action_error.clone());
                 spawn_local(async move {
-                    let mut options = SignInOptions::default();
-                    options.state = Some(Json::object([("return_to", "/account".into())]));
+                    let options = SignInOptions::new().state(ReturnTo {
+                        return_to: "/account",
+                    });
                     if let Err(err) = handle.sign_in(options).await {
                         action_error.set(Some(err));
                     }

@@ -27,9 +27,9 @@ pub struct Contributors {
 }
 
 impl Contributors {
-    /// The table lines: `heading`, then the 12 largest per-crate changes, then `items_heading`
-    /// followed by `items` (the `top` or `diff` listing, as twiggy printed it).
-    pub fn rows(&self, heading: &str, items_heading: &str, items: &[String]) -> Vec<String> {
+    /// The table lines: `heading`, then the 12 largest per-crate changes (or why there are
+    /// none).
+    pub fn crate_rows(&self, heading: &str) -> Vec<String> {
         if let Some(why) = &self.skipped {
             return vec![format!("{heading}: skipped ({why})")];
         }
@@ -40,8 +40,17 @@ impl Contributors {
                 .take(12)
                 .map(|(krate, delta)| format!("  {delta:>+9} B  {krate}")),
         );
-        rows.push(format!("-- {items_heading} --"));
-        rows.extend(items.iter().map(|line| format!("  {line}")));
+        rows
+    }
+
+    /// The table lines of `twiggy top` of the app with the SDK, under `heading` (none when
+    /// twiggy was skipped).
+    pub fn top_rows(&self, heading: &str) -> Vec<String> {
+        if self.skipped.is_some() {
+            return Vec::new();
+        }
+        let mut rows = vec![format!("-- {heading} --")];
+        rows.extend(self.top.iter().map(|line| format!("  {line}")));
         rows
     }
 
@@ -190,8 +199,13 @@ fn csv_name_size(line: &str) -> Option<(String, i64)> {
     Some((name, size))
 }
 
+/// The label of the baseline apps' own crates (`bench_typical`, `bench_typical_with_sdk`, ...):
+/// one label, so that the app's code with and without the SDK is compared, not two crate names.
+const BASELINE_APP: &str = "the baseline app (bench_*)";
+
 /// The crate a twiggy item belongs to: the first path segment of its demangled name (through
-/// `<T as crate::Trait>` for primitives), or a label for sections and unnamed items.
+/// `<T as crate::Trait>` for primitives), [`BASELINE_APP`] for the baseline apps' own crates,
+/// or a label for sections and unnamed items.
 fn crate_of(name: &str) -> String {
     const PRIMITIVES: &[&str] = &[
         "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
@@ -222,6 +236,9 @@ fn crate_of(name: &str) -> String {
         .is_some_and(|(inside, rest)| {
             inside.chars().any(|c| c.is_ascii_alphabetic()) && rest.starts_with("::")
         });
+    if ident.starts_with("bench_") && (after.starts_with("::") || hashed) {
+        return BASELINE_APP.into();
+    }
     if PRIMITIVES.contains(&ident.as_str()) || !(after.starts_with("::") || hashed) {
         if let Some((_, rest)) = name.split_once(" as ") {
             let inner = crate_of(rest);
@@ -259,6 +276,11 @@ mod tests {
         );
         assert_eq!(crate_of("__wbg_fetch_123"), "wasm-bindgen glue");
         assert_eq!(crate_of("code[12]"), "other");
+        assert_eq!(
+            crate_of("<bench_typical::Route as yew_router::routable::Routable>::recognize::h1"),
+            BASELINE_APP
+        );
+        assert_eq!(crate_of("bench_with_sdk::main::h2"), BASELINE_APP);
         assert_eq!(crate_of("elem[0]"), "other");
     }
 
@@ -290,7 +312,7 @@ mod tests {
     }
 
     #[test]
-    fn rows_list_crates_then_items_or_say_why_skipped() {
+    fn rows_list_crates_and_top_items_or_say_why_skipped() {
         let found = Contributors {
             top: vec!["top line".into()],
             diff: vec!["diff line".into()],
@@ -298,23 +320,23 @@ mod tests {
             skipped: None,
         };
         assert_eq!(
-            found.rows("per crate", "items", &found.diff),
+            found.crate_rows("per crate"),
             vec![
                 "-- per crate --",
                 "      +1200 B  authkit_yew",
                 "        -40 B  yew",
-                "-- items --",
-                "  diff line",
             ]
         );
+        assert_eq!(found.top_rows("top"), vec!["-- top --", "  top line"]);
         let skipped = Contributors {
             skipped: Some("no twiggy".into()),
             ..Contributors::default()
         };
         assert_eq!(
-            skipped.rows("per crate", "items", &[]),
+            skipped.crate_rows("per crate"),
             vec!["per crate: skipped (no twiggy)"]
         );
+        assert!(skipped.top_rows("top").is_empty());
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //!    `[workspace]` and `[patch.crates-io] authkit-yew = { path = … }` appended to the manifest,
 //!    and the workspace `Cargo.lock` (so wasm-bindgen stays at the version the installed
 //!    wasm-bindgen-cli matches);
-//! 4. `cargo fetch`, then `trunk build --offline` (debug), which must produce a `.wasm`.
+//! 4. `cargo fetch`, then `trunk build --offline` (debug, cargo's build cache kept in
+//!    `target/quickstart/target`), which must produce a `.wasm`.
 //!
 //! `--no-verify`: cargo's verification compiles the packaged sources for the host only; step 4
 //! compiles the same unpacked sources for `wasm32-unknown-unknown`, the real target, so the
@@ -74,12 +75,17 @@ fn package_sdk(root: &Path) -> Result<String, XtaskError> {
 
 /// Unpacks a `.crate` (a gzipped tar of `<name>-<version>/`) into a fresh `into` and returns
 /// the unpacked package directory.
+///
+/// `tar -m` gives the files the time of unpacking: cargo writes every file of a `.crate` with
+/// the same fixed date, and cargo decides whether a path dependency changed by its files'
+/// dates, so with the archived dates a changed SDK would not be rebuilt in the kept
+/// `target/quickstart/target`.
 fn unpack(crate_file: &Path, into: &Path) -> Result<PathBuf, XtaskError> {
     process::require_file(crate_file, "`cargo package` should have written it")?;
     recreate_dir(into)?;
     process::run(
         Command::new("tar")
-            .arg("-xzf")
+            .arg("-xmzf")
             .arg(crate_file)
             .arg("-C")
             .arg(into),

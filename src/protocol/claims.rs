@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AuthKitError;
 use crate::protocol::de::{null_as_default, numeric_date};
+use crate::protocol::wire::BodyError;
 
 /// base64url that accepts JWT parts with or without `=` padding (RFC 7515 omits it; some
 /// encoders add it), and nothing of the standard alphabet (`+`, `/`).
@@ -161,9 +162,9 @@ fn invalid(part: &str, what: &str) -> AuthKitError {
     AuthKitError::InvalidToken(format!("the access token {part} is not {what}"))
 }
 
-/// The base64url-decoded `header` and `payload` of a JWT; each must be a JSON object.
-/// The signature is not checked. Errors never contain the token.
-fn jwt_parts(token: &str) -> Result<(Vec<u8>, Vec<u8>), AuthKitError> {
+/// The base64url-decoded `payload` of a JWT after checking that it and the header are JSON
+/// objects. The signature is not checked. Errors never contain the token.
+fn jwt_payload(token: &str) -> Result<String, AuthKitError> {
     let parts: Vec<&str> = token.split('.').collect();
     let &[header, payload, _signature] = parts.as_slice() else {
         return Err(AuthKitError::InvalidToken(format!(
@@ -175,26 +176,38 @@ fn jwt_parts(token: &str) -> Result<(Vec<u8>, Vec<u8>), AuthKitError> {
         let bytes = JWT_PART
             .decode(part)
             .map_err(|_| invalid(name, "base64url"))?;
+        let text = String::from_utf8(bytes).map_err(|_| invalid(name, "JSON"))?;
         // Whitespace before the object is valid JSON; `[`, strings and numbers are not objects.
-        match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
-            Some(b'{') => Ok(bytes),
-            Some(_) if serde_json::from_slice::<IgnoredAny>(&bytes).is_ok() => {
+        match text.trim_start().starts_with('{') {
+            true => Ok(text),
+            false if serde_json::from_str::<IgnoredAny>(&text).is_ok() => {
                 Err(invalid(name, "a JSON object"))
             }
-            _ => Err(invalid(name, "JSON")),
+            false => Err(invalid(name, "JSON")),
         }
     };
     let header = decode(header, "header")?;
-    serde_json::from_slice::<IgnoredAny>(&header).map_err(|_| invalid("header", "JSON"))?;
-    Ok((header, decode(payload, "payload")?))
+    serde_json::from_str::<IgnoredAny>(&header).map_err(|_| invalid("header", "JSON"))?;
+    decode(payload, "payload")
+}
+
+/// The error for a payload that is not JSON or does not fit the type asked for (its position,
+/// never a value).
+fn malformed(error: &serde_json::Error) -> AuthKitError {
+    match BodyError::classify(error) {
+        BodyError::NotJson => invalid("payload", "JSON"),
+        problem => AuthKitError::InvalidToken(format!(
+            "the access token has a malformed claim: {problem}"
+        )),
+    }
 }
 
 /// Decodes the claims of a JWT (`header.payload.signature`) without checking the signature.
 ///
 /// Errors with [`AuthKitError::InvalidToken`] unless the token has exactly three parts and
 /// base64url JSON-object header and payload. Padding (`=`) is accepted but not required;
-/// optional claims may be missing or `null`; a known claim of the wrong type is an error
-/// naming it (never its value, never the token).
+/// optional claims may be missing or `null`; a known claim of the wrong type is an error giving
+/// its position in the payload (never its value, never the token).
 ///
 /// ```
 /// use authkit_yew::protocol::claims::decode_claims;
@@ -208,20 +221,8 @@ fn jwt_parts(token: &str) -> Result<(Vec<u8>, Vec<u8>), AuthKitError> {
 /// assert_eq!(claims.extra::<String>("aud").unwrap().as_deref(), Some("x"));
 /// ```
 pub fn decode_claims(token: &str) -> Result<AccessTokenClaims, AuthKitError> {
-    let (_, payload) = jwt_parts(token)?;
-    let payload = String::from_utf8(payload).map_err(|_| invalid("payload", "JSON"))?;
-    let mut de = serde_json::Deserializer::from_str(&payload);
-    let mut claims: AccessTokenClaims = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        use serde_json::error::Category;
-        match e.inner().classify() {
-            Category::Data => AuthKitError::InvalidToken(format!(
-                "the access token has a malformed claim: `{}` has the wrong type",
-                e.path()
-            )),
-            _ => invalid("payload", "JSON"),
-        }
-    })?;
-    de.end().map_err(|_| invalid("payload", "JSON"))?;
+    let payload = jwt_payload(token)?;
+    let mut claims: AccessTokenClaims = serde_json::from_str(&payload).map_err(|e| malformed(&e))?;
     claims.payload = payload;
     Ok(claims)
 }
@@ -242,7 +243,7 @@ pub fn decode_payload(token: &str) -> Result<serde_json::Value, AuthKitError> {
 
 /// Decodes the payload of a JWT into your own type, e.g. a struct for your JWT-template
 /// claims. Same checks as [`decode_payload`]; a payload that does not fit `T` is an
-/// [`AuthKitError::InvalidToken`] with serde's description.
+/// [`AuthKitError::InvalidToken`] naming the missing claim or the position of the bad one.
 ///
 /// ```
 /// use authkit_yew::protocol::claims::decode_payload_as;
@@ -253,10 +254,7 @@ pub fn decode_payload(token: &str) -> Result<serde_json::Value, AuthKitError> {
 /// assert_eq!(mine.sid, "session_1");
 /// ```
 pub fn decode_payload_as<T: DeserializeOwned>(token: &str) -> Result<T, AuthKitError> {
-    let (_, payload) = jwt_parts(token)?;
-    serde_json::from_slice(&payload).map_err(|e| {
-        AuthKitError::InvalidToken(format!("the access token has a malformed claim: {e}"))
-    })
+    serde_json::from_str(&jwt_payload(token)?).map_err(|e| malformed(&e))
 }
 
 #[cfg(test)]
@@ -605,21 +603,27 @@ mod tests {
     }
 
     #[test]
-    fn a_wrongly_typed_claim_is_named_without_its_value() {
-        let err = decode_claims(&jwt(&json!({"permissions": ["a", 7]}))).unwrap_err();
+    fn a_wrongly_typed_claim_is_located_without_its_value() {
+        let payload = r#"{"permissions":["a",7]}"#;
+        let err = decode_claims(&format!("{}.{}.sig", b64(HEADER), b64(payload))).unwrap_err();
         assert_eq!(
             err,
-            AuthKitError::InvalidToken(
-                "the access token has a malformed claim: `permissions[1]` has the wrong type"
-                    .into()
-            )
+            AuthKitError::InvalidToken(format!(
+                "the access token has a malformed claim: a field has the wrong type or value \
+                 (line 1, column {})",
+                payload.find('7').unwrap() + 1
+            ))
         );
         let err = decode_claims(&jwt(&json!({"sid": "SECRET-SID", "role": ["SECRET"]})));
         let text = err.unwrap_err().to_string();
-        assert!(
-            text.contains("`role`") && !text.contains("SECRET"),
-            "{text}"
-        );
+        assert!(text.contains("column") && !text.contains("SECRET"), "{text}");
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Mine {
+            tenant: String,
+        }
+        let err = decode_payload_as::<Mine>(&jwt(&json!({"sid": "SECRET"}))).unwrap_err();
+        assert!(err.to_string().contains("`tenant` is missing"), "{err}");
     }
 
     #[test]

@@ -154,7 +154,8 @@ fn state_param(state: Option<&Value>) -> Option<String> {
         // `0`, `-0`, `0.0`, `0e5`.
         Value::Number(n) if n.as_f64() == Some(0.0) => None,
         Value::String(s) if s.is_empty() => None,
-        other => Some(other.to_string()),
+        // `to_string` (not `Display`): the same serializer as every other JSON the SDK writes.
+        other => serde_json::to_string(other).ok(),
     }
 }
 

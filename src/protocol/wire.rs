@@ -257,11 +257,10 @@ pub struct AuthenticateResponse {
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 impl AuthenticateResponse {
-    /// Parses a response body. The error is a [`BodyError`]: too large, not JSON, or the path
-    /// of the field that is missing or of the wrong type (`user.email`, `access_token`, …). No
-    /// error repeats a value of the body. Nesting is harmless: the fields the SDK reads are at
-    /// most three levels deep, and anything inside the fields it ignores is skipped without
-    /// recursion.
+    /// Parses a response body. The error is a [`BodyError`]: too large, not JSON, the name of a
+    /// missing field, or the position of a field of the wrong type. No error repeats a value of
+    /// the body. Nesting is harmless: the fields the SDK reads are at most three levels deep, and
+    /// anything inside the fields it ignores is skipped without recursion.
     ///
     /// ```
     /// use authkit_yew::protocol::wire::{AuthenticateResponse, BodyError};
@@ -276,21 +275,18 @@ impl AuthenticateResponse {
         if text.len() > MAX_BODY_BYTES {
             return Err(BodyError::TooLarge);
         }
-        let mut de = serde_json::Deserializer::from_str(text);
-        let response = serde_path_to_error::deserialize(&mut de).map_err(BodyError::classify)?;
-        de.end().map_err(|_| BodyError::NotJson)?;
-        Ok(response)
+        serde_json::from_str(text).map_err(|e| BodyError::classify(&e))
     }
 }
 
-/// Why a response body could not be read. The texts name the problem and the field, never a
-/// value of the body (which may hold a token).
+/// Why a response body could not be read. The texts name the problem, a missing field or the
+/// position of a bad one, never a value of the body (which may hold a token).
 ///
 /// ```
 /// use authkit_yew::protocol::wire::BodyError;
 /// assert_eq!(
-///     BodyError::InvalidField("user.id".into()).to_string(),
-///     "the field `user.id` has the wrong type"
+///     BodyError::InvalidField { line: 1, column: 57 }.to_string(),
+///     "a field has the wrong type or value (line 1, column 57)"
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -302,37 +298,39 @@ pub enum BodyError {
     /// The body is not JSON.
     #[error("the body is not JSON")]
     NotJson,
-    /// A required field is missing (its path, e.g. `user.email`).
+    /// A required field is missing (its name, e.g. `email` of the user).
     #[error("the field `{0}` is missing")]
     MissingField(String),
-    /// A field has the wrong type or an unusable value (its path).
-    #[error("the field `{0}` has the wrong type")]
-    InvalidField(String),
+    /// A field has the wrong type or an unusable value, at this position of the body.
+    #[error("a field has the wrong type or value (line {line}, column {column})")]
+    InvalidField {
+        /// 1-based line of the body.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
 }
 
 impl BodyError {
-    /// Classifies a serde_json error by its category and path; its message (which quotes the
-    /// offending value) is never kept, except for the name of a missing field.
-    fn classify(error: serde_path_to_error::Error<serde_json::Error>) -> BodyError {
+    /// Classifies a serde_json error by its category; its message (which quotes the offending
+    /// value) is never kept, except for the name of a missing field, which comes from the
+    /// SDK's own types.
+    pub(crate) fn classify(error: &serde_json::Error) -> BodyError {
         use serde_json::error::Category;
-        let path = match error.path().to_string() {
-            root if root == "." => String::new(),
-            path => path,
-        };
-        let inner = error.into_inner();
-        match inner.classify() {
-            Category::Data => match missing_field(&inner) {
-                Some(field) if path.is_empty() => BodyError::MissingField(field),
-                Some(field) => BodyError::MissingField(format!("{path}.{field}")),
-                None => BodyError::InvalidField(path),
+        match error.classify() {
+            Category::Data => match missing_field(error) {
+                Some(field) => BodyError::MissingField(field),
+                None => BodyError::InvalidField {
+                    line: error.line(),
+                    column: error.column(),
+                },
             },
             Category::Io | Category::Syntax | Category::Eof => BodyError::NotJson,
         }
     }
 }
 
-/// The field named by serde's "missing field `x`" error (a name from our own types, never a
-/// value of the body).
+/// The field named by serde's "missing field `x`" error.
 fn missing_field(error: &serde_json::Error) -> Option<String> {
     let message = error.to_string();
     let rest = message.strip_prefix("missing field `")?;
@@ -799,59 +797,68 @@ mod tests {
         assert_eq!(ApiErrorBody::parse(r#"{"error":"x"} trailing"#), None);
     }
 
+    /// The error for `body`, with the position of a bad field reduced to its line.
+    fn problem(body: serde_json::Value) -> Result<(), String> {
+        match AuthenticateResponse::parse(&body.to_string()) {
+            Ok(_) => Ok(()),
+            Err(BodyError::MissingField(field)) => Err(format!("missing {field}")),
+            Err(BodyError::InvalidField { line, .. }) => Err(format!("invalid on line {line}")),
+            Err(other) => Err(other.to_string()),
+        }
+    }
+
     #[test]
-    fn a_bad_field_is_named_by_its_path_in_the_error() {
-        let invalid = |path: &str| Err(BodyError::InvalidField(path.into()));
-        let missing = |path: &str| Err(BodyError::MissingField(path.into()));
+    fn a_missing_field_is_named_and_a_bad_one_located() {
+        let invalid = || Err("invalid on line 1".to_owned());
+        let missing = |field: &str| Err(format!("missing {field}"));
         let cases = [
-            (
-                json!({"user": full_user(), "access_token": 5}),
-                invalid("access_token"),
-            ),
+            (json!({"user": full_user(), "access_token": 5}), invalid()),
             (json!({"access_token": "a.b.c"}), missing("user")),
-            (
-                json!({"user": "x", "access_token": "a.b.c"}),
-                invalid("user"),
-            ),
+            (json!({"user": "x", "access_token": "a.b.c"}), invalid()),
             (
                 json!({"user": {"id": "u"}, "access_token": "a.b.c"}),
-                missing("user.email"),
+                missing("email"),
             ),
             (
                 json!({"user": {"id": "u", "email": "e", "email_verified": "yes"},
                     "access_token": "a.b.c"}),
-                invalid("user.email_verified"),
+                invalid(),
             ),
             (
                 json!({"user": {"id": "u", "email": "e", "metadata": {"a": 1}},
                     "access_token": "a.b.c"}),
-                invalid("user.metadata.a"),
+                invalid(),
             ),
             (
                 json!({"user": {"id": "u", "email": "e", "first_name": 1},
                     "access_token": "a.b.c"}),
-                invalid("user.first_name"),
+                invalid(),
             ),
             (
                 json!({"user": full_user(), "access_token": "a.b.c", "refresh_token": []}),
-                invalid("refresh_token"),
+                invalid(),
             ),
             (
                 json!({"user": full_user(), "access_token": "a.b.c", "organization_id": 1}),
-                invalid("organization_id"),
+                invalid(),
             ),
             (
                 json!({"user": full_user(), "access_token": "a.b.c", "impersonator": {}}),
-                missing("impersonator.email"),
+                missing("email"),
             ),
         ];
         for (body, expected) in cases {
-            assert_eq!(
-                AuthenticateResponse::parse(&body.to_string()),
-                expected,
-                "{body}"
-            );
+            assert_eq!(problem(body.clone()), expected, "{body}");
         }
+        // The column points at the bad value.
+        let text = r#"{"user":{"id":"u","email":"e"},"access_token":5}"#;
+        assert_eq!(
+            AuthenticateResponse::parse(text),
+            Err(BodyError::InvalidField {
+                line: 1,
+                column: text.find('5').unwrap() + 1
+            })
+        );
         assert!(AuthenticateResponse::parse("[]").is_err());
         assert_eq!(AuthenticateResponse::parse("{"), Err(BodyError::NotJson));
         assert_eq!(AuthenticateResponse::parse(""), Err(BodyError::NotJson));
@@ -862,7 +869,7 @@ mod tests {
         let body = json!({"user": full_user(), "access_token": ["SECRET-TOKEN"],
                           "refresh_token": "SECRET-RT"});
         let err = AuthenticateResponse::parse(&body.to_string()).unwrap_err();
-        assert_eq!(err, BodyError::InvalidField("access_token".into()));
+        assert!(matches!(err, BodyError::InvalidField { .. }), "{err:?}");
         let text = err.to_string();
         assert!(!text.contains("SECRET"), "{text}");
         let body = json!({"user": {"id": "SECRET-ID", "email": 7}, "access_token": "SECRET"});
@@ -870,7 +877,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            !text.contains("SECRET") && text.contains("user.email"),
+            !text.contains("SECRET") && text.contains("column"),
             "{text}"
         );
     }
@@ -893,7 +900,7 @@ mod tests {
         let deep = format!(r#"{{"user":{open}{close},"access_token":"a"}}"#);
         assert_eq!(
             AuthenticateResponse::parse(&deep),
-            Err(BodyError::InvalidField("user[0]".into()))
+            Err(BodyError::InvalidField { line: 1, column: 9 })
         );
         // In a field it ignores: skipped without recursion (no stack overflow), in one pass.
         let ignored =

@@ -153,12 +153,10 @@ pub fn use_user() -> Option<User> {
                 let return_to = format!("{}{}", here.pathname, here.search);
                 // Set directly: `SignInOptions::state` would link serde_json's value serializer
                 // into every app that uses this guard.
-                let state = serde_json::Map::from_iter([(
-                    "return_to".to_owned(),
-                    serde_json::Value::String(return_to),
-                )]);
+                let mut state = serde_json::Map::new();
+                state.insert("return_to".to_owned(), return_to.into());
                 let mut options = SignInOptions::new();
-                options.state = Some(serde_json::Value::Object(state));
+                options.state = Some(state.into());
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Err(e) = handle.sign_in(options).await {
                         // Not only the console: the app shows `auth.error` (e.g. storage denied).

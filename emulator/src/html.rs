@@ -1,4 +1,5 @@
-//! HTML for the hosted pages, error pages and the dashboard. No JavaScript anywhere.
+//! HTML for the hosted pages, error pages and the dashboard. The hosted pages use no
+//! JavaScript; the dashboard has one small script for its revoke buttons.
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};

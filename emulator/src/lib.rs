@@ -20,6 +20,9 @@
 pub mod cli;
 pub mod clock;
 pub mod cookies;
+pub mod data_dir;
+pub mod error;
+pub mod extract;
 pub mod faults;
 pub mod html;
 pub mod ids;
@@ -29,6 +32,7 @@ pub mod model;
 pub mod params;
 pub mod password;
 pub mod pattern;
+pub mod query;
 pub mod reqlog;
 pub mod routes;
 pub mod seed;
@@ -36,17 +40,24 @@ pub mod server;
 pub mod settings;
 pub mod state;
 pub mod store;
+pub mod successor;
 pub mod tokens;
+pub mod world;
 pub mod x509;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::seed::Seed;
+use crate::settings::SettingsPatch;
 use crate::state::{AppState, StateOptions};
+
+/// The default read timeout for a request's head and body.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How to start an emulator.
 #[derive(Debug, Clone)]
@@ -63,6 +74,10 @@ pub struct EmulatorOptions {
     pub access_token_ttl_secs: Option<i64>,
     /// Override of `settings.refresh_grace_secs`.
     pub refresh_grace_secs: Option<i64>,
+    /// How long a client may take to send a request's head, and then its body.
+    pub read_timeout: Duration,
+    /// Let the control API answer other machines (it answers only loopback peers otherwise).
+    pub control_from_anywhere: bool,
 }
 
 impl Default for EmulatorOptions {
@@ -74,6 +89,8 @@ impl Default for EmulatorOptions {
             data_dir: None,
             access_token_ttl_secs: None,
             refresh_grace_secs: None,
+            read_timeout: DEFAULT_READ_TIMEOUT,
+            control_from_anywhere: false,
         }
     }
 }
@@ -85,7 +102,10 @@ pub enum StartError {
     /// The built-in or given seed is invalid.
     #[error(transparent)]
     Seed(#[from] seed::SeedError),
-    /// State (store, keys) could not be built.
+    /// A setting override is out of range.
+    #[error(transparent)]
+    Settings(#[from] settings::SettingsError),
+    /// State (data dir, store, keys) could not be built.
     #[error(transparent)]
     State(#[from] state::StateError),
     /// Sockets.
@@ -111,23 +131,25 @@ impl Emulator {
             Some(s) => s,
             None => Seed::parse(seed::DEFAULT_SEED)?,
         };
-        let mut settings = seed.settings.clone();
-        if let Some(t) = opts.access_token_ttl_secs {
-            settings.access_token_ttl_secs = t.max(1);
-        }
-        if let Some(g) = opts.refresh_grace_secs {
-            settings.refresh_grace_secs = g.max(0);
-        }
+        let settings = seed.settings.patched(SettingsPatch {
+            access_token_ttl_secs: opts.access_token_ttl_secs,
+            refresh_grace_secs: opts.refresh_grace_secs,
+            ..SettingsPatch::default()
+        })?;
+        let read_timeout = opts.read_timeout.max(Duration::from_millis(1));
         let state = AppState::new(StateOptions {
             seed,
             settings,
             data_dir: opts.data_dir,
+            read_timeout,
+            control_from_anywhere: opts.control_from_anywhere,
         })?;
         let listeners = server::bind(&opts.host, opts.port).await?;
         let addrs: Vec<SocketAddr> = listeners
             .iter()
             .filter_map(|l| l.local_addr().ok())
             .collect();
+        warn_about_exposure(&addrs, opts.control_from_anywhere);
         let port = addrs.first().map(|a| a.port()).unwrap_or(opts.port);
         let host = if opts.host.contains(':') && !opts.host.starts_with('[') {
             format!("[{}]", opts.host)
@@ -137,10 +159,11 @@ impl Emulator {
         let base_url = format!("http://{host}:{port}");
         let (tx, rx) = watch::channel(false);
         let router = routes::router(state.clone());
-        let tasks = listeners
+        let mut tasks: Vec<JoinHandle<()>> = listeners
             .into_iter()
-            .map(|l| tokio::spawn(server::serve(l, router.clone(), rx.clone())))
+            .map(|l| tokio::spawn(server::serve(l, router.clone(), rx.clone(), read_timeout)))
             .collect();
+        tasks.push(tokio::spawn(sweep_periodically(state.clone(), rx)));
         Ok(Self {
             state,
             addrs,
@@ -165,11 +188,50 @@ impl Emulator {
         &self.state
     }
 
-    /// Stop accepting, close open connections and wait for the listeners to stop.
+    /// Stop accepting, close open connections, wait for the listeners to stop, and let go of
+    /// the data dir.
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
         for t in self.tasks {
             let _ = t.await;
         }
+        self.state.release_data_dir();
+    }
+}
+
+/// Sweep expired records once a minute even when no request comes (requests sweep too).
+async fn sweep_periodically(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(world::SWEEP_EVERY_SECS as u64));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => state.with_world(|_| ()),
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// Listening beyond loopback deserves a word on stderr (through `tracing`).
+fn warn_about_exposure(addrs: &[SocketAddr], control_from_anywhere: bool) {
+    let exposed: Vec<String> = addrs
+        .iter()
+        .filter(|a| !a.ip().is_loopback())
+        .map(ToString::to_string)
+        .collect();
+    match (exposed.is_empty(), control_from_anywhere) {
+        (true, true) => tracing::warn!(
+            "--control-from-anywhere has no effect: the emulator listens only on loopback"
+        ),
+        (true, false) => {}
+        (false, false) => tracing::warn!(
+            "listening on {} makes the API reachable from other machines; the control API \
+             (/_emulator) still answers only this machine (start with --control-from-anywhere \
+             to change that)",
+            exposed.join(", ")
+        ),
+        (false, true) => tracing::warn!(
+            "listening on {} with --control-from-anywhere: anyone who can reach this port can \
+             reset data, mint codes and impersonate users",
+            exposed.join(", ")
+        ),
     }
 }

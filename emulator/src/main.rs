@@ -1,12 +1,11 @@
 //! `authkit-emulator`: see `authkit-emulator --help` and emulator/README.md.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use authkit_emulator::cli::{Cli, DEFAULT_DATA_DIR};
+use authkit_emulator::cli::Cli;
 use authkit_emulator::seed::Seed;
-use authkit_emulator::{Emulator, EmulatorOptions};
+use authkit_emulator::{Emulator, StartError};
 use clap::Parser;
 
 #[tokio::main]
@@ -36,29 +35,23 @@ async fn main() -> ExitCode {
         },
         None => None,
     };
-    let data_dir = if cli.in_memory {
-        None
-    } else {
-        Some(
-            cli.data_dir
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
-        )
-    };
-    let emu = match Emulator::start(EmulatorOptions {
-        host: cli.host.clone(),
-        port: cli.port,
-        seed,
-        data_dir,
-        access_token_ttl_secs: cli.access_token_ttl,
-        refresh_grace_secs: cli.refresh_grace,
-    })
-    .await
-    {
+    if cfg!(panic = "abort") {
+        tracing::warn!(
+            "this build aborts on panic (the workspace's release profile sets panic = \"abort\"), \
+             so an emulator bug ends the process instead of answering 500; run a dev build \
+             (cargo run -p authkit-emulator) or build with \
+             --config 'profile.release.panic=\"unwind\"'"
+        );
+    }
+    let emu = match Emulator::start(cli.options(seed)).await {
         Ok(e) => e,
         Err(e) => {
             eprintln!("authkit-emulator: {e}");
-            return ExitCode::FAILURE;
+            // A setting out of range is a usage error, like a bad flag or seed.
+            return match e {
+                StartError::Settings(_) => ExitCode::from(2),
+                _ => ExitCode::FAILURE,
+            };
         }
     };
     let mut out = std::io::stdout();

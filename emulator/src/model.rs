@@ -165,6 +165,10 @@ pub struct RefreshRecord {
     pub created_at: i64,
     /// Rotated away, epoch s.
     pub exchanged_at: Option<i64>,
+    /// After a rotation inside a grace window: the successor token, sealed so that only the
+    /// holder of this token can open it ([`crate::successor`]). Swept when the window ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub successor: Option<String>,
 }
 
 /// What an authorization code grants: filled in by the hosted pages, impersonation and
@@ -215,8 +219,19 @@ pub struct PendingAuth {
     pub authentication_method: String,
     /// After a good password with several memberships: the user awaiting an org pick.
     pub authenticated_user: Option<String>,
+    /// Once finished: where the browser was sent (it carries the code), kept so that a
+    /// double-submitted form gets the same answer instead of a second code.
+    #[serde(skip)]
+    pub finished: Option<String>,
     /// Created, epoch s.
     pub created_at: i64,
+}
+
+impl PendingAuth {
+    /// Whether the page is still usable at `now` (epoch s).
+    pub fn is_live(&self, now: i64) -> bool {
+        now <= self.created_at + crate::world::PENDING_TTL_SECS && now >= self.created_at - 60
+    }
 }
 
 /// A pending impersonation started through the control API (memory only).
@@ -230,6 +245,15 @@ pub struct PendingImpersonation {
     pub organization_id: Option<String>,
     /// Impersonator.
     pub impersonator: Impersonator,
+    /// App origin whose sign-in endpoint path the link sends the browser to.
+    pub app_origin: Option<String>,
     /// Created, epoch s.
     pub created_at: i64,
+}
+
+impl PendingImpersonation {
+    /// Whether it can still be used at `now` (epoch s).
+    pub fn is_live(&self, now: i64) -> bool {
+        now <= self.created_at + crate::world::IMPERSONATION_TTL_SECS && now >= self.created_at - 60
+    }
 }

@@ -140,6 +140,9 @@ pub enum SeedError {
     /// Something refers to nothing.
     #[error("seed is inconsistent: {0}")]
     Inconsistent(String),
+    /// A setting outside its range.
+    #[error("seed has an invalid setting: {0}")]
+    Settings(#[from] crate::settings::SettingsError),
 }
 
 /// A client with its URL patterns parsed.
@@ -176,12 +179,27 @@ impl Client {
     pub fn knows_app_origin(&self, origin: &str) -> bool {
         self.allows_origin(origin) || self.redirect_uris.iter().any(|p| p.matches_origin(origin))
     }
+
+    /// The client as the control API shows it.
+    pub fn to_json(&self) -> serde_json::Value {
+        let strings =
+            |v: &[UrlPattern]| v.iter().map(|p| p.as_str().to_string()).collect::<Vec<_>>();
+        serde_json::json!({
+            "id": self.id,
+            "name": self.name,
+            "allowed_origins": strings(&self.allowed_origins),
+            "redirect_uris": strings(&self.redirect_uris),
+            "sign_out_redirects": strings(&self.sign_out_redirects),
+            "sign_in_endpoint": self.sign_in_endpoint.as_ref().map(url::Url::as_str),
+        })
+    }
 }
 
 impl Seed {
     /// Parse and check a seed.
     pub fn parse(text: &str) -> Result<Self, SeedError> {
-        let seed: Seed = toml::from_str(text)?;
+        let mut seed: Seed = toml::from_str(text)?;
+        seed.settings = seed.settings.validate()?;
         if seed.clients.is_empty() {
             return Err(SeedError::Inconsistent("no [[clients]]".into()));
         }

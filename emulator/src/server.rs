@@ -1,20 +1,25 @@
-//! Listening sockets and the per-connection loop. Each connection gets a [`ConnKill`] handle
-//! so a fault can close it without answering.
+//! Listening sockets and the per-connection loop. Each request carries its connection's peer
+//! address ([`PeerAddr`], for the control guard) and a [`ConnKill`] handle (so a fault can
+//! close the connection without answering). A client that does not finish sending its request
+//! head within the read timeout is disconnected.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::Request;
 use axum::Router;
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
+use tokio::task::JoinSet;
 use tower::ServiceExt;
 
 use crate::middleware::context::ConnKill;
+use crate::middleware::control_guard::PeerAddr;
 
 /// A startup failure.
 #[derive(Debug, thiserror::Error)]
@@ -66,29 +71,40 @@ pub async fn bind(host: &str, port: u16) -> Result<Vec<TcpListener>, ServeError>
     Ok(vec![TcpListener::bind(addr).await.map_err(err(addr))?])
 }
 
-/// Accept connections on `listener` until `shutdown` turns true.
-pub async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::Receiver<bool>) {
+/// Accept connections on `listener` until `shutdown` turns true; then close the open
+/// connections and wait for them to end.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    mut shutdown: watch::Receiver<bool>,
+    read_timeout: Duration,
+) {
+    let mut connections = JoinSet::new();
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             r = listener.accept() => match r {
-                Ok((s, _)) => s,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     tracing::warn!(error = %e, "accept failed");
                     continue;
                 }
             },
-            _ = shutdown.changed() => return,
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
+            _ = shutdown.changed() => break,
         };
         let router = router.clone();
         let mut stop = shutdown.clone();
-        tokio::spawn(async move {
+        connections.spawn(async move {
             let kill = Arc::new(Notify::new());
             let handle = kill.clone();
             let svc = tower::service_fn(move |mut req: Request<Incoming>| {
                 req.extensions_mut().insert(ConnKill(handle.clone()));
+                req.extensions_mut().insert(PeerAddr(peer));
                 router.clone().oneshot(req.map(Body::new))
             });
             let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(read_timeout)
                 .serve_connection(TokioIo::new(stream), TowerToHyperService::new(svc));
             tokio::select! {
                 _ = conn => {}
@@ -97,4 +113,5 @@ pub async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::R
             }
         });
     }
+    connections.shutdown().await;
 }

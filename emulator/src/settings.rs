@@ -2,8 +2,64 @@
 //! the `[settings]` table of the seed, overridable by flags and by `POST /_emulator/config`.
 
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 
 use serde::{Deserialize, Serialize};
+
+/// The accepted ranges of the numeric settings, in seconds. Seeds, flags and
+/// `POST /_emulator/config` are checked against them.
+pub mod limits {
+    use std::ops::RangeInclusive;
+
+    /// `access_token_ttl_secs`: one second to one year.
+    pub const ACCESS_TOKEN_TTL: RangeInclusive<i64> = 1..=31_536_000;
+    /// `refresh_grace_secs`: none to one day.
+    pub const REFRESH_GRACE: RangeInclusive<i64> = 0..=86_400;
+    /// `code_ttl_secs`: one second to one day.
+    pub const CODE_TTL: RangeInclusive<i64> = 1..=86_400;
+    /// `session_lifetime_secs`: one second to ten years.
+    pub const SESSION_LIFETIME: RangeInclusive<i64> = 1..=315_360_000;
+    /// `inactivity_timeout_secs` when set (`0` turns it off): one second to ten years.
+    pub const INACTIVITY_TIMEOUT: RangeInclusive<i64> = 1..=315_360_000;
+    /// A rate limit's `window_secs`: one second to one day.
+    pub const RATE_WINDOW: RangeInclusive<i64> = 1..=86_400;
+}
+
+/// A setting outside its range, or malformed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SettingsError {
+    /// A number outside its range.
+    #[error("{field} must be between {} and {} (got {value})", range.start(), range.end())]
+    OutOfRange {
+        /// The setting.
+        field: String,
+        /// What was given.
+        value: i64,
+        /// What is accepted.
+        range: RangeInclusive<i64>,
+    },
+    /// A rate-limit key that names no route.
+    #[error(
+        "rate_limits key `{0}` must be \"METHOD /path\", e.g. \"POST /user_management/authenticate\""
+    )]
+    RateLimitKey(String),
+    /// An issuer base that is not an http(s) URL.
+    #[error("issuer_base `{0}` must be an http:// or https:// URL")]
+    IssuerBase(String),
+}
+
+fn check(field: &str, value: i64, range: RangeInclusive<i64>) -> Result<(), SettingsError> {
+    if range.contains(&value) {
+        Ok(())
+    } else {
+        Err(SettingsError::OutOfRange {
+            field: field.to_string(),
+            value,
+            range,
+        })
+    }
+}
 
 /// What the old refresh token does inside the grace window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -95,7 +151,7 @@ impl Default for Settings {
 }
 
 /// A partial update from `POST /_emulator/config`; absent fields are left unchanged.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsPatch {
     /// See [`Settings::access_token_ttl_secs`].
@@ -123,41 +179,96 @@ pub struct SettingsPatch {
 }
 
 impl Settings {
-    /// Apply a patch.
-    pub fn apply(&mut self, p: SettingsPatch) {
+    /// Check every setting against its range ([`limits`]). `inactivity_timeout_secs: 0` is
+    /// read as "off".
+    pub fn validate(mut self) -> Result<Self, SettingsError> {
+        if self.inactivity_timeout_secs == Some(0) {
+            self.inactivity_timeout_secs = None;
+        }
+        check(
+            "access_token_ttl_secs",
+            self.access_token_ttl_secs,
+            limits::ACCESS_TOKEN_TTL,
+        )?;
+        check(
+            "refresh_grace_secs",
+            self.refresh_grace_secs,
+            limits::REFRESH_GRACE,
+        )?;
+        check("code_ttl_secs", self.code_ttl_secs, limits::CODE_TTL)?;
+        check(
+            "session_lifetime_secs",
+            self.session_lifetime_secs,
+            limits::SESSION_LIFETIME,
+        )?;
+        if let Some(t) = self.inactivity_timeout_secs {
+            check("inactivity_timeout_secs", t, limits::INACTIVITY_TIMEOUT)?;
+        }
+        for (key, limit) in &self.rate_limits {
+            let route_ok = key.split_once(' ').is_some_and(|(method, path)| {
+                !method.is_empty()
+                    && method.bytes().all(|b| b.is_ascii_uppercase())
+                    && path.starts_with('/')
+                    && !path.contains(' ')
+            });
+            if !route_ok {
+                return Err(SettingsError::RateLimitKey(key.clone()));
+            }
+            check(
+                &format!("rate_limits.\"{key}\".window_secs"),
+                i64::from(limit.window_secs),
+                limits::RATE_WINDOW,
+            )?;
+        }
+        if let Some(base) = &self.issuer_base {
+            let ok = url::Url::parse(base).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+            if !ok {
+                return Err(SettingsError::IssuerBase(base.clone()));
+            }
+        }
+        Ok(self)
+    }
+
+    /// These settings with a patch applied, checked; `self` is left as it is.
+    pub fn patched(&self, p: SettingsPatch) -> Result<Self, SettingsError> {
+        let mut next = self.clone();
         if let Some(v) = p.access_token_ttl_secs {
-            self.access_token_ttl_secs = v.max(1);
+            next.access_token_ttl_secs = v;
         }
         if let Some(v) = p.refresh_grace_secs {
-            self.refresh_grace_secs = v.max(0);
+            next.refresh_grace_secs = v;
         }
         if let Some(v) = p.refresh_grace_mode {
-            self.refresh_grace_mode = v;
+            next.refresh_grace_mode = v;
         }
         if let Some(v) = p.code_ttl_secs {
-            self.code_ttl_secs = v.max(1);
+            next.code_ttl_secs = v;
         }
         if let Some(v) = p.session_lifetime_secs {
-            self.session_lifetime_secs = v.max(1);
+            next.session_lifetime_secs = v;
         }
         if let Some(v) = p.inactivity_timeout_secs {
-            self.inactivity_timeout_secs = (v > 0).then_some(v);
+            if v < 0 {
+                check("inactivity_timeout_secs", v, limits::INACTIVITY_TIMEOUT)?;
+            }
+            next.inactivity_timeout_secs = Some(v);
         }
         if let Some(v) = p.cookie_mode {
-            self.cookie_mode = v;
+            next.cookie_mode = v;
         }
         if let Some(v) = p.third_party_cookies_blocked {
-            self.third_party_cookies_blocked = v;
+            next.third_party_cookies_blocked = v;
         }
         if let Some(v) = p.rate_limits {
-            self.rate_limits = v;
+            next.rate_limits = v;
         }
         if let Some(v) = p.audience {
-            self.audience = (!v.is_empty()).then_some(v);
+            next.audience = (!v.is_empty()).then_some(v);
         }
         if let Some(v) = p.issuer_base {
-            self.issuer_base = (!v.is_empty()).then(|| v.trim_end_matches('/').to_string());
+            next.issuer_base = (!v.is_empty()).then(|| v.trim_end_matches('/').to_string());
         }
+        next.validate()
     }
 }
 
@@ -167,16 +278,80 @@ mod tests {
 
     #[test]
     fn patch_changes_only_given_fields() {
-        let mut s = Settings::default();
+        let s = Settings::default();
         let p: SettingsPatch = serde_json::from_str(
             r#"{"refresh_grace_secs":2,"inactivity_timeout_secs":0,"issuer_base":"https://x/"}"#,
         )
         .unwrap();
-        s.apply(p);
+        let s = s.patched(p).unwrap();
         assert_eq!(s.refresh_grace_secs, 2);
         assert_eq!(s.access_token_ttl_secs, 300);
         assert_eq!(s.inactivity_timeout_secs, None);
         assert_eq!(s.issuer_base.as_deref(), Some("https://x"));
         assert!(serde_json::from_str::<SettingsPatch>(r#"{"nope":1}"#).is_err());
+    }
+}
+
+#[cfg(test)]
+mod range_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn patch(json: serde_json::Value) -> Result<Settings, SettingsError> {
+        Settings::default().patched(serde_json::from_value(json).unwrap())
+    }
+
+    #[test]
+    fn out_of_range_values_are_named_with_their_range() {
+        let e = patch(serde_json::json!({"session_lifetime_secs": -5})).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "session_lifetime_secs must be between 1 and 315360000 (got -5)"
+        );
+        assert!(patch(serde_json::json!({"refresh_grace_secs": 86_401})).is_err());
+        assert!(patch(serde_json::json!({"inactivity_timeout_secs": -1})).is_err());
+        assert_eq!(
+            patch(serde_json::json!({"inactivity_timeout_secs": 0}))
+                .unwrap()
+                .inactivity_timeout_secs,
+            None
+        );
+        let e =
+            patch(serde_json::json!({"rate_limits": {"/token": {"limit": 1, "window_secs": 1}}}))
+                .unwrap_err();
+        assert!(matches!(e, SettingsError::RateLimitKey(_)));
+        let e =
+            patch(serde_json::json!({"rate_limits": {"GET /x": {"limit": 1, "window_secs": 0}}}))
+                .unwrap_err();
+        assert!(e
+            .to_string()
+            .contains("window_secs must be between 1 and 86400"));
+        assert!(patch(serde_json::json!({"issuer_base": "ftp://x"})).is_err());
+    }
+
+    proptest! {
+        /// Whatever numbers are patched in, what is accepted lies inside the documented ranges,
+        /// and a refused patch names the field.
+        #[test]
+        fn accepted_settings_stay_inside_their_ranges(
+            ttl in any::<i64>(), grace in any::<i64>(), code in any::<i64>(),
+            life in any::<i64>(), idle in any::<i64>(), window in any::<u32>(),
+        ) {
+            let p: SettingsPatch = serde_json::from_value(serde_json::json!({
+                "access_token_ttl_secs": ttl, "refresh_grace_secs": grace, "code_ttl_secs": code,
+                "session_lifetime_secs": life, "inactivity_timeout_secs": idle,
+                "rate_limits": {"GET /x": {"limit": 1, "window_secs": window}},
+            })).unwrap();
+            match Settings::default().patched(p) {
+                Ok(s) => {
+                    prop_assert!(limits::ACCESS_TOKEN_TTL.contains(&s.access_token_ttl_secs));
+                    prop_assert!(limits::REFRESH_GRACE.contains(&s.refresh_grace_secs));
+                    prop_assert!(limits::CODE_TTL.contains(&s.code_ttl_secs));
+                    prop_assert!(limits::SESSION_LIFETIME.contains(&s.session_lifetime_secs));
+                    prop_assert!(s.inactivity_timeout_secs.is_none_or(|t| limits::INACTIVITY_TIMEOUT.contains(&t)));
+                }
+                Err(e) => prop_assert!(e.to_string().contains("must be")),
+            }
+        }
     }
 }

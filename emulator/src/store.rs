@@ -1,8 +1,11 @@
 //! Persistence: an embedded SQLite database (`{data_dir}/emulator.sqlite3`, or in memory).
 //! Each table holds one record kind as `(id TEXT PRIMARY KEY, data TEXT)` with `data` the
-//! record's JSON, which keeps the schema trivially forward-compatible.
+//! record's JSON. `PRAGMA user_version` carries the schema version: a newer one is refused,
+//! an older one migrated. Writes that belong together go through [`Store::apply`], one
+//! transaction.
 
 use std::path::Path;
+use std::time::Duration;
 
 use rusqlite::{params, Connection};
 use serde::{de::DeserializeOwned, Serialize};
@@ -18,6 +21,14 @@ pub const TABLES: &[&str] = &[
     "meta",
 ];
 
+/// The schema this emulator writes. Version 0 is a data dir from before versioning (the same
+/// tables; refresh-token records without a sealed grace successor); version 2 adds the sealed
+/// successors.
+pub const SCHEMA_VERSION: i64 = 2;
+
+/// How long a write waits for a lock held by another process before it fails.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// A persistence failure.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -31,6 +42,52 @@ pub enum StoreError {
     /// The data dir could not be created.
     #[error("data dir: {0}")]
     Io(#[from] std::io::Error),
+    /// The database was written by a newer emulator.
+    #[error(
+        "it was written by a newer authkit-emulator (schema version {found}; this one \
+         understands up to {SCHEMA_VERSION}). Use a newer emulator, or another --data-dir"
+    )]
+    NewerSchema {
+        /// The version found.
+        found: i64,
+    },
+}
+
+/// One write of a transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    /// Insert or replace `data` (JSON) under `id`.
+    Put {
+        /// Table.
+        table: &'static str,
+        /// Key.
+        id: String,
+        /// The record's JSON.
+        data: String,
+    },
+    /// Delete `id`.
+    Delete {
+        /// Table.
+        table: &'static str,
+        /// Key.
+        id: String,
+    },
+    /// Delete every record of a table.
+    Clear {
+        /// Table.
+        table: &'static str,
+    },
+}
+
+impl Write {
+    /// A put of `value` as JSON.
+    pub fn put<T: Serialize>(table: &'static str, id: &str, value: &T) -> Result<Self, StoreError> {
+        Ok(Self::Put {
+            table,
+            id: id.to_string(),
+            data: serde_json::to_string(value)?,
+        })
+    }
 }
 
 /// The database handle.
@@ -45,47 +102,58 @@ impl Store {
         Self::init(Connection::open_in_memory()?)
     }
 
-    /// Open (or create) `{dir}/emulator.sqlite3`.
+    /// Open (or create) `{dir}/emulator.sqlite3`, migrating an older schema.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(dir)?;
         let conn = Connection::open(dir.join("emulator.sqlite3"))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
+        // In WAL mode NORMAL survives a crash of the process (not of the machine).
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         Self::init(conn)
     }
 
-    fn init(conn: Connection) -> Result<Self, StoreError> {
-        for t in TABLES {
-            conn.execute(
-                &format!(
-                    "CREATE TABLE IF NOT EXISTS {t} (id TEXT PRIMARY KEY, data TEXT NOT NULL)"
-                ),
-                [],
-            )?;
+    fn init(mut conn: Connection) -> Result<Self, StoreError> {
+        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema { found });
+        }
+        if found < SCHEMA_VERSION {
+            let tx = conn.transaction()?;
+            for t in TABLES {
+                tx.execute(
+                    &format!(
+                        "CREATE TABLE IF NOT EXISTS {t} (id TEXT PRIMARY KEY, data TEXT NOT NULL)"
+                    ),
+                    [],
+                )?;
+            }
+            // 0 → 2: the records read as they are (the successor field is optional).
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            tx.commit()?;
         }
         Ok(Self { conn })
     }
 
-    /// Insert or replace a record.
-    pub fn put<T: Serialize>(&self, table: &str, id: &str, value: &T) -> Result<(), StoreError> {
-        let data = serde_json::to_string(value)?;
-        self.conn.execute(
-            &format!("INSERT OR REPLACE INTO {table} (id, data) VALUES (?1, ?2)"),
-            params![id, data],
-        )?;
-        Ok(())
-    }
-
-    /// Delete a record.
-    pub fn delete(&self, table: &str, id: &str) -> Result<(), StoreError> {
-        self.conn
-            .execute(&format!("DELETE FROM {table} WHERE id = ?1"), params![id])?;
-        Ok(())
-    }
-
-    /// Delete every record of a table.
-    pub fn clear(&self, table: &str) -> Result<(), StoreError> {
-        self.conn.execute(&format!("DELETE FROM {table}"), [])?;
+    /// Apply `writes` in one transaction: all of them, or (on an error) none.
+    pub fn apply(&mut self, writes: &[Write]) -> Result<(), StoreError> {
+        if writes.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.transaction()?;
+        for w in writes {
+            match w {
+                Write::Put { table, id, data } => tx.execute(
+                    &format!("INSERT OR REPLACE INTO {table} (id, data) VALUES (?1, ?2)"),
+                    params![id, data],
+                )?,
+                Write::Delete { table, id } => {
+                    tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), params![id])?
+                }
+                Write::Clear { table } => tx.execute(&format!("DELETE FROM {table}"), [])?,
+            };
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -100,5 +168,56 @@ impl Store {
             out.push(serde_json::from_str(&row?)?);
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+impl Store {
+    /// Run raw SQL (to break the database on purpose).
+    pub(crate) fn execute_batch_for_tests(&self, sql: &str) {
+        self.conn.execute_batch(sql).unwrap();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(store: &Store, table: &str) -> i64 {
+        store
+            .conn
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_failing_write_rolls_back_the_whole_transaction() {
+        let mut store = Store::in_memory().unwrap();
+        let ok = Write::put("users", "u1", &serde_json::json!({"id": "u1"})).unwrap();
+        let bad = Write::Put {
+            table: "no_such_table",
+            id: "x".into(),
+            data: "{}".into(),
+        };
+        assert!(store.apply(&[ok.clone(), bad]).is_err());
+        assert_eq!(count(&store, "users"), 0, "the first write was rolled back");
+        store.apply(&[ok]).unwrap();
+        assert_eq!(count(&store, "users"), 1);
+    }
+
+    #[test]
+    fn the_schema_version_is_stamped_and_a_newer_one_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path()).unwrap());
+        let conn = Connection::open(dir.path().join("emulator.sqlite3")).unwrap();
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        drop(conn);
+        let err = Store::open(dir.path()).unwrap_err();
+        assert!(matches!(err, StoreError::NewerSchema { found } if found == SCHEMA_VERSION + 1));
     }
 }

@@ -4,7 +4,7 @@ use serde_json::{json, Map, Value};
 
 use crate::ids;
 use crate::model::{Session, User};
-use crate::state::World;
+use crate::world::World;
 
 /// Inputs for minting one access token.
 #[derive(Debug, Clone, Copy)]
@@ -47,7 +47,7 @@ pub fn access_claims(world: &World, session: &Session, ctx: MintContext<'_>) -> 
             c.insert("roles".into(), json!(m.roles));
             c.insert("permissions".into(), json!(m.permissions));
         }
-        if let Some(org) = world.orgs.get(org_id) {
+        if let Some(org) = world.organization(org_id) {
             if !org.entitlements.is_empty() {
                 c.insert("entitlements".into(), json!(org.entitlements));
             }

@@ -451,10 +451,11 @@ async fn minted_codes_reset_and_dashboard() {
         .unwrap()
         .to_string();
     assert!(html.contains(&format!("/_emulator/sessions/{sid}/revoke")));
-    let r = emu
-        .post_form(&format!("/_emulator/sessions/{sid}/revoke"), &[])
+    // The dashboard's button sends the JSON call (a form post is refused: tests/guard.rs).
+    let v = emu
+        .control(&format!("/_emulator/sessions/{sid}/revoke"), json!({}))
         .await;
-    assert_eq!(r.status(), 303);
+    assert_eq!(v["ended"], true);
     assert_eq!(
         emu.refresh(body["refresh_token"].as_str().unwrap(), None)
             .await

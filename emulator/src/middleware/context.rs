@@ -1,22 +1,21 @@
-//! Request context: `X-Request-ID` on every response, the grant type of authenticate bodies,
-//! the request log and the tracing line (method, path, status, latency; never secrets).
+//! Request context: `X-Request-ID` on every response, the body read in full (limit and timeout,
+//! [`super::body`]), the grant type of authenticate bodies, the request log and the tracing
+//! line (method, path, status, latency; never secrets).
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::body::{to_bytes, Body};
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use tokio::sync::Notify;
 
+use crate::error::ApiError;
 use crate::ids;
 use crate::reqlog::LogEntry;
 use crate::state::AppState;
-
-/// Largest request body read, bytes.
-pub const MAX_BODY: usize = 1 << 20;
 
 /// Per-request facts for the log.
 #[derive(Debug, Clone)]
@@ -64,51 +63,52 @@ pub fn record(state: &AppState, meta: &RequestMeta, status: u16, dropped: bool) 
     if meta.path.starts_with("/_emulator") || meta.method == "OPTIONS" {
         return;
     }
-    state.world().log.push(LogEntry {
-        seq: 0,
-        method: meta.method.clone(),
-        path: meta.path.clone(),
-        grant_type: meta.grant_type.clone(),
-        status,
-        origin: meta.origin.clone(),
-        at_ms: meta.at_ms,
-        latency_ms,
-        request_id: meta.request_id.clone(),
-        dropped,
+    state.with_world(|w| {
+        w.log_request(LogEntry {
+            seq: 0,
+            method: meta.method.clone(),
+            path: meta.path.clone(),
+            grant_type: meta.grant_type.clone(),
+            status,
+            origin: meta.origin.clone(),
+            at_ms: meta.at_ms,
+            latency_ms,
+            request_id: meta.request_id.clone(),
+            dropped,
+        })
     });
 }
 
 /// The middleware.
 pub async fn context(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let rid = request_id(&req, state.clock.now_ms());
+    let rid = request_id(&req, state.clock().now_ms());
     let (parts, body) = req.into_parts();
-    let mut grant_type = None;
-    let body =
-        if parts.method == Method::POST && parts.uri.path() == "/user_management/authenticate" {
-            let bytes = to_bytes(body, MAX_BODY).await.unwrap_or_default();
-            grant_type = crate::params::parse(&parts.headers, &bytes)
-                .ok()
-                .and_then(|p| p.get("grant_type").cloned());
-            Body::from(bytes)
-        } else {
-            body
-        };
-    let meta = RequestMeta {
+    let mut meta = RequestMeta {
         method: parts.method.to_string(),
         path: parts.uri.path().to_string(),
-        grant_type,
+        grant_type: None,
         origin: parts
             .headers
             .get("origin")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string),
-        at_ms: state.clock.now_ms(),
+        at_ms: state.clock().now_ms(),
         started: Instant::now(),
         request_id: rid.clone(),
     };
-    let mut req = Request::from_parts(parts, body);
-    req.extensions_mut().insert(meta.clone());
-    let mut resp = next.run(req).await;
+    let mut resp = match super::body::read(&parts.headers, body, state.read_timeout()).await {
+        Ok(bytes) => {
+            if parts.method == Method::POST && parts.uri.path() == "/user_management/authenticate" {
+                meta.grant_type = crate::params::parse(&parts.headers, &bytes)
+                    .ok()
+                    .and_then(|p| p.get("grant_type").cloned());
+            }
+            let mut req = Request::from_parts(parts, Body::from(bytes));
+            req.extensions_mut().insert(meta.clone());
+            next.run(req).await
+        }
+        Err(e) => ApiError::from(e).into_response(),
+    };
     if let Ok(v) = HeaderValue::from_str(&rid) {
         resp.headers_mut().insert("x-request-id", v);
     }

@@ -27,10 +27,10 @@ fn allowed(state: &AppState, path: &str, origin: &str, client: Option<&str>) -> 
     if path.starts_with("/_emulator") {
         return loopback_origin(origin);
     }
-    match client.and_then(|c| state.client(c)) {
+    state.with_world(|w| match client.and_then(|c| w.client(c)) {
         Some(c) => c.allows_origin(origin),
-        None => state.clients.iter().any(|c| c.allows_origin(origin)),
-    }
+        None => w.clients().iter().any(|c| c.allows_origin(origin)),
+    })
 }
 
 fn add_headers(h: &mut HeaderMap, origin: &str) {

@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use super::context::{record, ConnKill, RequestMeta};
+use super::control_guard::is_control_path;
 use crate::faults::FaultSpec;
 use crate::state::AppState;
 
@@ -70,32 +71,35 @@ async fn drop_connection(
     }
 }
 
-/// The middleware.
+/// The middleware. A matching fault's use is taken in the same step as the match, so a fault
+/// with `count: 1` fires once even for concurrent requests; an `after_success` fault whose
+/// real answer was not a success gives its use back.
 pub async fn faults(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if is_control_path(req.uri().path()) {
+        return next.run(req).await;
+    }
     let meta = req.extensions().get::<RequestMeta>().cloned();
     let grant = meta.as_ref().and_then(|m| m.grant_type.clone());
-    let fault =
-        state
-            .world()
-            .faults
-            .find(req.method().as_str(), req.uri().path(), grant.as_deref());
-    let Some(fault) = fault else {
+    let method = req.method().as_str().to_string();
+    let path = req.uri().path().to_string();
+    let Some(fault) = state.with_world(|w| w.take_fault(&method, &path, grant.as_deref())) else {
         return next.run(req).await;
     };
     let kill = req.extensions().get::<ConnKill>().cloned();
-    let spec = fault.spec.clone();
+    let spec = fault.spec;
     if !spec.after_success {
-        state.world().faults.consume(&fault.id);
+        state.with_world(|w| w.settle_fault(&fault.id, true));
     }
     if spec.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(spec.delay_ms)).await;
     }
     if spec.after_success {
         let resp = next.run(req).await;
-        if !resp.status().is_success() {
+        let succeeded = resp.status().is_success();
+        state.with_world(|w| w.settle_fault(&fault.id, succeeded));
+        if !succeeded {
             return resp;
         }
-        state.world().faults.consume(&fault.id);
         if spec.status.is_some() {
             return injected(&spec);
         }

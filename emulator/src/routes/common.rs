@@ -2,22 +2,13 @@
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use url::Url;
 
 use crate::middleware::cors::CorsClient;
 use crate::pattern::is_loopback_host;
+pub use crate::query::with_query;
 use crate::seed::Client;
 use crate::state::AppState;
-
-/// `{"error": …, "error_description": …}` with a status.
-pub fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    (
-        status,
-        Json(serde_json::json!({ "error": error, "error_description": description })),
-    )
-        .into_response()
-}
 
 /// Tag a response with the client whose CORS origin list applies.
 pub fn with_client(mut resp: Response, client_id: Option<&str>) -> Response {
@@ -38,25 +29,6 @@ pub fn redirect(location: &str) -> Response {
     resp
 }
 
-/// `url` with query pairs appended (existing query kept; values encoded).
-pub fn with_query(url: &str, pairs: &[(&str, Option<&str>)]) -> String {
-    match Url::parse(url) {
-        Ok(_) if pairs.iter().all(|(_, v)| v.is_none()) => url.to_string(),
-        Ok(mut u) => {
-            {
-                let mut q = u.query_pairs_mut();
-                for (k, v) in pairs {
-                    if let Some(v) = v {
-                        q.append_pair(k, v);
-                    }
-                }
-            }
-            u.to_string()
-        }
-        Err(_) => url.to_string(),
-    }
-}
-
 /// The hostname the browser used to reach the emulator (`Host` header, port stripped).
 pub fn request_hostname(headers: &HeaderMap) -> Option<String> {
     let host = headers.get(header::HOST)?.to_str().ok()?;
@@ -64,17 +36,30 @@ pub fn request_hostname(headers: &HeaderMap) -> Option<String> {
     u.host_str().map(str::to_string)
 }
 
-/// `scheme://host[:port]` of the emulator as the client sees it (or the configured issuer).
-pub fn issuer_base(state: &AppState, headers: &HeaderMap) -> String {
-    let configured = state.world().settings.issuer_base.clone();
-    issuer_base_with(configured.as_deref(), headers)
+/// A client by id (a copy: clients can change at runtime).
+pub fn client(state: &AppState, id: &str) -> Option<Client> {
+    state.with_world(|w| w.client(id).cloned())
 }
 
-/// [`issuer_base`] when the configured value is already at hand.
+/// The client named by `id`, else the first one.
+pub fn client_or_first(state: &AppState, id: Option<&str>) -> Option<Client> {
+    state.with_world(|w| {
+        id.and_then(|id| w.client(id))
+            .or(w.clients().first())
+            .cloned()
+    })
+}
+
+/// The issuer base: the configured `issuer_base`, else the request's own `scheme://host`.
 pub fn issuer_base_with(configured: Option<&str>, headers: &HeaderMap) -> String {
     if let Some(b) = configured {
         return b.to_string();
     }
+    own_base(headers)
+}
+
+/// `scheme://host[:port]` of the emulator as this request reached it.
+pub fn own_base(headers: &HeaderMap) -> String {
     let scheme = if crate::cookies::is_https(headers) {
         "https"
     } else {

@@ -1,7 +1,8 @@
 //! The hosted sign-in and sign-up pages (`/hosted/sign-in`, `/hosted/sign-up`): real HTML
 //! forms, password check, organization picker, cancel. The authorize request stays
-//! server-side under an unguessable `rid`; a page opened without a live `rid` (a bookmark, a
-//! stale tab) sends the browser to the app's sign-in endpoint.
+//! server-side under an unguessable `rid` ([`crate::world::SignInStep`]); a page opened
+//! without a live `rid` (a bookmark, a stale tab) sends the browser to the app's sign-in
+//! endpoint.
 
 use std::collections::HashMap;
 
@@ -10,16 +11,15 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::common::{redirect, sign_in_endpoint_for, with_query};
-use super::issue::{issue_code, CodeGrant};
+use super::common::{client_or_first, redirect, sign_in_endpoint_for, with_query};
+use crate::error::ApiError;
 use crate::html;
-use crate::ids;
-use crate::model::{PendingAuth, User};
+use crate::model::PendingAuth;
 use crate::password;
 use crate::state::AppState;
+use crate::world::{NewUser, SignInStep, SignUpRefusal};
 
-/// How long a hosted page stays usable, seconds.
-pub const PENDING_TTL_SECS: i64 = 1800;
+pub use crate::world::PENDING_TTL_SECS;
 
 /// Which page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,23 +28,15 @@ enum Screen {
     SignUp,
 }
 
-fn pending(state: &AppState, rid: Option<&str>) -> Option<PendingAuth> {
-    let rid = rid?;
-    let now = state.clock.now_secs();
-    let mut w = state.world();
-    w.pending
-        .retain(|_, p| now <= p.created_at + PENDING_TTL_SECS && now >= p.created_at - 60);
-    w.pending.get(rid).cloned()
+fn live_page(state: &AppState, rid: &str) -> Option<PendingAuth> {
+    let now = state.clock().now_secs();
+    state.with_world(|w| w.sign_in_page(rid, now).cloned())
 }
 
 /// No live request: send the browser to the app's sign-in endpoint with `login_hint`.
 fn restart_at_app(state: &AppState, headers: &HeaderMap, q: &HashMap<String, String>) -> Response {
-    let client = q
-        .get("client_id")
-        .and_then(|id| state.client(id))
-        .or(state.clients.first());
-    let target = client.and_then(|c| sign_in_endpoint_for(c, headers));
-    match target {
+    let client = client_or_first(state, q.get("client_id").map(String::as_str));
+    match client.and_then(|c| sign_in_endpoint_for(&c, headers)) {
         Some(url) => redirect(&with_query(
             url.as_str(),
             &[(
@@ -63,15 +55,29 @@ fn restart_at_app(state: &AppState, headers: &HeaderMap, q: &HashMap<String, Str
 }
 
 fn app_name(state: &AppState, p: &PendingAuth) -> String {
-    state
-        .client(&p.client_id)
-        .map(|c| c.name.clone())
+    client_or_first(state, Some(&p.client_id))
+        .map(|c| c.name)
         .unwrap_or_default()
+}
+
+fn picker_of(state: &AppState, user_id: &str) -> Vec<(String, String)> {
+    state.with_world(|w| {
+        w.memberships_of(user_id)
+            .iter()
+            .map(|m| {
+                let name = w
+                    .organization(&m.organization_id)
+                    .map(|o| o.name.clone())
+                    .unwrap_or_else(|| m.organization_id.clone());
+                (m.organization_id.clone(), name)
+            })
+            .collect()
+    })
 }
 
 fn render(state: &AppState, screen: Screen, rid: &str, p: &PendingAuth) -> Response {
     if let Some(user_id) = &p.authenticated_user {
-        return picker(state, rid, user_id, None);
+        return html::org_picker(rid, &picker_of(state, user_id), None);
     }
     let email = p.login_hint.clone().unwrap_or_default();
     match screen {
@@ -84,24 +90,6 @@ fn render(state: &AppState, screen: Screen, rid: &str, p: &PendingAuth) -> Respo
             StatusCode::OK,
         ),
     }
-}
-
-fn picker(state: &AppState, rid: &str, user_id: &str, error: Option<&str>) -> Response {
-    let w = state.world();
-    let orgs: Vec<(String, String)> = w
-        .memberships_of(user_id)
-        .iter()
-        .map(|m| {
-            let name = w
-                .orgs
-                .get(&m.organization_id)
-                .map(|o| o.name.clone())
-                .unwrap_or_else(|| m.organization_id.clone());
-            (m.organization_id.clone(), name)
-        })
-        .collect();
-    drop(w);
-    html::org_picker(rid, &orgs, error)
 }
 
 /// `GET /hosted/sign-in`.
@@ -128,9 +116,9 @@ fn get_page(
     q: &HashMap<String, String>,
     screen: Screen,
 ) -> Response {
-    let rid = q.get("rid").map(String::as_str);
-    match pending(state, rid) {
-        Some(p) => render(state, screen, rid.unwrap_or_default(), &p),
+    let rid = q.get("rid").map(String::as_str).unwrap_or_default();
+    match live_page(state, rid) {
+        Some(p) => render(state, screen, rid, &p),
         None => restart_at_app(state, headers, q),
     }
 }
@@ -141,7 +129,7 @@ pub async fn post_sign_in(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
     body: Bytes,
-) -> Response {
+) -> Result<Response, ApiError> {
     post_page(&state, &headers, &q, &body, Screen::SignIn).await
 }
 
@@ -151,8 +139,30 @@ pub async fn post_sign_up(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
     body: Bytes,
-) -> Response {
+) -> Result<Response, ApiError> {
     post_page(&state, &headers, &q, &body, Screen::SignUp).await
+}
+
+/// Answer a step: a redirect, the picker, or (the request is gone) the app's sign-in endpoint.
+fn answer(
+    state: &AppState,
+    headers: &HeaderMap,
+    restart: &HashMap<String, String>,
+    rid: &str,
+    step: SignInStep,
+) -> Response {
+    match step {
+        SignInStep::Redirect(location) => redirect(&location),
+        SignInStep::Picker {
+            orgs,
+            invalid_choice,
+        } => html::org_picker(
+            rid,
+            &orgs,
+            invalid_choice.then_some("Choose one of your organizations."),
+        ),
+        SignInStep::Expired => restart_at_app(state, headers, restart),
+    }
 }
 
 async fn post_page(
@@ -161,7 +171,7 @@ async fn post_page(
     q: &HashMap<String, String>,
     body: &[u8],
     screen: Screen,
-) -> Response {
+) -> Result<Response, ApiError> {
     let mut form: HashMap<String, String> = HashMap::new();
     for (k, v) in form_urlencoded::parse(body) {
         form.entry(k.into_owned()).or_insert_with(|| v.into_owned());
@@ -171,71 +181,65 @@ async fn post_page(
         .or(q.get("rid"))
         .cloned()
         .unwrap_or_default();
-    let Some(p) = pending(state, Some(&rid)) else {
-        let mut merged = q.clone();
-        if let Some(e) = form.get("email") {
-            merged.insert("login_hint".into(), e.clone());
-        }
-        return restart_at_app(state, headers, &merged);
-    };
+    let mut restart = q.clone();
+    if let Some(e) = form.get("email") {
+        restart.insert("login_hint".into(), e.clone());
+    }
+    let now_ms = state.clock().now_ms();
     let field = |k: &str| {
         form.get(k)
             .map(|s| s.trim().to_string())
             .unwrap_or_default()
     };
+    let step = |s| answer(state, headers, &restart, &rid, s);
 
     if form.contains_key("cancel") {
-        state.world().pending.remove(&rid);
-        return redirect(&with_query(
-            &p.redirect_uri,
-            &[
-                ("error", Some("access_denied")),
-                ("error_description", Some("The user cancelled the sign-in.")),
-                ("state", p.state.as_deref()),
-            ],
-        ));
+        let now = now_ms.div_euclid(1000);
+        return Ok(step(state.with_world(|w| w.cancel_sign_in(&rid, now))));
     }
-
-    if let Some(user_id) = p.authenticated_user.clone() {
+    // A form posted again after the request finished gets the same answer, checked below
+    // by the world; a request that is gone starts over at the app.
+    let now = now_ms.div_euclid(1000);
+    let Some(p) = live_page(state, &rid) else {
+        let done = state.with_world(|w| w.finished_sign_in(&rid, now));
+        return Ok(step(done.unwrap_or(SignInStep::Expired)));
+    };
+    if p.authenticated_user.is_some() {
         let org_id = field("organization_id");
-        if state.world().membership(&user_id, &org_id).is_none() {
-            return picker(
-                state,
-                &rid,
-                &user_id,
-                Some("Choose one of your organizations."),
-            );
-        }
-        return complete(state, &rid, &p, &user_id, Some(org_id));
+        let chosen = state
+            .with_world(|w| w.choose_organization(&rid, &org_id, now_ms))
+            .map_err(|e| ApiError::page_storage("the sign-in", &e))?;
+        return Ok(step(chosen));
     }
 
     let email = field("email");
     let password = form.get("password").cloned().unwrap_or_default();
     let app = app_name(state, &p);
-    let user_id = match screen {
+    match screen {
         Screen::SignIn => {
-            let stored = state
-                .world()
-                .user_by_email(&email)
-                .map(|u| (u.id.clone(), u.password_hash.clone()));
+            let stored = state.with_world(|w| {
+                w.user_by_email(&email)
+                    .map(|u| (u.id.clone(), u.password_hash.clone()))
+            });
             let hash = stored.as_ref().and_then(|(_, h)| h.clone());
-            let pw = password.clone();
-            // argon2 is deliberately slow: keep it off the async workers.
-            let ok = tokio::task::spawn_blocking(move || password::verify(&pw, hash.as_deref()))
-                .await
-                .unwrap_or(false);
-            match stored {
-                Some((id, _)) if ok => id,
-                _ => {
-                    return html::sign_in(
-                        &app,
-                        &rid,
-                        &email,
-                        Some("Incorrect email or password."),
-                        StatusCode::UNAUTHORIZED,
-                    )
-                }
-            }
+            // argon2 is deliberately slow: keep it off the async workers and out of the lock.
+            let ok =
+                tokio::task::spawn_blocking(move || password::verify(&password, hash.as_deref()))
+                    .await
+                    .unwrap_or(false);
+            let Some((user_id, _)) = stored.filter(|_| ok) else {
+                return Ok(html::sign_in(
+                    &app,
+                    &rid,
+                    &email,
+                    Some("Incorrect email or password."),
+                    StatusCode::UNAUTHORIZED,
+                ));
+            };
+            let done = state
+                .with_world(|w| w.finish_sign_in(&rid, &user_id, now_ms))
+                .map_err(|e| ApiError::page_storage("the sign-in", &e))?;
+            Ok(step(done))
         }
         Screen::SignUp => {
             let (first, last) = (field("first_name"), field("last_name"));
@@ -249,97 +253,37 @@ async fn post_page(
                 )
             };
             if !email.contains('@') || email.len() > 320 {
-                return again("Enter a valid email address.");
+                return Ok(again("Enter a valid email address."));
             }
             if password.chars().count() < 8 {
-                return again("The password must have at least 8 characters.");
+                return Ok(again("The password must have at least 8 characters."));
             }
-            if state.world().user_by_email(&email).is_some() {
-                return again("An account with this email already exists. Sign in instead.");
-            }
-            let pw = password.clone();
-            let hashed = tokio::task::spawn_blocking(move || password::hash(&pw)).await;
-            let Ok(Ok(hash)) = hashed else {
-                return again("Could not create the account.");
-            };
-            let now_ms = state.clock.now_ms();
-            let id = ids::prefixed("user", now_ms as u64);
-            state.world().save_user(User {
-                id: id.clone(),
-                email: email.clone(),
-                email_verified: true,
-                first_name: (!first.is_empty()).then_some(first),
-                last_name: (!last.is_empty()).then_some(last),
-                password_hash: Some(hash),
-                profile_picture_url: None,
-                external_id: None,
-                last_sign_in_at: None,
-                created_at: now_ms,
-                updated_at: now_ms,
+            let early = state.with_world(|w| match w.finished_sign_in(&rid, now) {
+                Some(done) => Some(Ok(done)),
+                None if w.user_by_email(&email).is_some() => Some(Err(SignUpRefusal::EmailTaken)),
+                None => None,
             });
-            id
-        }
-    };
-
-    let memberships: Vec<String> = state
-        .world()
-        .memberships_of(&user_id)
-        .iter()
-        .map(|m| m.organization_id.clone())
-        .collect();
-    match (&p.organization_id, memberships.len()) {
-        (Some(requested), _) => {
-            if memberships.contains(requested) {
-                complete(state, &rid, &p, &user_id, Some(requested.clone()))
-            } else {
-                state.world().pending.remove(&rid);
-                redirect(&with_query(
-                    &p.redirect_uri,
-                    &[
-                        ("error", Some("organization_invalid")),
-                        (
-                            "error_description",
-                            Some("The user is not a member of the requested organization."),
-                        ),
-                        ("state", p.state.as_deref()),
-                    ],
-                ))
+            match early {
+                Some(Ok(done)) => return Ok(step(done)),
+                Some(Err(refusal)) => return Ok(again(&refusal.to_string())),
+                None => {}
             }
-        }
-        (None, 0) => complete(state, &rid, &p, &user_id, None),
-        (None, 1) => complete(state, &rid, &p, &user_id, memberships.first().cloned()),
-        (None, _) => {
-            if let Some(pp) = state.world().pending.get_mut(&rid) {
-                pp.authenticated_user = Some(user_id.clone());
+            let hashed = tokio::task::spawn_blocking(move || password::hash(&password)).await;
+            let Ok(Ok(password_hash)) = hashed else {
+                return Ok(again("Could not create the account."));
+            };
+            let new = NewUser {
+                email: email.clone(),
+                password_hash,
+                first_name: (!first.is_empty()).then(|| first.clone()),
+                last_name: (!last.is_empty()).then(|| last.clone()),
+            };
+            // The email is checked again under the lock that inserts the user.
+            match state.with_world(|w| w.sign_up_and_finish(&rid, new, now_ms)) {
+                Ok(done) => Ok(step(done)),
+                Err(SignUpRefusal::EmailTaken) => Ok(again(&SignUpRefusal::EmailTaken.to_string())),
+                Err(SignUpRefusal::Store(e)) => Err(ApiError::page_storage("the sign-in", &e)),
             }
-            picker(state, &rid, &user_id, None)
         }
     }
-}
-
-/// Issue the code and send the browser back to the app.
-fn complete(
-    state: &AppState,
-    rid: &str,
-    p: &PendingAuth,
-    user_id: &str,
-    organization_id: Option<String>,
-) -> Response {
-    state.world().pending.remove(rid);
-    let code = issue_code(
-        state,
-        CodeGrant {
-            client_id: p.client_id.clone(),
-            redirect_uri: p.redirect_uri.clone(),
-            code_challenge: p.code_challenge.clone(),
-            user_id: user_id.to_string(),
-            organization_id,
-            authentication_method: p.authentication_method.clone(),
-            impersonator: None,
-        },
-    );
-    redirect(&with_query(
-        &p.redirect_uri,
-        &[("code", Some(&code)), ("state", p.state.as_deref())],
-    ))
 }

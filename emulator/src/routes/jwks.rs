@@ -5,20 +5,20 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use super::common::with_client;
+use super::common::{client, with_client};
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The handler.
 pub async fn jwks(State(state): State<AppState>, Path(client_id): Path<String>) -> Response {
-    if state.client(&client_id).is_none() {
-        return (
-            StatusCode::NOT_FOUND,
-            Json(serde_json::json!({ "message": "Client not found." })),
-        )
-            .into_response();
+    if client(&state, &client_id).is_none() {
+        return ApiError::Message {
+            status: StatusCode::NOT_FOUND,
+            message: "Client not found.".into(),
+        }
+        .into_response();
     }
-    let body = state.keys.read().unwrap_or_else(|p| p.into_inner()).jwks();
-    let mut resp = Json(body).into_response();
+    let mut resp = Json(state.jwks()).into_response();
     resp.headers_mut()
         .insert("cache-control", HeaderValue::from_static("no-cache"));
     with_client(resp, Some(&client_id))

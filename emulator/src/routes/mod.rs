@@ -6,19 +6,23 @@ pub mod common;
 pub mod control;
 pub mod dashboard;
 pub mod hosted;
-pub mod issue;
 pub mod jwks;
 pub mod logout;
 
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::middleware::{context, cors, faults, rate_limit};
+use crate::middleware::{context, control_guard, cors, faults, panic, rate_limit};
 use crate::state::AppState;
 
 /// The full application router with its middleware.
 pub fn router(state: AppState) -> Router {
+    with_middleware(state, routes())
+}
+
+/// Every route, without middleware.
+pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/user_management/authorize", get(authorize::authorize))
         .route(
@@ -62,18 +66,43 @@ pub fn router(state: AppState) -> Router {
         .route("/_emulator/codes", post(control::mint_code))
         .route(
             "/_emulator/impersonate",
-            get(control::impersonate_get).post(control::impersonate_post),
+            get(control::impersonate_get_refused).post(control::impersonate_post),
+        )
+        .route(
+            "/_emulator/impersonate/{ticket}",
+            get(control::impersonation_link),
         )
         .route("/_emulator/users", get(control::users))
+        .route("/_emulator/memberships", post(control::update_membership))
         .route("/_emulator/organizations", get(control::organizations))
+        .route(
+            "/_emulator/organizations/{id}",
+            post(control::update_organization),
+        )
         .route(
             "/_emulator/organizations/{id}/policy",
             post(control::set_policy),
         )
+        .route("/_emulator/clients", get(control::clients))
+        .route("/_emulator/clients/{id}", post(control::update_client))
+        .route("/_emulator/stats", get(control::stats))
         .route("/_emulator/error/{code}", get(control::error_page))
+        .fallback(control::no_route)
+        .method_not_allowed_fallback(control::wrong_method)
+}
+
+/// `routes` wrapped in the middleware stack, outermost last: request context (id, body, log),
+/// panic catcher, CORS, control guard, rate limits, faults.
+pub fn with_middleware(state: AppState, routes: Router<AppState>) -> Router {
+    routes
         .layer(from_fn_with_state(state.clone(), faults::faults))
         .layer(from_fn_with_state(state.clone(), rate_limit::rate_limit))
+        .layer(from_fn_with_state(
+            state.clone(),
+            control_guard::control_guard,
+        ))
         .layer(from_fn_with_state(state.clone(), cors::cors))
+        .layer(from_fn(panic::catch_panic))
         .layer(from_fn_with_state(state.clone(), context::context))
         .with_state(state)
 }

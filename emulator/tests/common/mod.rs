@@ -306,3 +306,46 @@ pub fn cookie_value(cookies: &[String], name: &str) -> Option<String> {
         (k == name).then(|| v.to_string())
     })
 }
+
+impl Emu {
+    /// POST a JSON body to a control path; returns the status and the JSON answer (`null`
+    /// when the body is not JSON).
+    pub async fn control_status(&self, path: &str, body: Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A full sign-in (hosted form, code exchange) and one refresh: the success bodies.
+    pub async fn sign_in_and_refresh(&self, creds: (&str, &str), org: Option<&str>) -> Value {
+        let s = self.session(creds, org).await;
+        let r = self
+            .refresh(s["refresh_token"].as_str().expect("refresh token"), None)
+            .await;
+        assert_eq!(r.status(), 200, "refresh after sign-in");
+        r.json().await.unwrap()
+    }
+}
+
+/// The `error`/`error_description` (OAuth shape) or `error`/`message` (control shape) of a
+/// JSON error answer, with its status.
+pub async fn error_parts(r: reqwest::Response) -> (u16, String, String) {
+    let status = r.status().as_u16();
+    let v: Value = r.json().await.expect("a JSON error body");
+    let text = v["error_description"]
+        .as_str()
+        .or(v["message"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    (
+        status,
+        v["error"].as_str().unwrap_or_default().to_string(),
+        text,
+    )
+}

@@ -1,0 +1,294 @@
+//! The world: every mutable record behind one lock (see [`crate::state::AppState::with_world`]).
+//! Fields are private; each check-then-act is one method, so what a method checks still holds
+//! when it acts. Records that must change together are written in one SQLite transaction
+//! ([`World::commit`]) and reach memory only once that transaction committed.
+
+mod accounts;
+mod admin;
+mod codes;
+mod impersonation;
+mod refresh;
+mod sign_in;
+mod sweep;
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::faults::Faults;
+use crate::model::{
+    CodeRecord, Membership, Organization, PendingAuth, PendingImpersonation, RefreshRecord,
+    Session, User,
+};
+use crate::reqlog::RequestLog;
+use crate::seed::{Client, Seed, SeedError};
+use crate::settings::Settings;
+use crate::store::{Store, StoreError, Write};
+
+pub use accounts::{NewUser, SignUpRefusal};
+pub use admin::{ClientChange, MembershipChange, OrganizationChange};
+pub use codes::{CodeRedemption, Issued};
+pub use impersonation::{ImpersonationRequest, ImpersonationStep};
+pub use refresh::RefreshRequest;
+pub use sign_in::SignInStep;
+pub use sweep::{Stats, SWEEP_EVERY_SECS};
+
+/// How long a hosted page stays usable, seconds.
+pub const PENDING_TTL_SECS: i64 = 1800;
+/// How long a pending impersonation stays usable, seconds.
+pub const IMPERSONATION_TTL_SECS: i64 = 600;
+/// Impersonation sessions are capped at this length, seconds.
+pub const IMPERSONATION_SESSION_SECS: i64 = 3600;
+
+/// A failure to load the world.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// Persistence.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Seed.
+    #[error(transparent)]
+    Seed(#[from] SeedError),
+    /// Password hashing.
+    #[error("password hashing failed: {0}")]
+    Password(String),
+}
+
+/// Everything mutable.
+#[derive(Debug)]
+pub struct World {
+    store: Store,
+    settings: Settings,
+    clients: Vec<Client>,
+    users: BTreeMap<String, User>,
+    orgs: BTreeMap<String, Organization>,
+    memberships: BTreeMap<String, Membership>,
+    sessions: BTreeMap<String, Session>,
+    refresh: HashMap<String, RefreshRecord>,
+    codes: HashMap<String, CodeRecord>,
+    pending: HashMap<String, PendingAuth>,
+    impersonations: HashMap<String, PendingImpersonation>,
+    faults: Faults,
+    log: RequestLog,
+    rate: HashMap<String, (i64, u32)>,
+    next_sweep_at: i64,
+}
+
+/// Records to write together.
+#[derive(Debug, Default)]
+struct Changes {
+    users: Vec<User>,
+    orgs: Vec<Organization>,
+    memberships: Vec<Membership>,
+    sessions: Vec<Session>,
+    refresh: Vec<RefreshRecord>,
+}
+
+impl World {
+    /// Load what `store` has, then add the seed records that are missing.
+    pub fn load(
+        store: Store,
+        seed: &Seed,
+        settings: Settings,
+        now_ms: i64,
+    ) -> Result<Self, LoadError> {
+        let mut world = World {
+            settings,
+            clients: seed.clients()?,
+            users: index(store.load::<User>("users")?, |u| u.id.clone()),
+            orgs: index(store.load::<Organization>("organizations")?, |o| {
+                o.id.clone()
+            }),
+            memberships: index(store.load::<Membership>("memberships")?, |m| m.id.clone()),
+            sessions: index(store.load::<Session>("sessions")?, |s| s.id.clone()),
+            refresh: store
+                .load::<RefreshRecord>("refresh_tokens")?
+                .into_iter()
+                .map(|r| (r.hash.clone(), r))
+                .collect(),
+            store,
+            codes: HashMap::new(),
+            pending: HashMap::new(),
+            impersonations: HashMap::new(),
+            faults: Faults::default(),
+            log: RequestLog::default(),
+            rate: HashMap::new(),
+            next_sweep_at: 0,
+        };
+        world.apply_seed(seed, now_ms)?;
+        Ok(world)
+    }
+
+    /// Back to the seed: records, codes, pages, impersonations, faults, log, rate windows,
+    /// clients and settings. Signing keys are kept.
+    pub fn reset(&mut self, seed: &Seed, settings: Settings, now_ms: i64) -> Result<(), LoadError> {
+        let clients = seed.clients()?;
+        self.store.apply(
+            &[
+                "users",
+                "organizations",
+                "memberships",
+                "sessions",
+                "refresh_tokens",
+            ]
+            .map(|table| Write::Clear { table }),
+        )?;
+        self.users.clear();
+        self.orgs.clear();
+        self.memberships.clear();
+        self.sessions.clear();
+        self.refresh.clear();
+        self.codes.clear();
+        self.pending.clear();
+        self.impersonations.clear();
+        self.faults.clear();
+        self.log.clear();
+        self.rate.clear();
+        self.clients = clients;
+        self.settings = settings;
+        self.apply_seed(seed, now_ms)
+    }
+
+    /// Write `changes` in one transaction, then (only if it committed) into memory.
+    fn commit(&mut self, changes: Changes) -> Result<(), StoreError> {
+        let mut writes = Vec::new();
+        for u in &changes.users {
+            writes.push(Write::put("users", &u.id, u)?);
+        }
+        for o in &changes.orgs {
+            writes.push(Write::put("organizations", &o.id, o)?);
+        }
+        for m in &changes.memberships {
+            writes.push(Write::put("memberships", &m.id, m)?);
+        }
+        for s in &changes.sessions {
+            writes.push(Write::put("sessions", &s.id, s)?);
+        }
+        for r in &changes.refresh {
+            writes.push(Write::put("refresh_tokens", &r.hash, r)?);
+        }
+        self.store.apply(&writes)?;
+        for u in changes.users {
+            self.users.insert(u.id.clone(), u);
+        }
+        for o in changes.orgs {
+            self.orgs.insert(o.id.clone(), o);
+        }
+        for m in changes.memberships {
+            self.memberships.insert(m.id.clone(), m);
+        }
+        for s in changes.sessions {
+            self.sessions.insert(s.id.clone(), s);
+        }
+        for r in changes.refresh {
+            self.refresh.insert(r.hash.clone(), r);
+        }
+        Ok(())
+    }
+
+    /// Persist a signing key.
+    pub fn save_key(&mut self, key: &crate::keys::StoredKey) -> Result<(), StoreError> {
+        self.store
+            .apply(&[Write::put("signing_keys", &key.kid, key)?])
+    }
+
+    /// The persisted signing keys.
+    pub fn stored_keys(&self) -> Result<Vec<crate::keys::StoredKey>, StoreError> {
+        self.store.load("signing_keys")
+    }
+
+    /// Effective settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// A client by id.
+    pub fn client(&self, id: &str) -> Option<&Client> {
+        self.clients.iter().find(|c| c.id == id)
+    }
+
+    /// All clients, in seed order.
+    pub fn clients(&self) -> &[Client] {
+        &self.clients
+    }
+
+    /// A user by id.
+    pub fn user(&self, id: &str) -> Option<&User> {
+        self.users.get(id)
+    }
+
+    /// A user by email (case-insensitive).
+    pub fn user_by_email(&self, email: &str) -> Option<&User> {
+        let email = email.trim();
+        self.users
+            .values()
+            .find(|u| u.email.eq_ignore_ascii_case(email))
+    }
+
+    /// A user by email or id.
+    pub fn user_by_email_or_id(&self, key: &str) -> Option<&User> {
+        self.users.get(key).or_else(|| self.user_by_email(key))
+    }
+
+    /// An organization by id.
+    pub fn organization(&self, id: &str) -> Option<&Organization> {
+        self.orgs.get(id)
+    }
+
+    /// A user's memberships.
+    pub fn memberships_of(&self, user_id: &str) -> Vec<&Membership> {
+        self.memberships
+            .values()
+            .filter(|m| m.user_id == user_id)
+            .collect()
+    }
+
+    /// The membership of `user_id` in `org_id`.
+    pub fn membership(&self, user_id: &str, org_id: &str) -> Option<&Membership> {
+        self.memberships
+            .values()
+            .find(|m| m.user_id == user_id && m.organization_id == org_id)
+    }
+
+    /// A session by id.
+    pub fn session(&self, id: &str) -> Option<&Session> {
+        self.sessions.get(id)
+    }
+
+    /// Every user, by id.
+    pub fn users(&self) -> impl Iterator<Item = &User> {
+        self.users.values()
+    }
+
+    /// Every organization, by id.
+    pub fn organizations(&self) -> impl Iterator<Item = &Organization> {
+        self.orgs.values()
+    }
+
+    /// Every session, by id.
+    pub fn sessions(&self) -> impl Iterator<Item = &Session> {
+        self.sessions.values()
+    }
+}
+
+fn index<T>(items: Vec<T>, key: impl Fn(&T) -> String) -> BTreeMap<String, T> {
+    items.into_iter().map(|t| (key(&t), t)).collect()
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! A world on the built-in seed, in memory, for unit tests.
+    use super::*;
+
+    /// The built-in seed's world (passwords hashed: slow-ish, so build one per test).
+    pub fn world() -> World {
+        let seed = Seed::parse(crate::seed::DEFAULT_SEED).unwrap();
+        let settings = seed.settings.clone();
+        World::load(
+            Store::in_memory().unwrap(),
+            &seed,
+            settings,
+            1_700_000_000_000,
+        )
+        .unwrap()
+    }
+}

@@ -20,6 +20,8 @@ fn help_documents_every_flag() {
         "--in-memory",
         "--access-token-ttl",
         "--refresh-grace",
+        "--read-timeout",
+        "--control-from-anywhere",
     ] {
         assert!(text.contains(flag), "{flag} in --help");
     }
@@ -128,4 +130,130 @@ fn a_bad_config_fails_with_a_message() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("port wildcard"), "{err}");
     assert!(out.stdout.is_empty());
+}
+
+/// Run the binary with `args`, which must refuse to start; its exit code, stdout and stderr.
+/// One that is still running after a minute has started (and is killed).
+fn refused(args: &[&str]) -> (i32, String, String) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("{args:?} started instead of refusing");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success(), "{args:?} exited successfully");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn out_of_range_numbers_in_flags_and_seed_are_refused_at_start() {
+    for (flag, value, range) in [
+        ("--access-token-ttl", "0", "1..=31536000"),
+        ("--access-token-ttl", "9000000000000000000", "1..=31536000"),
+        ("--refresh-grace", "-1", "0..=86400"),
+        ("--read-timeout", "0", "1..=3600"),
+    ] {
+        let (code, stdout, stderr) = refused(&["--port", "0", "--in-memory", flag, value]);
+        assert_eq!(code, 2, "{flag} {value}: {stderr}");
+        assert!(stdout.is_empty());
+        assert!(stderr.contains(flag) && stderr.contains(range), "{stderr}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let seed = authkit_emulator::seed::DEFAULT_SEED.replace(
+        "session_lifetime_secs = 2592000",
+        "session_lifetime_secs = -5",
+    );
+    let path = dir.path().join("seed.toml");
+    std::fs::write(&path, seed).unwrap();
+    let (code, _, stderr) = refused(&[
+        "--port",
+        "0",
+        "--in-memory",
+        "--config",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("session_lifetime_secs must be between 1 and 315360000 (got -5)"),
+        "{stderr}"
+    );
+}
+
+/// Spawn the binary; wait for its listening line; returns the child and the base URL.
+fn spawn(args: &[&str], stderr: Stdio) -> (std::process::Child, String) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line
+        .trim_end()
+        .rsplit(':')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    (child, format!("http://127.0.0.1:{port}"))
+}
+
+#[test]
+fn a_second_emulator_on_one_data_dir_names_the_first_ones_pid() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let (mut first, _) = spawn(
+        &["--host", "127.0.0.1", "--port", "0", "--data-dir", data],
+        Stdio::null(),
+    );
+    let (code, stdout, stderr) =
+        refused(&["--host", "127.0.0.1", "--port", "0", "--data-dir", data]);
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains(&format!("pid {}", first.id())), "{stderr}");
+}
+
+#[test]
+fn listening_on_all_interfaces_warns_and_keeps_the_control_api_local() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("stderr.log");
+    let (mut child, base) = spawn(
+        &["--host", "0.0.0.0", "--port", "0", "--in-memory"],
+        Stdio::from(std::fs::File::create(&log).unwrap()),
+    );
+    let status = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            reqwest::Client::new()
+                .get(format!("{base}/_emulator/clock"))
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(status.unwrap(), 200, "this machine may still drive it");
+    let stderr = std::fs::read_to_string(&log).unwrap();
+    assert!(stderr.contains("reachable from other machines"), "{stderr}");
+    assert!(stderr.contains("--control-from-anywhere"), "{stderr}");
 }

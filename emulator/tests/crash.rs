@@ -1,0 +1,219 @@
+//! A hard crash loses nothing (issue 11, item 9): the binary is killed with SIGKILL in the
+//! middle of 200 concurrent refreshes; after a restart every session is at its old or its new
+//! refresh token, and the database holds exactly one current token per session.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use authkit_emulator::ids::digest;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+const BIN: &str = env!("CARGO_BIN_EXE_authkit-emulator");
+const SESSIONS: usize = 200;
+const CLIENT: &str = "client_demo";
+
+/// Start the binary on `dir` with a long grace window, so that a session whose rotation
+/// happened but whose answer was lost can still be reached through its old token.
+fn spawn(dir: &Path) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .args([
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--refresh-grace",
+            "3600",
+        ])
+        .arg("--data-dir")
+        .arg(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim_end()
+        .strip_prefix("authkit-emulator listening on ")
+        .unwrap_or_else(|| panic!("no listening line: {line:?}"))
+        .to_string();
+    (child, base)
+}
+
+async fn new_session(http: &reqwest::Client, base: &str) -> String {
+    let verifier = authkit_emulator::ids::secret(48);
+    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+    let code: Value = http
+        .post(format!("{base}/_emulator/codes"))
+        .json(&json!({"client_id": CLIENT, "email": "solo@example.com",
+                      "code_challenge": challenge, "redirect_uri": "http://localhost:5173/account"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let body: Value = http
+        .post(format!("{base}/user_management/authenticate"))
+        .json(
+            &json!({"grant_type": "authorization_code", "client_id": CLIENT,
+                      "code": code["code"], "code_verifier": verifier}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["refresh_token"].as_str().unwrap().to_string()
+}
+
+/// Refresh `token`; the new token when an answer arrived.
+async fn refresh(http: reqwest::Client, base: String, token: String) -> Option<String> {
+    let r = http
+        .post(format!("{base}/user_management/authenticate"))
+        .json(&json!({"grant_type": "refresh_token", "client_id": CLIENT, "refresh_token": token}))
+        .send()
+        .await
+        .ok()?;
+    assert!(
+        r.status() == 200,
+        "a refresh before the crash answered {}",
+        r.status()
+    );
+    let body: Value = r.json().await.ok()?;
+    Some(body["refresh_token"].as_str()?.to_string())
+}
+
+/// What the killed process left on disk, after checking that the database is intact and every
+/// record readable: each refresh token's session, and each session's current (not yet
+/// exchanged) refresh tokens.
+struct OnDisk {
+    session_of: HashMap<String, String>,
+    current: HashMap<String, Vec<String>>,
+}
+
+fn on_disk(dir: &Path) -> OnDisk {
+    let db = rusqlite::Connection::open(dir.join("emulator.sqlite3")).unwrap();
+    let check: String = db
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    for table in authkit_emulator::store::TABLES {
+        let mut stmt = db.prepare(&format!("SELECT data FROM {table}")).unwrap();
+        for data in stmt.query_map([], |r| r.get::<_, String>(0)).unwrap() {
+            serde_json::from_str::<Value>(&data.unwrap()).expect("a readable record");
+        }
+    }
+    let mut found = OnDisk {
+        session_of: HashMap::new(),
+        current: HashMap::new(),
+    };
+    let mut stmt = db.prepare("SELECT data FROM refresh_tokens").unwrap();
+    for data in stmt.query_map([], |r| r.get::<_, String>(0)).unwrap() {
+        let record: Value = serde_json::from_str(&data.unwrap()).unwrap();
+        let hash = record["hash"].as_str().unwrap().to_string();
+        let session = record["session_id"].as_str().unwrap().to_string();
+        if record["exchanged_at"].is_null() {
+            found
+                .current
+                .entry(session.clone())
+                .or_default()
+                .push(hash.clone());
+        }
+        found.session_of.insert(hash, session);
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_during_200_refreshes_loses_no_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, base) = spawn(dir.path());
+    let http = reqwest::Client::new();
+    let mut old = Vec::with_capacity(SESSIONS);
+    for _ in 0..SESSIONS {
+        old.push(new_session(&http, &base).await);
+    }
+
+    let mut flights = tokio::task::JoinSet::new();
+    for (i, token) in old.iter().enumerate() {
+        let (http, base, token) = (http.clone(), base.clone(), token.clone());
+        flights.spawn(async move { (i, refresh(http, base, token).await) });
+    }
+    let mut new: Vec<Option<String>> = vec![None; SESSIONS];
+    let mut killed = false;
+    while let Some(done) = flights.join_next().await {
+        let (i, token) = done.unwrap();
+        new[i] = token;
+        if !killed {
+            child.kill().unwrap(); // SIGKILL, while the other refreshes are in flight
+            child.wait().unwrap();
+            killed = true;
+        }
+    }
+
+    let disk = on_disk(dir.path());
+    assert_eq!(
+        disk.current.len(),
+        SESSIONS,
+        "every session has a current token"
+    );
+    for (i, old_token) in old.iter().enumerate() {
+        let session = disk
+            .session_of
+            .get(&digest(old_token))
+            .unwrap_or_else(|| panic!("session {i} lost its old token"));
+        let current = &disk.current[session];
+        assert_eq!(current.len(), 1, "session {i}: one current token");
+        match &new[i] {
+            // The answer arrived: the rotation it reports was kept.
+            Some(t) => assert_eq!(current[0], digest(t), "session {i}"),
+            // No answer: at the old token, or at a successor whose answer was lost.
+            None if current[0] == digest(old_token) => {}
+            None => assert_eq!(
+                disk.session_of.get(&current[0]),
+                Some(session),
+                "session {i}"
+            ),
+        }
+    }
+
+    let (mut child, base) = spawn(dir.path());
+    let result = async {
+        let sessions: Value = http
+            .get(format!("{base}/_emulator/sessions"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(sessions.as_array().unwrap().len(), SESSIONS);
+        for (i, old_token) in old.iter().enumerate() {
+            // At the new token: it works. At the old one: it works (a plain rotation), and a
+            // session that rotated without its answer reaching us is reached through the old
+            // token's grace window, which hands out the current token.
+            let token = new[i].clone().unwrap_or_else(|| old_token.clone());
+            let r = http
+                .post(format!("{base}/user_management/authenticate"))
+                .json(&json!({"grant_type": "refresh_token", "client_id": CLIENT,
+                              "refresh_token": token}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200, "session {i} after the restart");
+        }
+    }
+    .await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    result
+}

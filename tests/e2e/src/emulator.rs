@@ -84,6 +84,9 @@ pub fn start(
     Ok(Running { guard, port })
 }
 
+/// The header that marks a control call as one no web page could send unasked.
+const CONTROL_HEADER: &str = "X-Emulator-Control";
+
 /// A handle on one emulator's control API (`/_emulator/…`) and its base URL.
 ///
 /// ```no_run
@@ -107,6 +110,8 @@ impl Emulator {
     }
 
     /// Sends a control request and checks for a 2xx answer; returns the JSON body (or `null`).
+    /// Every call carries `X-Emulator-Control`, which the emulator requires of a `POST`
+    /// without a JSON body (so that no web page can send one).
     pub async fn call(
         &self,
         method: &str,
@@ -114,7 +119,7 @@ impl Emulator {
         body: Option<Value>,
     ) -> Result<Value, HarnessError> {
         let url = format!("{}{path}", self.base);
-        let res = http::request(method, &url, body.as_ref(), &[]).await?;
+        let res = http::request(method, &url, body.as_ref(), &[(CONTROL_HEADER, "1")]).await?;
         if !(200..300).contains(&res.status) {
             return Err(HarnessError::Http(format!(
                 "{method} {path} → {}: {}",
@@ -167,6 +172,35 @@ impl Emulator {
                 r["path"] == "/user_management/authenticate" && r["grant_type"] == grant_type
             })
             .collect())
+    }
+
+    /// `POST /_emulator/impersonate`: starts an impersonation of `email` in `organization_id`
+    /// by `impersonator` and returns the single-use link a browser opens to receive it (it
+    /// lands on the demo's sign-in endpoint, whose authorize then signs in at once).
+    pub async fn impersonation_url(
+        &self,
+        email: &str,
+        organization_id: &str,
+        impersonator: &str,
+        reason: &str,
+    ) -> Result<String, HarnessError> {
+        let v = self
+            .call(
+                "POST",
+                "/_emulator/impersonate",
+                Some(json!({
+                    "client_id": "client_demo",
+                    "email": email,
+                    "organization_id": organization_id,
+                    "impersonator": impersonator,
+                    "reason": reason,
+                })),
+            )
+            .await?;
+        v["url"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| HarnessError::Http(format!("no url in the impersonation answer {v}")))
     }
 
     /// `GET /_emulator/sessions`.

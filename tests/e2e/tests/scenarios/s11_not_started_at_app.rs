@@ -39,10 +39,11 @@ async fn s11a_bookmarked_hosted_page_goes_through_login_and_signs_in() {
 async fn s11b_impersonation_arrives_signed_in_with_the_banner() {
     scenario(|ctx| async move {
         let b = &ctx.browser;
-        let start = format!(
-            "{}/_emulator/impersonate?client_id=client_demo&email={DEMO_EMAIL}&organization_id={ORG_ACME}&impersonator=support%40example.com&reason=Ticket%2042",
-            ctx.emu.base
-        );
+        let start = ctx
+            .emu
+            .impersonation_url(DEMO_EMAIL, ORG_ACME, "support@example.com", "Ticket 42")
+            .await
+            .unwrap();
         b.goto(&start).await.unwrap();
         let url = b.wait_status("signed-in").await;
         assert_eq!(path_of(&url), "/account", "landed on {url}");

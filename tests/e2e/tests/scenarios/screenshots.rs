@@ -17,10 +17,11 @@ async fn screenshots() {
             let png = b.client.screenshot().await.unwrap();
             std::fs::write(format!("{dir}/demo-home-{name}.png"), png).unwrap();
         }
-        let start = format!(
-            "{}/_emulator/impersonate?client_id=client_demo&email={DEMO_EMAIL}&organization_id={ORG_ACME}&impersonator=support%40example.com&reason=Ticket%2042",
-            ctx.emu.base
-        );
+        let start = ctx
+            .emu
+            .impersonation_url(DEMO_EMAIL, ORG_ACME, "support@example.com", "Ticket 42")
+            .await
+            .unwrap();
         b.goto(&start).await.unwrap();
         b.wait_status("signed-in").await;
         b.click("#get-token").await.unwrap();

@@ -58,6 +58,8 @@ use crate::state::{AppState, StateOptions};
 
 /// The default read timeout for a request's head and body.
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// The longest read timeout accepted (`--read-timeout` 3600).
+pub const MAX_READ_TIMEOUT: Duration = Duration::from_secs(3600);
 
 /// How to start an emulator.
 #[derive(Debug, Clone)]
@@ -74,7 +76,8 @@ pub struct EmulatorOptions {
     pub access_token_ttl_secs: Option<i64>,
     /// Override of `settings.refresh_grace_secs`.
     pub refresh_grace_secs: Option<i64>,
-    /// How long a client may take to send a request's head, and then its body.
+    /// How long a client may take to send a request's head, and then its body: from 1 ms to
+    /// [`MAX_READ_TIMEOUT`].
     pub read_timeout: Duration,
     /// Let the control API answer other machines (it answers only loopback peers otherwise).
     pub control_from_anywhere: bool,
@@ -105,6 +108,9 @@ pub enum StartError {
     /// A setting override is out of range.
     #[error(transparent)]
     Settings(#[from] settings::SettingsError),
+    /// The read timeout is out of range.
+    #[error("read_timeout must be between 1 ms and 3600 s (got {0:?})")]
+    ReadTimeout(Duration),
     /// State (data dir, store, keys) could not be built.
     #[error(transparent)]
     State(#[from] state::StateError),
@@ -136,7 +142,10 @@ impl Emulator {
             refresh_grace_secs: opts.refresh_grace_secs,
             ..SettingsPatch::default()
         })?;
-        let read_timeout = opts.read_timeout.max(Duration::from_millis(1));
+        let read_timeout = opts.read_timeout;
+        if !(Duration::from_millis(1)..=MAX_READ_TIMEOUT).contains(&read_timeout) {
+            return Err(StartError::ReadTimeout(read_timeout));
+        }
         let state = AppState::new(StateOptions {
             seed,
             settings,

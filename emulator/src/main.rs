@@ -49,7 +49,7 @@ async fn main() -> ExitCode {
             eprintln!("authkit-emulator: {e}");
             // A setting out of range is a usage error, like a bad flag or seed.
             return match e {
-                StartError::Settings(_) => ExitCode::from(2),
+                StartError::Settings(_) | StartError::ReadTimeout(_) => ExitCode::from(2),
                 _ => ExitCode::FAILURE,
             };
         }

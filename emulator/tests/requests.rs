@@ -231,3 +231,22 @@ async fn a_client_that_stalls_is_cut_off() {
         .unwrap();
     assert_eq!(r.status(), 200);
 }
+
+#[tokio::test]
+async fn a_read_timeout_out_of_range_is_refused_at_start() {
+    for bad in [Duration::ZERO, Duration::MAX, Duration::from_secs(3601)] {
+        let e = authkit_emulator::Emulator::start(EmulatorOptions {
+            host: "127.0.0.1".into(),
+            port: 0,
+            read_timeout: bad,
+            ..EmulatorOptions::default()
+        })
+        .await
+        .expect_err("refused");
+        assert!(
+            e.to_string()
+                .contains("read_timeout must be between 1 ms and 3600 s"),
+            "{e}"
+        );
+    }
+}

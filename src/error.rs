@@ -35,6 +35,14 @@ pub enum AuthKitError {
         /// True when retrying may succeed (network, 408, 429, 5xx, non-JSON body); the session is kept.
         transient: bool,
     },
+    /// AuthKit did not answer within the request timeout
+    /// ([`AuthKitOptions::request_timeout_ms`](crate::AuthKitOptions::request_timeout_ms)); the
+    /// request was aborted. Transient: a refresh is retried, the session is kept.
+    #[error("AuthKit did not answer within {after_ms} ms (the request was aborted); the session is kept and the request will be retried")]
+    Timeout {
+        /// The timeout that passed, in milliseconds.
+        after_ms: u32,
+    },
     /// Another tab held the refresh lock too long (e.g. after the laptop slept).
     #[error("timed out waiting for another tab to refresh the session (e.g. after the computer slept); the session is kept, retry shortly")]
     RefreshTimeout,
@@ -60,6 +68,11 @@ pub enum AuthKitError {
     /// here (a replayed or foreign callback, or a missing sign-in endpoint). Nothing was exchanged.
     #[error("received an authorization code for a sign-in that did not start in this tab; configure the sign-in endpoint and start sign-in from the app")]
     MissingCodeVerifier,
+    /// `sign_out` without navigation signed this browser out, but the request that ends the
+    /// session at AuthKit failed: the session may live on there until it expires, and in cookie
+    /// mode a reload of the app can restore it.
+    #[error("signed out in this browser, but ending the session at AuthKit failed ({0}): the session may stay active at AuthKit until it expires, and a reload can restore it; try signing out again")]
+    SignOutIncomplete(String),
     /// The app runs inside an iframe; AuthKit refuses to run framed. No request was sent.
     #[error("AuthKit does not run inside an iframe: open the app in its own tab")]
     InsideIframe,
@@ -88,7 +101,23 @@ impl AuthKitError {
     pub fn is_transient(&self) -> bool {
         match self {
             Self::Refresh { transient, .. } => *transient,
-            Self::RefreshTimeout | Self::Network(_) => true,
+            Self::RefreshTimeout | Self::Network(_) | Self::Timeout { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// The API's answer when no refresh token reached it (`invalid_request`, "Missing refresh
+    /// token."): in cookie mode, a blocked refresh cookie.
+    pub(crate) fn is_missing_refresh_token(&self) -> bool {
+        match self {
+            Self::Refresh {
+                error, description, ..
+            } => {
+                error.as_deref() == Some("invalid_request")
+                    && description
+                        .as_deref()
+                        .is_some_and(|d| d.to_ascii_lowercase().contains("refresh token"))
+            }
             _ => false,
         }
     }
@@ -328,6 +357,7 @@ mod tests {
         assert!(!refresh(Some(400), Some("invalid_grant"), None, false).is_transient());
         assert!(AuthKitError::RefreshTimeout.is_transient());
         assert!(AuthKitError::Network("x".into()).is_transient());
+        assert!(AuthKitError::Timeout { after_ms: 10_000 }.is_transient());
         for terminal in [
             AuthKitError::LoginRequired,
             AuthKitError::NoSession,
@@ -336,6 +366,7 @@ mod tests {
             AuthKitError::Storage("x".into()),
             AuthKitError::InvalidToken("x".into()),
             AuthKitError::Config("x".into()),
+            AuthKitError::SignOutIncomplete("x".into()),
             AuthKitError::OAuthRedirect {
                 error: "e".into(),
                 description: None,
@@ -348,6 +379,37 @@ mod tests {
         ] {
             assert!(!terminal.is_transient(), "{terminal:?}");
         }
+    }
+
+    #[test]
+    fn a_timeout_and_an_incomplete_sign_out_say_what_happened() {
+        let text = AuthKitError::Timeout { after_ms: 10_000 }.to_string();
+        assert!(
+            text.contains("10000 ms") && text.contains("retried"),
+            "{text}"
+        );
+        let text = AuthKitError::SignOutIncomplete("TypeError: Failed to fetch".into()).to_string();
+        assert!(
+            text.contains("Failed to fetch") && text.contains("may stay active"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn only_the_missing_refresh_token_answer_is_recognised_as_such() {
+        let missing = refresh(
+            Some(400),
+            Some("invalid_request"),
+            Some("Missing refresh token."),
+            false,
+        );
+        assert!(missing.is_missing_refresh_token());
+        assert!(
+            !refresh(Some(400), Some("invalid_request"), Some("Bad."), false)
+                .is_missing_refresh_token()
+        );
+        assert!(!refresh(Some(400), Some("invalid_grant"), None, false).is_missing_refresh_token());
+        assert!(!AuthKitError::LoginRequired.is_missing_refresh_token());
     }
 
     #[test]

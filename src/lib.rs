@@ -184,7 +184,7 @@ pub mod options;
 pub mod protocol;
 pub mod ui;
 
-pub use client::{AuthKitClient, AuthState};
+pub use client::{AuthKitClient, AuthState, SignedOutReason};
 pub use error::AuthKitError;
 pub use options::{
     AuthKitOptions, DevMode, RedirectCallbackParams, RefreshParams, SignInOptions, SignOutOptions,
@@ -202,6 +202,6 @@ pub mod prelude {
         use_auth, use_auth_handle, use_try_auth, use_try_auth_handle, use_user, AccessTokenClaims,
         Auth, AuthHandle, AuthKitError, AuthKitOptions, AuthKitProvider, AuthState,
         AuthenticationMethod, DevMode, Impersonator, RedirectCallbackParams, RefreshParams,
-        SignInEndpoint, SignInOptions, SignOutOptions, SignedIn, SignedOut, User,
+        SignInEndpoint, SignInOptions, SignOutOptions, SignedIn, SignedOut, SignedOutReason, User,
     };
 }

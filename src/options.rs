@@ -189,6 +189,9 @@ impl<A, R> fmt::Debug for Hook<A, R> {
     }
 }
 
+/// The default of [`AuthKitOptions::request_timeout_ms`].
+pub const DEFAULT_REQUEST_TIMEOUT_MS: u32 = 10_000;
+
 /// Options of an [`AuthKitProvider`](crate::AuthKitProvider): built with [`AuthKitOptions::new`]
 /// and the builder methods below.
 ///
@@ -201,6 +204,7 @@ impl<A, R> fmt::Debug for Hook<A, R> {
 /// | `redirect_uri` | the page origin (`window.location.origin`) |
 /// | `dev_mode` | [`DevMode::Auto`] |
 /// | `refresh_buffer_secs` | `10` |
+/// | `request_timeout_ms` | `10_000` |
 ///
 /// ```
 /// use authkit_yew::{AuthKitOptions, DevMode};
@@ -229,6 +233,9 @@ pub struct AuthKitOptions {
     pub dev_mode: DevMode,
     /// Refresh this many seconds before the access token expires.
     pub refresh_buffer_secs: u32,
+    /// How long a request to AuthKit may take before it is aborted (milliseconds). A refresh
+    /// that times out is a transient failure: the session is kept and retried with backoff.
+    pub request_timeout_ms: u32,
     /// Called after a successful sign-in callback.
     pub on_redirect_callback: Option<Hook<RedirectCallbackParams>>,
     /// Called after every successful code exchange or refresh.
@@ -251,6 +258,7 @@ impl AuthKitOptions {
             redirect_uri: None,
             dev_mode: DevMode::Auto,
             refresh_buffer_secs: 10,
+            request_timeout_ms: DEFAULT_REQUEST_TIMEOUT_MS,
             on_redirect_callback: None,
             on_refresh: None,
             on_refresh_failure: None,
@@ -291,6 +299,19 @@ impl AuthKitOptions {
     /// Sets how many seconds before expiry the token is refreshed (default 10).
     pub fn refresh_buffer_secs(mut self, secs: u32) -> Self {
         self.refresh_buffer_secs = secs;
+        self
+    }
+
+    /// Sets how long a request to AuthKit may take before it is aborted (default 10 000 ms;
+    /// at least 1). The cross-tab lock is released and waiting callers get
+    /// [`AuthKitError::Timeout`].
+    ///
+    /// ```
+    /// let options = authkit_yew::AuthKitOptions::new("client_123").request_timeout_ms(5_000);
+    /// assert_eq!(options.request_timeout_ms, 5_000);
+    /// ```
+    pub fn request_timeout_ms(mut self, ms: u32) -> Self {
+        self.request_timeout_ms = ms;
         self
     }
 
@@ -337,6 +358,13 @@ impl AuthKitOptions {
     /// assert!(AuthKitOptions::new("client_123").api_hostname("https://auth.example.com").validate().is_err());
     /// ```
     pub fn validate(&self) -> Result<(), AuthKitError> {
+        if self.request_timeout_ms == 0 {
+            return Err(AuthKitError::Config(
+                "request_timeout_ms is 0: every request would be aborted at once; use at least \
+                 a few seconds (the default is 10 000)"
+                    .to_owned(),
+            ));
+        }
         if self.client_id.trim().is_empty() {
             return Err(AuthKitError::Config(
                 "client_id is empty: pass your WorkOS client id (client_…) to AuthKitOptions::new"
@@ -566,6 +594,7 @@ mod tests {
         assert_eq!(o.redirect_uri, None);
         assert_eq!(o.dev_mode, DevMode::Auto);
         assert_eq!(o.refresh_buffer_secs, 10);
+        assert_eq!(o.request_timeout_ms, 10_000);
         assert!(o.on_redirect_callback.is_none() && o.on_refresh.is_none());
         assert!(o.on_refresh_failure.is_none() && o.on_before_auto_refresh.is_none());
     }
@@ -673,6 +702,16 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(msg.contains(".https(") && msg.contains(".port("), "{msg}");
+    }
+
+    #[test]
+    fn validate_rejects_a_zero_request_timeout() {
+        let result = AuthKitOptions::new("c").request_timeout_ms(0).validate();
+        assert!(matches!(result, Err(AuthKitError::Config(m)) if m.contains("request_timeout_ms")));
+        assert_eq!(
+            AuthKitOptions::new("c").request_timeout_ms(1).validate(),
+            Ok(())
+        );
     }
 
     #[test]

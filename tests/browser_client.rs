@@ -7,7 +7,7 @@ mod common;
 use authkit_yew::browser::{page, storage};
 use authkit_yew::client::AuthKitClient;
 use authkit_yew::protocol::session;
-use authkit_yew::{AuthKitError, DevMode, SignInOptions, SignOutOptions};
+use authkit_yew::{AuthKitError, DevMode, SignInOptions, SignOutOptions, SignedOutReason};
 use common::*;
 use serde_json::json;
 use wasm_bindgen_test::*;
@@ -351,7 +351,7 @@ async fn sign_out_without_navigation_ends_everything_and_is_final() {
     let s = client.state();
     assert!(!s.is_authenticated && s.user.is_none() && s.error.is_none());
     assert!(
-        s.is_signed_out && !s.should_start_sign_in(),
+        s.signed_out_reason == Some(SignedOutReason::SignedOut) && !s.should_start_sign_in(),
         "no bounce back to sign-in"
     );
     assert!(stored_refresh_token().is_none());
@@ -520,7 +520,10 @@ async fn a_sibling_tab_adopts_the_refreshed_session_instead_of_refreshing() {
         !b3.state().is_authenticated
     })
     .await;
-    assert!(b.state().is_signed_out && !b.state().should_start_sign_in());
+    assert!(
+        b.state().signed_out_reason == Some(SignedOutReason::SignedOut)
+            && !b.state().should_start_sign_in()
+    );
     assert_eq!(authenticate_requests(Some("refresh_token")).await.len(), 1);
     a.dispose();
     b.dispose();
@@ -588,7 +591,7 @@ async fn sibling_rotates_without_hand_off() -> authkit_yew::protocol::wire::Auth
     let rt = stored_refresh_token().expect("a stored refresh token");
     let body = wire::RefreshGrant::new(CLIENT_ID, Some(&rt), None);
     let url = urls::authenticate_url(emulator_url());
-    let response = authkit_yew::browser::http::authenticate(&url, &body, false)
+    let response = authkit_yew::browser::http::authenticate(&url, &body, false, 10_000)
         .await
         .expect("the sibling's refresh");
     let rotated = response.refresh_token.clone().expect("a rotated token");
@@ -1269,16 +1272,21 @@ async fn unmounting_a_tab_that_waits_for_a_sibling_hand_off_ends_the_wait_withou
 #[wasm_bindgen_test]
 async fn a_sibling_sign_out_ends_a_wait_for_its_hand_off_without_a_request() {
     use authkit_yew::browser::channel::{Channel, Message};
-    let (tab, _) = tab_behind_a_sibling_rotation().await;
+    let (tab, sent) = tab_behind_a_sibling_rotation().await;
     let sibling = Channel::open(CLIENT_ID, |_| {}).expect("BroadcastChannel");
     let refreshing = tab.get_access_token_with(true);
     let sign_out = async {
         authkit_yew::browser::timer::sleep_ms(50).await;
-        sibling.post(&Message::SignedOut { session_id: None });
+        sibling.post(&Message::SignedOut {
+            session_id: Some(sent.claims.sid.clone()),
+        });
     };
     let (result, ()) = futures::join!(refreshing, sign_out);
     assert_eq!(result, Err(AuthKitError::LoginRequired));
-    assert!(tab.state().is_signed_out);
+    assert_eq!(
+        tab.state().signed_out_reason,
+        Some(SignedOutReason::SignedOut)
+    );
     assert_eq!(
         authenticate_requests(Some("refresh_token")).await.len(),
         1,
@@ -1307,7 +1315,7 @@ async fn a_refresh_that_crossed_a_sign_out_does_not_bring_the_session_back() {
     });
     let t = tab.clone();
     wait_until("the sign-out reached the tab", move || {
-        t.state().is_signed_out
+        t.state().signed_out_reason == Some(SignedOutReason::SignedOut)
     })
     .await;
     assert!(

@@ -212,7 +212,7 @@ async fn failure_when_fetch_rejects_with(
     let replacement = format!("() => Promise.reject({rejection})");
     let result = with_fetch(
         &replacement,
-        authkit_yew::browser::http::authenticate(url, &body, false),
+        authkit_yew::browser::http::authenticate(url, &body, false, 10_000),
     )
     .await;
     result.expect_err("fetch rejected")

@@ -396,7 +396,9 @@ async fn two_providers_do_not_interfere_and_a_remount_restores_the_session() {
     })
     .await;
     let b_state = pb.0.last.borrow().clone().unwrap();
-    assert!(!b_state.is_authenticated && b_state.error.is_none() && !b_state.is_signed_out);
+    assert!(
+        !b_state.is_authenticated && b_state.error.is_none() && b_state.signed_out_reason.is_none()
+    );
     assert_eq!(api_requests().await.len(), 1, "only A's code exchange");
     // Unmounting disposes both clients.
     let handle_a = pa.0.handle.borrow().clone().unwrap();
@@ -435,7 +437,7 @@ async fn two_providers_do_not_interfere_and_a_remount_restores_the_session() {
     yew::scheduler::flush().await;
     let b_state = pb.0.last.borrow().clone().unwrap();
     assert!(
-        !b_state.is_signed_out && b_state.error.is_none(),
+        b_state.signed_out_reason.is_none() && b_state.error.is_none(),
         "another client's sign-out does not reach B"
     );
     app.destroy();

@@ -1,12 +1,16 @@
 //! `POST /user_management/authenticate` and the background logout request through gloo-net,
-//! with failures classified for the client.
+//! each with a timeout, with failures classified for the client.
 
-use gloo_net::http::{Request, Response};
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{RequestCredentials, RequestMode};
+use web_sys::{AbortController, RequestCredentials, RequestMode};
 
+use crate::browser::timer::Timer;
 use crate::error::AuthKitError;
 use crate::protocol::timing::{is_transient_status, parse_retry_after};
 use crate::protocol::wire::{ApiErrorBody, AuthenticateResponse, BodyError, MAX_BODY_BYTES};
@@ -17,14 +21,20 @@ use crate::protocol::wire::{ApiErrorBody, AuthenticateResponse, BodyError, MAX_B
 /// use authkit_yew::browser::http::HttpFailure;
 /// let f = HttpFailure::Status { status: 503, body: None, retry_after_ms: Some(1000) };
 /// assert_eq!(f.retry_after_ms(), Some(1000));
+/// assert!(f.is_transient());
 /// assert!(f.into_refresh_error().is_transient());
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum HttpFailure {
     /// No response: offline, DNS, CORS refusal, connection dropped.
     Network(String),
+    /// No complete answer within the timeout; the request was aborted.
+    Timeout {
+        /// The timeout, in milliseconds.
+        after_ms: u32,
+    },
     /// A 2xx response whose body is not a valid authenticate response (retried like a
-    /// server error; the message names the bad field, never the body).
+    /// server error; the message names the problem, never the body).
     Unreadable {
         /// HTTP status.
         status: u16,
@@ -52,11 +62,29 @@ impl HttpFailure {
     pub fn retry_after_ms(&self) -> Option<u64> {
         match self {
             Self::Status { retry_after_ms, .. } => *retry_after_ms,
-            Self::Network(_) | Self::Unreadable { .. } => None,
+            _ => None,
         }
     }
 
-    /// The error for a failed refresh: network, 408, 429, 5xx and non-JSON bodies are transient.
+    /// True when trying again may succeed: no answer (network, timeout), an unreadable 2xx
+    /// (a proxy cut it), or a status of [`is_transient_status`] (408, 429, 500, 502, 503,
+    /// 504). Every other status is final.
+    ///
+    /// ```
+    /// use authkit_yew::browser::http::HttpFailure;
+    /// assert!(HttpFailure::Timeout { after_ms: 10_000 }.is_transient());
+    /// let forbidden = HttpFailure::Status { status: 403, body: None, retry_after_ms: None };
+    /// assert!(!forbidden.is_transient());
+    /// ```
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Network(_) | Self::Timeout { .. } | Self::Unreadable { .. } => true,
+            Self::Status { status, .. } => is_transient_status(*status),
+        }
+    }
+
+    /// The error for a failed refresh, transient as [`HttpFailure::is_transient`] says; a status
+    /// is always in it.
     ///
     /// ```
     /// use authkit_yew::browser::http::HttpFailure;
@@ -64,17 +92,19 @@ impl HttpFailure {
     /// assert!(err.is_transient());
     /// ```
     pub fn into_refresh_error(self) -> AuthKitError {
+        let transient = self.is_transient();
         match self {
             Self::Network(msg) => AuthKitError::Network(msg),
+            Self::Timeout { after_ms } => AuthKitError::Timeout { after_ms },
             Self::Unreadable { status, problem } => AuthKitError::Refresh {
                 status: Some(status),
-                transient: true,
+                transient,
                 error: None,
                 description: Some(unreadable(&problem)),
             },
             Self::Status { status, body, .. } => AuthKitError::Refresh {
                 status: Some(status),
-                transient: is_transient_status(status, body.as_ref()),
+                transient,
                 error: body
                     .as_ref()
                     .and_then(|b| b.error_code().map(str::to_owned)),
@@ -98,6 +128,11 @@ impl HttpFailure {
                 error: None,
                 description: Some(format!("network error: {msg}")),
             },
+            Self::Timeout { after_ms } => AuthKitError::CodeExchange {
+                status: None,
+                error: None,
+                description: Some(format!("AuthKit did not answer within {after_ms} ms")),
+            },
             Self::Unreadable { status, problem } => AuthKitError::CodeExchange {
                 status: Some(status),
                 error: None,
@@ -112,36 +147,50 @@ impl HttpFailure {
             },
         }
     }
+
+    /// The text shown for a failure of the background logout.
+    fn message(&self) -> String {
+        match self {
+            Self::Network(message) => message.clone(),
+            Self::Timeout { after_ms } => format!("no answer within {after_ms} ms"),
+            Self::Unreadable { problem, .. } => unreadable(problem),
+            Self::Status { status, .. } => format!("HTTP {status}"),
+        }
+    }
 }
 
 /// The `Accept` header authkit-js sends.
 const ACCEPT: &str = "application/json, text/plain, */*";
 
 /// Posts `body` as JSON to `url` (the authenticate endpoint) with the headers authkit-js sends
-/// (`Accept: application/json, text/plain, */*`, `Content-Type: application/json`).
-/// `credentials: include` is set only in cookie mode (`with_credentials`), so in dev mode no
-/// cookie crosses origins.
+/// (`Accept: application/json, text/plain, */*`, `Content-Type: application/json`), aborted
+/// after `timeout_ms`. `credentials: include` is set only in cookie mode (`with_credentials`),
+/// so in dev mode no cookie crosses origins.
 ///
 /// ```no_run
 /// # async fn f() {
 /// use authkit_yew::browser::http::authenticate;
 /// use authkit_yew::protocol::wire::RefreshGrant;
 /// let body = RefreshGrant::new("client_1", Some("rt"), None);
-/// let result = authenticate("http://localhost:4100/user_management/authenticate", &body, false).await;
+/// let url = "http://localhost:4100/user_management/authenticate";
+/// let result = authenticate(url, &body, false, 10_000).await;
 /// # }
 /// ```
 pub async fn authenticate<B: Serialize>(
     url: &str,
     body: &B,
     with_credentials: bool,
+    timeout_ms: u32,
 ) -> Result<AuthenticateResponse, HttpFailure> {
-    let mut request = Request::post(url).header("Accept", ACCEPT);
+    let deadline = Deadline::start(timeout_ms)?;
+    let mut request = deadline.guard(Request::post(url).header("Accept", ACCEPT));
     if with_credentials {
         request = request.credentials(RequestCredentials::Include);
     }
     // `json` sets `Content-Type: application/json`; only this line depends on the body type.
     let request = request.json(body)?;
-    read_authenticate(send(request).await?).await
+    let answer = async { read_authenticate(send(request).await?).await }.await;
+    deadline.explain(answer)
 }
 
 /// Reads an authenticate response: the parsed session data on 2xx, else the failure with the
@@ -182,30 +231,73 @@ async fn read_authenticate(response: Response) -> Result<AuthenticateResponse, H
     })
 }
 
-/// Ends the session in the background: a `no-cors`, credentialed GET of the logout URL. The
-/// response is opaque, so success cannot be confirmed; a failure only warns on the console.
+/// Ends the session in the background: a `no-cors`, credentialed GET of the logout URL,
+/// aborted after `timeout_ms`. The response is opaque, so only a failure to send (offline, a
+/// timeout) can be seen: it is the `Err`, described.
 ///
 /// ```no_run
 /// # async fn f() {
-/// authkit_yew::browser::http::logout_in_background(
-///     "http://localhost:4100/user_management/sessions/logout?session_id=s",
-/// ).await;
+/// let url = "http://localhost:4100/user_management/sessions/logout?session_id=s";
+/// if let Err(why) = authkit_yew::browser::http::logout_in_background(url, 10_000).await {
+///     let _ = why; // the session may still be active at AuthKit
+/// }
 /// # }
 /// ```
-pub async fn logout_in_background(url: &str) {
+pub async fn logout_in_background(url: &str, timeout_ms: u32) -> Result<(), String> {
     let sent = async {
-        let request = Request::get(url)
+        let deadline = Deadline::start(timeout_ms)?;
+        let request = deadline
+            .guard(Request::get(url))
             .mode(RequestMode::NoCors)
             .credentials(RequestCredentials::Include)
             .build()?;
-        send(request).await
+        deadline.explain(send(request).await)
     };
-    if let Err(e) = sent.await {
-        crate::browser::page::warn(&format!(
-            "authkit: the background sign-out request reported an error (AuthKit may still have \
-             ended the session; a redirect target may be unreachable): {}",
-            e.message()
-        ));
+    sent.await.map(drop).map_err(|e| e.message())
+}
+
+/// Aborts a request when its time is up (an `AbortController` and one timer, cancelled when
+/// dropped), and tells a timeout from other failures afterwards.
+struct Deadline {
+    controller: AbortController,
+    fired: Rc<Cell<bool>>,
+    after_ms: u32,
+    _timer: Timer,
+}
+
+impl Deadline {
+    fn start(after_ms: u32) -> Result<Deadline, HttpFailure> {
+        let controller = AbortController::new()
+            .map_err(|e| HttpFailure::Network(format!("no AbortController: {}", describe(&e))))?;
+        let fired = Rc::new(Cell::new(false));
+        let timer = {
+            let (controller, fired) = (controller.clone(), fired.clone());
+            Timer::after_ms(after_ms, move || {
+                fired.set(true);
+                controller.abort();
+            })
+        };
+        Ok(Deadline {
+            controller,
+            fired,
+            after_ms,
+            _timer: timer,
+        })
+    }
+
+    /// The request, aborted by this deadline.
+    fn guard(&self, request: RequestBuilder) -> RequestBuilder {
+        request.abort_signal(Some(&self.controller.signal()))
+    }
+
+    /// A failure after the deadline fired is the timeout (the abort is what made it fail).
+    fn explain<T>(&self, result: Result<T, HttpFailure>) -> Result<T, HttpFailure> {
+        result.map_err(|failure| match self.fired.get() {
+            true => HttpFailure::Timeout {
+                after_ms: self.after_ms,
+            },
+            false => failure,
+        })
     }
 }
 
@@ -231,17 +323,6 @@ impl From<gloo_net::Error> for HttpFailure {
     /// A request that could not be built or a body that could not be read: no usable answer.
     fn from(error: gloo_net::Error) -> Self {
         HttpFailure::Network(error.to_string())
-    }
-}
-
-impl HttpFailure {
-    /// The text shown for a failure that never got an answer.
-    fn message(&self) -> String {
-        match self {
-            Self::Network(message) => message.clone(),
-            Self::Unreadable { problem, .. } => unreadable(problem),
-            Self::Status { status, .. } => format!("HTTP {status}"),
-        }
     }
 }
 
@@ -314,5 +395,35 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn transient_means_no_answer_or_one_of_six_statuses() {
+        let status = |status| HttpFailure::Status {
+            status,
+            body: None,
+            retry_after_ms: None,
+        };
+        for transient in [408, 429, 500, 502, 503, 504] {
+            assert!(status(transient).is_transient(), "{transient}");
+            assert!(status(transient).into_refresh_error().is_transient());
+        }
+        // An HTML 401/403 from a proxy is final, with its status in the error.
+        for terminal in [400, 401, 403, 404, 409, 418, 422, 501, 505, 599] {
+            assert!(!status(terminal).is_transient(), "{terminal}");
+            let err = status(terminal).into_refresh_error();
+            assert!(!err.is_transient(), "{terminal}");
+            assert!(
+                err.to_string().contains(&format!("HTTP {terminal}")),
+                "{err}"
+            );
+        }
+        assert!(HttpFailure::Network("offline".into()).is_transient());
+        let timeout = HttpFailure::Timeout { after_ms: 10_000 };
+        assert!(timeout.is_transient());
+        assert_eq!(
+            timeout.into_refresh_error(),
+            AuthKitError::Timeout { after_ms: 10_000 }
+        );
     }
 }

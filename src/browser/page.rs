@@ -215,6 +215,16 @@ pub fn random_u32() -> u32 {
     getrandom::u32().unwrap_or_else(|_| (js_sys::Math::random() * f64::from(u32::MAX)) as u32)
 }
 
+/// A random fraction in `0.0..=1.0` for backoff jitter ([`random_u32`]).
+///
+/// ```no_run
+/// let j = authkit_yew::browser::page::jitter();
+/// assert!((0.0..=1.0).contains(&j));
+/// ```
+pub fn jitter() -> f64 {
+    f64::from(random_u32()) / f64::from(u32::MAX)
+}
+
 /// The `window` as an event target, when there is one.
 pub(crate) fn window_target() -> Option<web_sys::EventTarget> {
     web_sys::window().map(|w| w.unchecked_into())

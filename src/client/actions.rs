@@ -1,9 +1,9 @@
 //! The actions apps call: sign in/up, URLs, access tokens, organization switch, sign out.
 //! Each waits for initialization first; none is a silent no-op.
 
-use super::refresh::{self, RefreshRequest};
+use super::flight::{self, RefreshRequest};
+use super::phase::{Event, Phase};
 use super::AuthKitClient;
-use crate::browser::channel::Message;
 use crate::browser::{http, navigation, page, storage};
 use crate::error::AuthKitError;
 use crate::options::{SignInOptions, SignOutOptions};
@@ -111,17 +111,10 @@ impl AuthKitClient {
     pub async fn get_access_token_with(&self, force_refresh: bool) -> Result<String, AuthKitError> {
         self.inner.usable().await?;
         let (has_session, needs_refresh) = {
-            let core = self.inner.core.borrow();
+            let machine = &self.inner.core.borrow().machine;
             let now = page::now_ms();
-            let buffer = f64::from(self.inner.config.buffer_secs) * 1000.0;
-            let stale = core
-                .session
-                .as_ref()
-                .is_none_or(|s| now >= s.expires_at_ms - buffer);
-            (
-                core.session.is_some() || core.reconnecting,
-                force_refresh || stale,
-            )
+            let stale = machine.session().is_none_or(|s| !machine.is_fresh(s, now));
+            (machine.has_session(), force_refresh || stale)
         };
         if !has_session {
             return Err(AuthKitError::LoginRequired);
@@ -156,8 +149,8 @@ impl AuthKitClient {
     }
 
     async fn refresh_once(&self) -> Result<(), AuthKitError> {
-        let initial = self.inner.core.borrow().session.is_none();
-        refresh::refresh(
+        let initial = self.inner.core.borrow().machine.session().is_none();
+        flight::refresh(
             self.inner.clone(),
             RefreshRequest {
                 organization_id: None,
@@ -169,8 +162,8 @@ impl AuthKitClient {
 
     fn unexpired_token(&self) -> Option<String> {
         let core = self.inner.core.borrow();
-        core.session
-            .as_ref()
+        core.machine
+            .session()
             .filter(|s| !s.is_expired(page::now_ms()))
             .map(|s| s.access_token.clone())
     }
@@ -193,14 +186,11 @@ impl AuthKitClient {
         self.inner.usable().await?;
         let mut fallback = sign_in_options;
         fallback.organization_id = Some(organization_id.to_owned());
-        let has_session = {
-            let core = self.inner.core.borrow();
-            core.session.is_some() || core.reconnecting
-        };
+        let has_session = self.inner.core.borrow().machine.has_session();
         if !has_session {
             return self.sign_in(fallback).await;
         }
-        let result = refresh::refresh(
+        let result = flight::refresh(
             self.inner.clone(),
             RefreshRequest {
                 organization_id: Some(organization_id.to_owned()),
@@ -218,7 +208,16 @@ impl AuthKitClient {
 
     /// Signs out: ends the session at AuthKit (navigating to the logout URL, or with a
     /// background request when `navigate` is false), stops the timers, clears storage and state,
-    /// and tells the other tabs. With no session: [`AuthKitError::NoSession`] and no redirect.
+    /// and tells the other tabs. The local sign-out always happens; it is final.
+    ///
+    /// - With no session: [`AuthKitError::NoSession`], and nothing happens.
+    /// - While reconnecting at page load (the session could not be restored yet, so its id is
+    ///   unknown): the stored token is cleared and the retries stop, `Ok`. AuthKit was not
+    ///   reachable, so the session there ends when it expires.
+    /// - `navigate: false`: when the background request fails (offline, a timeout),
+    ///   [`AuthKitError::SignOutIncomplete`] in cookie mode, where the session cookie survives
+    ///   and a reload could restore the session; in dev mode the refresh token is gone from
+    ///   the browser, so the failure is only logged.
     ///
     /// ```no_run
     /// # async fn f(client: authkit_yew::client::AuthKitClient) -> Result<(), authkit_yew::AuthKitError> {
@@ -230,37 +229,54 @@ impl AuthKitClient {
         self.inner.usable().await?;
         let session_id = {
             let core = self.inner.core.borrow();
-            core.session
-                .as_ref()
-                .map(|s| s.claims.sid.clone())
-                .filter(|sid| !sid.is_empty())
+            match core.machine.phase() {
+                Phase::Reconnecting { last: None, .. } => None,
+                _ => Some(
+                    core.machine
+                        .session()
+                        .map(|s| s.claims.sid.clone())
+                        .filter(|sid| !sid.is_empty())
+                        .ok_or(AuthKitError::NoSession)?,
+                ),
+            }
         };
         let Some(session_id) = session_id else {
-            return Err(AuthKitError::NoSession);
+            self.inner.apply(Event::SignedOutHere {
+                session_id: None,
+                navigating: false,
+            });
+            return Ok(());
         };
         let url = logout_url(
             &self.inner.config.base_url,
             &session_id,
             options.return_to.as_deref(),
         );
-        self.inner.end_session(Some(session_id.clone()));
-        self.inner.clear_session(None);
-        self.inner.clear_storage();
-        self.inner.broadcast(&Message::SignedOut {
-            session_id: Some(session_id.clone()),
+        self.inner.apply(Event::SignedOutHere {
+            session_id: Some(session_id),
+            navigating: options.navigate,
         });
         if options.navigate {
-            // The page is leaving: publishing "signed out" first would let a `use_user` guard
-            // start a sign-in navigation that cancels this one (the session would survive).
             let result = navigation::navigate(&url);
             if result.is_err() {
+                // Still on the page: show the signed-out state.
                 self.inner.publish();
             }
-            result
-        } else {
-            self.inner.publish();
-            http::logout_in_background(&url).await;
+            return result;
+        }
+        let Err(why) = http::logout_in_background(&url, self.inner.config.request_timeout_ms).await
+        else {
+            return Ok(());
+        };
+        if self.inner.config.dev_mode {
+            page::warn(&format!(
+                "authkit: the background sign-out request failed ({why}); this browser is signed \
+                 out and holds no refresh token any more, but the session at AuthKit may stay \
+                 active until it expires"
+            ));
             Ok(())
+        } else {
+            Err(AuthKitError::SignOutIncomplete(why))
         }
     }
 }

@@ -1,13 +1,15 @@
-//! Initialization: iframe refusal, the redirect callback, and the session restore on load.
+//! Initialization: iframe refusal, the redirect callback (with retries of a code exchange that
+//! failed transiently), and the session restore on load, also after a failed callback.
 
 use std::rc::Rc;
 
-use super::refresh::{self, RefreshRequest};
-use super::{Inner, Session};
+use super::flight::{self, RefreshRequest};
+use super::phase::{Backoff, Event, Via, Wake};
+use super::{schedule, Inner, Session};
 use crate::browser::channel::Channel;
 use crate::browser::events::Listener;
 use crate::browser::page::{self, Location};
-use crate::browser::{http, storage};
+use crate::browser::{http, storage, timer};
 use crate::error::AuthKitError;
 use crate::options::RedirectCallbackParams;
 use crate::protocol::callback::{
@@ -15,100 +17,89 @@ use crate::protocol::callback::{
 };
 use crate::protocol::session::has_session_cookie;
 use crate::protocol::urls::authenticate_url;
-use crate::protocol::wire::CodeGrant;
+use crate::protocol::wire::{AuthenticateResponse, CodeGrant};
+
+/// How often a code exchange is tried when AuthKit is unreachable or overloaded (an
+/// authorization code stays valid for minutes; the retries span about 15 s).
+const EXCHANGE_ATTEMPTS: u32 = 5;
 
 /// Runs once per client; later calls return at once (callers wait with `ready`).
 pub(super) async fn initialize(inner: Rc<Inner>) {
-    {
-        let mut core = inner.core.borrow_mut();
-        if core.started || core.disposed {
-            return;
-        }
-        core.started = true;
+    if inner.core.borrow().machine.is_started() {
+        return;
     }
     page::mark("authkit:init");
-    if let Err(e) = inner.options.borrow().validate() {
-        block(&inner, e);
-        return settle(&inner);
-    }
-    if page::is_framed() {
+    let refusal = match inner.options.borrow().validate() {
+        Err(e) => Some(e),
         // No request, no storage write.
-        block(&inner, AuthKitError::InsideIframe);
-        return settle(&inner);
+        Ok(()) if page::is_framed() => Some(AuthKitError::InsideIframe),
+        Ok(()) => None,
+    };
+    if let Some(error) = refusal {
+        inner.apply(Event::Refused(error));
+        return;
     }
+    inner.apply(Event::Started);
     let here = page::location();
     let warning = inner.options.borrow().dev_mode.warning(&here.hostname);
     if let Some(warning) = warning {
         page::warn(&warning);
     }
     listen(&inner);
-    match parse_callback(&inner.config.redirect_path, &here.pathname, &here.search) {
+    let signed_in = match parse_callback(&inner.config.redirect_path, &here.pathname, &here.search)
+    {
         Callback::Code { code, state } => handle_code(&inner, &here, &code, state.as_deref()).await,
         Callback::Error {
             error, description, ..
         } => {
             clean_url(&here);
             storage::remove(storage::Area::Session, &inner.verifier_key());
-            inner.core.borrow_mut().error =
-                Some(AuthKitError::OAuthRedirect { error, description });
+            inner.apply(Event::CallbackFailed(AuthKitError::OAuthRedirect {
+                error,
+                description,
+            }));
+            false
         }
-        Callback::None => {
-            if should_restore(&inner) {
-                let _ = refresh::refresh(
-                    inner.clone(),
-                    RefreshRequest {
-                        organization_id: None,
-                        initial: true,
-                    },
-                )
-                .await;
-            }
-        }
-    }
-    settle(&inner);
-}
-
-fn block(inner: &Rc<Inner>, error: AuthKitError) {
-    let mut core = inner.core.borrow_mut();
-    core.blocked = Some(error.clone());
-    core.error = Some(error);
-}
-
-/// Ends loading: publishes the first settled state and wakes the actions waiting for it.
-fn settle(inner: &Rc<Inner>) {
-    let waiters = {
-        let mut core = inner.core.borrow_mut();
-        if core.disposed {
-            return;
-        }
-        core.loaded = true;
-        std::mem::take(&mut core.waiters)
+        Callback::None => false,
     };
-    inner.publish();
-    page::mark("authkit:ready");
-    for w in waiters {
-        let _ = w.send(());
+    // A failed or replayed callback does not sign a signed-in visitor out: with a session hint
+    // the session is restored, and the callback's error stays visible beside it.
+    if !signed_in && should_restore(&inner) {
+        let _ = flight::refresh(
+            inner.clone(),
+            RefreshRequest {
+                organization_id: None,
+                initial: true,
+            },
+        )
+        .await;
     }
+    inner.apply(Event::Settled);
 }
 
 /// Restore only with a hint: a dev-mode refresh token, or a `workos-has-session` cookie naming
 /// this client (or `1`). Otherwise no request at all.
 fn should_restore(inner: &Inner) -> bool {
+    let core = inner.core.borrow();
+    if core.machine.is_disposed() {
+        return false;
+    }
+    drop(core);
     inner.stored_refresh_token().is_some()
         || has_session_cookie(&storage::document_cookie(), &inner.config.client_id)
 }
 
 fn listen(inner: &Rc<Inner>) {
     let mut listeners = Vec::new();
-    for (on_document, event) in [
-        (true, "visibilitychange"),
-        (false, "focus"),
-        (false, "online"),
+    for (on_document, event, wake) in [
+        (true, "visibilitychange", Wake::Attention),
+        (false, "focus", Wake::Attention),
+        (false, "online", Wake::Online),
     ] {
         let weak = Rc::downgrade(inner);
         let handler = move || {
             if let Some(inner) = weak.upgrade() {
-                refresh::wake(&inner);
+                schedule::wake(&inner, wake);
             }
         };
         let listener = if on_document {
@@ -121,7 +112,7 @@ fn listen(inner: &Rc<Inner>) {
     let weak = Rc::downgrade(inner);
     let channel = Channel::open(&inner.config.client_id, move |message| {
         if let Some(inner) = weak.upgrade() {
-            refresh::on_message(&inner, message);
+            super::hand_off::on_message(&inner, message);
         }
     });
     let mut core = inner.core.borrow_mut();
@@ -144,45 +135,47 @@ fn clean_url(here: &Location) -> String {
     clean
 }
 
-async fn handle_code(inner: &Rc<Inner>, here: &Location, code: &str, raw_state: Option<&str>) {
+/// The sign-in callback: exchange the code (the stored verifier proves this tab started the
+/// sign-in), install the session, call `on_redirect_callback`, follow a same-origin
+/// `return_to`. True when signed in.
+async fn handle_code(
+    inner: &Rc<Inner>,
+    here: &Location,
+    code: &str,
+    raw_state: Option<&str>,
+) -> bool {
     let clean = clean_url(here);
     let verifier_key = inner.verifier_key();
-    let verifier = storage::get(storage::Area::Session, &verifier_key);
-    storage::remove(storage::Area::Session, &verifier_key);
-    let Some(verifier) = verifier else {
-        inner.core.borrow_mut().error = Some(AuthKitError::MissingCodeVerifier);
-        return;
+    let Some(verifier) = storage::get(storage::Area::Session, &verifier_key) else {
+        inner.apply(Event::CallbackFailed(AuthKitError::MissingCodeVerifier));
+        return false;
     };
     page::mark("authkit:exchange-start");
-    let body = CodeGrant::new(&inner.config.client_id, code, &verifier);
-    let url = authenticate_url(&inner.config.base_url);
-    let result = http::authenticate(&url, &body, !inner.config.dev_mode).await;
+    let result = exchange(inner, code, &verifier).await;
     page::mark("authkit:exchange-end");
+    // Spent or refused for good (or given up): the verifier cannot serve again.
+    storage::remove(storage::Area::Session, &verifier_key);
     if let Ok(response) = &result {
         // Before the disposed check: the code is spent, and a remount restores from this token.
         inner.keep_rotated_refresh_token(response);
     }
-    if inner.core.borrow().disposed {
-        return;
+    if inner.core.borrow().machine.is_disposed() {
+        return false;
     }
-    let response = match result {
-        Ok(r) => r,
-        Err(failure) => {
-            inner.core.borrow_mut().error = Some(failure.into_exchange_error());
-            return;
+    let session = match result
+        .map_err(|failure| failure.into_exchange_error())
+        .and_then(|response| Session::from_response(response, page::now_ms()))
+    {
+        Ok(session) => session,
+        Err(error) => {
+            inner.apply(Event::CallbackFailed(error));
+            return false;
         }
     };
-    let session = match Session::from_response(response, page::now_ms()) {
-        Ok(s) => s,
-        Err(e) => {
-            inner.core.borrow_mut().error = Some(e);
-            return;
-        }
-    };
-    inner.install_session(session.clone());
-    inner.broadcast(&inner.hand_off(&session));
-    refresh::arm_timer(inner);
-    inner.fire_on_refresh(&session);
+    inner.apply(Event::SessionReceived {
+        session: Box::new(session.clone()),
+        via: Via::Exchange,
+    });
     let state = parse_state(raw_state);
     let hook = inner.options.borrow().on_redirect_callback.clone();
     if let Some(hook) = hook {
@@ -202,5 +195,40 @@ async fn handle_code(inner: &Rc<Inner>, here: &Location, code: &str, raw_state: 
         if target != current && target != clean && page::replace_url(&target).is_ok() {
             page::notify_url_changed();
         }
+    }
+    true
+}
+
+/// Exchanges the code, retrying with backoff (and `Retry-After`) while AuthKit is
+/// unreachable or overloaded: the code is still valid, and throwing it away would send the
+/// visitor through the hosted pages again. The state shows `is_reconnecting` meanwhile.
+async fn exchange(
+    inner: &Rc<Inner>,
+    code: &str,
+    verifier: &str,
+) -> Result<AuthenticateResponse, http::HttpFailure> {
+    let url = authenticate_url(&inner.config.base_url);
+    let body = CodeGrant::new(&inner.config.client_id, code, verifier);
+    let mut backoff = None;
+    loop {
+        let result = http::authenticate(
+            &url,
+            &body,
+            !inner.config.dev_mode,
+            inner.config.request_timeout_ms,
+        )
+        .await;
+        let failure = match result {
+            Err(failure) if failure.is_transient() => failure,
+            final_answer => return final_answer,
+        };
+        let now = page::now_ms();
+        let next = Backoff::after(backoff, now, failure.retry_after_ms(), page::jitter());
+        if next.attempt >= EXCHANGE_ATTEMPTS || inner.core.borrow().machine.is_disposed() {
+            return Err(failure);
+        }
+        backoff = Some(next);
+        inner.apply(Event::ExchangeRetrying);
+        timer::sleep_ms((next.retry_at_ms - now) as u32).await;
     }
 }

@@ -8,8 +8,12 @@
 //! or restores the session) → actions → [`AuthKitClient::dispose`].
 
 mod actions;
+mod flight;
+mod hand_off;
 mod init;
-mod refresh;
+mod phase;
+mod request;
+mod schedule;
 mod state;
 
 use std::cell::{Cell, RefCell};
@@ -20,7 +24,6 @@ use std::future::Future;
 use std::pin::Pin;
 
 use futures::channel::oneshot;
-use futures::future::Shared;
 
 use crate::browser::channel::{Channel, Message, SessionHandOff};
 use crate::browser::events::Listener;
@@ -30,7 +33,9 @@ use crate::error::AuthKitError;
 use crate::options::{AuthKitOptions, RefreshParams};
 use crate::protocol::session::{self, Session};
 
-pub use state::AuthState;
+use phase::{Effect, Event, Machine};
+
+pub use state::{AuthState, SignedOutReason};
 
 /// Resolved, immutable settings of one client.
 #[derive(Debug, Clone)]
@@ -40,50 +45,31 @@ struct Config {
     redirect_uri: String,
     redirect_path: String,
     dev_mode: bool,
-    buffer_secs: u32,
     lock_name: String,
+    request_timeout_ms: u32,
 }
 
-/// The result of the refresh in flight, for every task waiting on it.
-type RefreshResult = Shared<oneshot::Receiver<Result<(), AuthKitError>>>;
-
-/// Mutable state of a client (borrowed briefly, never across an `.await`).
+/// The client's state ([`Machine`]) and the browser resources its effects drive. Borrowed
+/// briefly, never across an `.await`.
 struct Core {
-    started: bool,
-    loaded: bool,
-    disposed: bool,
-    /// Why the client cannot act (iframe, bad options); returned by every action.
-    blocked: Option<AuthKitError>,
-    session: Option<Session>,
-    reconnecting: bool,
-    /// A deliberate sign-out happened (here or in another tab) since the last session.
-    signed_out: bool,
-    error: Option<AuthKitError>,
+    machine: Machine,
+    /// The state last published.
     public: Rc<AuthState>,
-    /// Bumped by sign-out, remote sign-out and dispose: results of requests started before are
-    /// discarded.
-    epoch: u64,
-    /// Consecutive transient failures (drives the backoff).
-    failures: u32,
-    retry_after_ms: Option<u64>,
+    /// `authkit:signed-in` was marked (once per client).
+    signed_in_marked: bool,
     timer: Option<Timer>,
     listeners: Vec<Listener>,
     channel: Option<Channel>,
-    inflight: Option<(u64, Option<String>, RefreshResult)>,
-    next_refresh_id: u64,
-    waiters: Vec<oneshot::Sender<()>>,
-    /// Refreshes waiting for a sibling's hand-off, by wait id: `adopt` wakes them, so they
-    /// need no polling (see `refresh::await_hand_off`).
-    hand_off_waiters: Vec<(u64, oneshot::Sender<refresh::HandOffWake>)>,
-    next_hand_off_wait: u64,
-    signed_in_marked: bool,
+    /// The refresh in flight, shared by every caller (see [`flight`]).
+    flight: Option<flight::Flight>,
+    /// Actions waiting for initialization.
+    ready_waiters: Vec<oneshot::Sender<()>>,
+    /// Refreshes waiting for a sibling's hand-off (see [`hand_off`]).
+    hand_off_waits: hand_off::Waits,
     /// Dev mode: the refresh token behind this tab's session as this tab last saw it (received
     /// it, or read it when adopting a sibling's session). A different stored token means a
     /// sibling rotated it, whatever moment this tab's refresh started at.
     seen_refresh_token: Option<String>,
-    /// The session id (`sid`) that was signed out (here or in a sibling tab): a hand-off of that
-    /// session, from a sibling whose refresh crossed the sign-out, must not bring it back.
-    ended_session: Option<String>,
 }
 
 type Subscriber = Rc<dyn Fn(Rc<AuthState>)>;
@@ -185,33 +171,20 @@ impl AuthKitClient {
             redirect_path: crate::protocol::callback::redirect_path(&redirect_uri),
             redirect_uri,
             dev_mode: options.dev_mode.resolve(&here.hostname),
-            buffer_secs: options.refresh_buffer_secs,
             lock_name: format!("WORKOS_REFRESH_SESSION:{}", options.client_id),
+            request_timeout_ms: options.request_timeout_ms,
         };
         let core = Core {
-            started: false,
-            loaded: false,
-            disposed: false,
-            blocked: None,
-            session: None,
-            reconnecting: false,
-            signed_out: false,
-            error: None,
+            machine: Machine::new(options.refresh_buffer_secs, config.dev_mode),
             public: Rc::new(AuthState::loading()),
-            epoch: 0,
-            failures: 0,
-            retry_after_ms: None,
+            signed_in_marked: false,
             timer: None,
             listeners: Vec::new(),
             channel: None,
-            inflight: None,
-            next_refresh_id: 0,
-            waiters: Vec::new(),
-            hand_off_waiters: Vec::new(),
-            next_hand_off_wait: 0,
-            signed_in_marked: false,
+            flight: None,
+            ready_waiters: Vec::new(),
+            hand_off_waits: hand_off::Waits::default(),
             seen_refresh_token: None,
-            ended_session: None,
         };
         Self {
             inner: Rc::new(Inner {
@@ -329,28 +302,13 @@ impl AuthKitClient {
     /// # }
     /// ```
     pub fn dispose(&self) {
-        let (timer, listeners, channel, waiters, hand_off_waiters) = {
-            let mut core = self.inner.core.borrow_mut();
-            core.disposed = true;
-            core.epoch += 1;
-            (
-                core.timer.take(),
-                std::mem::take(&mut core.listeners),
-                core.channel.take(),
-                std::mem::take(&mut core.waiters),
-                std::mem::take(&mut core.hand_off_waiters),
-            )
-        };
-        // Dropped unsent: the waiting refreshes stop waiting (and see the new epoch).
-        drop((timer, listeners, channel, waiters, hand_off_waiters));
-        self.inner.subscribers.borrow_mut().clear();
+        self.inner.apply(Event::Disposed);
     }
 
     /// Shows `error` in the state (`auth.error`), for failures of work started on the app's
     /// behalf outside an action's `Result` (the `use_user` guard's sign-in).
     pub(crate) fn report_error(&self, error: AuthKitError) {
-        self.inner.core.borrow_mut().error = Some(error);
-        self.inner.publish();
+        self.inner.apply(Event::ErrorReported(error));
     }
 
     /// Sets how long a refresh waits for the cross-tab lock before failing with
@@ -372,7 +330,7 @@ impl AuthKitClient {
     /// # }
     /// ```
     pub fn is_disposed(&self) -> bool {
-        self.inner.core.borrow().disposed
+        self.inner.core.borrow().machine.is_disposed()
     }
 
     /// Local expiry of the current access token (epoch ms), when signed in.
@@ -386,8 +344,8 @@ impl AuthKitClient {
         self.inner
             .core
             .borrow()
-            .session
-            .as_ref()
+            .machine
+            .session()
             .map(|s| s.expires_at_ms)
     }
 }
@@ -398,15 +356,15 @@ impl Inner {
         Box::pin(async move {
             let rx = {
                 let mut core = this.core.borrow_mut();
-                if core.disposed {
+                if core.machine.is_disposed() {
                     return Err(disposed());
                 }
-                if core.loaded {
+                if core.machine.is_loaded() {
                     return Ok(());
                 }
                 let (tx, rx) = oneshot::channel();
-                core.waiters.push(tx);
-                let started = core.started;
+                core.ready_waiters.push(tx);
+                let started = core.machine.is_started();
                 drop(core);
                 if !started {
                     let inner = this.clone();
@@ -415,7 +373,7 @@ impl Inner {
                 rx
             };
             rx.await.map_err(|_| disposed())?;
-            if this.core.borrow().disposed {
+            if this.core.borrow().machine.is_disposed() {
                 return Err(disposed());
             }
             Ok(())
@@ -425,9 +383,93 @@ impl Inner {
     /// Waits for initialization, then fails when the client cannot act.
     async fn usable(self: &Rc<Self>) -> Result<(), AuthKitError> {
         self.ready().await?;
-        match &self.core.borrow().blocked {
+        match self.core.borrow().machine.blocked() {
             Some(e) => Err(e.clone()),
             None => Ok(()),
+        }
+    }
+
+    /// Applies `event` to the state machine and runs its effects, in order.
+    fn apply(self: &Rc<Self>, event: Event) {
+        let effects = self.core.borrow_mut().machine.apply(event);
+        for effect in effects {
+            self.run(effect);
+        }
+    }
+
+    /// Runs one effect of [`Machine::apply`].
+    fn run(self: &Rc<Self>, effect: Effect) {
+        match effect {
+            Effect::Publish => self.publish(),
+            Effect::ArmTimer => schedule::arm_timer(self),
+            Effect::CancelTimer => {
+                let timer = self.core.borrow_mut().timer.take();
+                drop(timer);
+            }
+            Effect::PostHandOff => {
+                let hand_off = self
+                    .core
+                    .borrow()
+                    .machine
+                    .session()
+                    .map(|s| Message::Session(Box::new(SessionHandOff::from(s))));
+                if let Some(message) = hand_off {
+                    self.broadcast(&message);
+                }
+            }
+            Effect::PostSignOut(session_id) => {
+                self.broadcast(&Message::SignedOut { session_id });
+            }
+            Effect::RememberOrganization(organization) => {
+                storage::set(storage::Area::Session, &self.org_key(), &organization);
+            }
+            Effect::ForgetStoredSession => {
+                self.core.borrow_mut().seen_refresh_token = None;
+                if self.config.dev_mode {
+                    storage::remove(storage::Area::Local, &self.rt_key());
+                }
+                storage::remove(storage::Area::Session, &self.org_key());
+            }
+            Effect::FireOnRefresh => {
+                let session = self.core.borrow().machine.session().cloned();
+                if let Some(session) = session {
+                    self.fire_on_refresh(&session);
+                }
+            }
+            Effect::FireOnRefreshFailure(error) => {
+                let hook = self.options.borrow().on_refresh_failure.clone();
+                if let Some(hook) = hook {
+                    hook.call(error);
+                }
+            }
+            Effect::WakeHandOffWaits => hand_off::wake_all(self),
+            Effect::EndHandOffWaits => {
+                let waits = std::mem::take(&mut self.core.borrow_mut().hand_off_waits);
+                // Dropped unsent: the waiting refreshes stop (and see the new epoch).
+                drop(waits);
+            }
+            Effect::ReleaseWaiters => {
+                let waiters = std::mem::take(&mut self.core.borrow_mut().ready_waiters);
+                page::mark("authkit:ready");
+                for waiter in waiters {
+                    let _ = waiter.send(());
+                }
+            }
+            Effect::Dispose => {
+                let (timer, listeners, channel, waiters, waits) = {
+                    let mut core = self.core.borrow_mut();
+                    (
+                        core.timer.take(),
+                        std::mem::take(&mut core.listeners),
+                        core.channel.take(),
+                        std::mem::take(&mut core.ready_waiters),
+                        std::mem::take(&mut core.hand_off_waits),
+                    )
+                };
+                // Dropped unsent: waiting actions and refreshes stop (and see the new epoch).
+                drop((timer, listeners, channel, waiters, waits));
+                self.subscribers.borrow_mut().clear();
+            }
         }
     }
 
@@ -435,21 +477,15 @@ impl Inner {
     fn publish(&self) {
         let changed = {
             let mut core = self.core.borrow_mut();
-            if core.disposed {
+            if core.machine.is_disposed() {
                 return;
             }
-            let mut next = AuthState::build(
-                core.session.as_ref(),
-                !core.loaded,
-                core.reconnecting,
-                core.error.clone(),
-            );
-            next.is_signed_out = core.signed_out && core.session.is_none();
+            let next = core.machine.state();
             if *core.public == next {
                 None
             } else {
                 core.public = Rc::new(next);
-                if core.loaded && !core.signed_in_marked && core.public.user.is_some() {
+                if !core.public.is_loading && !core.signed_in_marked && core.public.user.is_some() {
                     core.signed_in_marked = true;
                     page::mark("authkit:signed-in");
                 }
@@ -481,6 +517,12 @@ impl Inner {
         session::code_verifier_key(&self.config.client_id)
     }
 
+    /// The organization this tab chose explicitly (`switch_to_organization`), as remembered
+    /// for the tab.
+    fn remembered_organization(&self) -> Option<String> {
+        storage::get(storage::Area::Session, &self.org_key())
+    }
+
     fn stored_refresh_token(&self) -> Option<String> {
         if self.config.dev_mode {
             storage::get(storage::Area::Local, &self.rt_key())
@@ -492,7 +534,7 @@ impl Inner {
     /// Stores the refresh token of a successful response (dev mode), unless the visitor signed
     /// out meanwhile (here or in another tab): then it must not come back.
     fn keep_rotated_refresh_token(&self, response: &crate::protocol::wire::AuthenticateResponse) {
-        if !self.config.dev_mode || self.core.borrow().signed_out {
+        if !self.config.dev_mode || self.core.borrow().machine.signed_out_deliberately() {
             return;
         }
         if let Some(rt) = response.refresh_token.as_deref().filter(|t| !t.is_empty()) {
@@ -501,71 +543,10 @@ impl Inner {
         }
     }
 
-    /// Installs a fresh session (from an exchange, a refresh or a sibling tab).
-    fn install_session(&self, session: Session) {
-        let mut core = self.core.borrow_mut();
-        core.session = Some(session);
-        core.signed_out = false;
-        core.failures = 0;
-        core.retry_after_ms = None;
-        core.reconnecting = false;
-        core.error = None;
-    }
-
-    /// Records a sign-out, here or in a sibling tab: the ended session (`session_id`, else this
-    /// tab's own) is never adopted again, requests started before are discarded (new epoch),
-    /// and refreshes waiting for a sibling's hand-off stop. Called before
-    /// [`Inner::clear_session`].
-    fn end_session(&self, session_id: Option<String>) {
-        let hand_off_waiters = {
-            let mut core = self.core.borrow_mut();
-            let ended = session_id.or_else(|| core.session.as_ref().map(|s| s.claims.sid.clone()));
-            if let Some(sid) = ended.filter(|sid| !sid.is_empty()) {
-                core.ended_session = Some(sid);
-            }
-            core.epoch += 1;
-            core.signed_out = true;
-            std::mem::take(&mut core.hand_off_waiters)
-        };
-        // Dropped unsent: the waiting refreshes stop (and see the new epoch).
-        drop(hand_off_waiters);
-    }
-
-    /// Drops the session locally (no request), stops the timer and ends the waits for a
-    /// sibling's hand-off.
-    fn clear_session(&self, error: Option<AuthKitError>) {
-        let (timer, hand_off_waiters) = {
-            let mut core = self.core.borrow_mut();
-            core.session = None;
-            core.seen_refresh_token = None;
-            core.failures = 0;
-            core.retry_after_ms = None;
-            core.reconnecting = false;
-            core.error = error;
-            (
-                core.timer.take(),
-                std::mem::take(&mut core.hand_off_waiters),
-            )
-        };
-        drop((timer, hand_off_waiters));
-    }
-
-    /// Removes what this client keeps in storage (dev-mode refresh token, tab organization).
-    fn clear_storage(&self) {
-        if self.config.dev_mode {
-            storage::remove(storage::Area::Local, &self.rt_key());
-        }
-        storage::remove(storage::Area::Session, &self.org_key());
-    }
-
     fn broadcast(&self, message: &Message) {
         if let Some(channel) = &self.core.borrow().channel {
             channel.post(message);
         }
-    }
-
-    fn hand_off(&self, session: &Session) -> Message {
-        Message::Session(Box::new(SessionHandOff::from(session)))
     }
 
     fn fire_on_refresh(&self, session: &Session) {

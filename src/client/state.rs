@@ -25,9 +25,11 @@ pub struct AuthState {
     pub is_reconnecting: bool,
     /// True when a session (a user) is present.
     pub is_authenticated: bool,
-    /// True after a deliberate sign-out (in this tab or another) until the next sign-in:
-    /// [`use_user`](crate::use_user) then does not send the visitor back to sign-in.
-    pub is_signed_out: bool,
+    /// Why nobody is signed in, when there is something to tell: the visitor signed out (here or
+    /// in another tab; [`use_user`](crate::use_user) then does not send them back to sign-in),
+    /// or AuthKit ended the session (show "your session has ended, please sign in again").
+    /// `None` while signed in, loading, or when nobody had signed in.
+    pub signed_out_reason: Option<SignedOutReason>,
     /// The signed-in user.
     pub user: Option<User>,
     /// The organization of the session.
@@ -51,6 +53,29 @@ pub struct AuthState {
     /// The last error worth showing (a failed sign-in callback, a session that ended, an
     /// outage while reconnecting, an iframe, a configuration problem).
     pub error: Option<AuthKitError>,
+}
+
+/// Why nobody is signed in ([`AuthState::signed_out_reason`]).
+///
+/// ```
+/// use authkit_yew::{AuthState, SignedOutReason};
+/// fn banner(state: &AuthState) -> Option<&'static str> {
+///     match state.signed_out_reason? {
+///         SignedOutReason::SessionEnded => Some("Your session has ended, please sign in again."),
+///         SignedOutReason::SignedOut => Some("You are signed out."),
+///         _ => None,
+///     }
+/// }
+/// assert_eq!(banner(&AuthState::default()), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignedOutReason {
+    /// The visitor signed out, in this tab or in another one.
+    SignedOut,
+    /// AuthKit ended the session: the refresh token was refused (the session was revoked,
+    /// expired, or ended elsewhere). The visitor must sign in again.
+    SessionEnded,
 }
 
 impl AuthState {
@@ -92,7 +117,7 @@ impl AuthState {
             is_loading,
             is_reconnecting,
             is_authenticated: true,
-            is_signed_out: false,
+            signed_out_reason: None,
             user: Some(s.user.clone()),
             organization_id: s.organization_id.clone().or_else(|| c.org_id.clone()),
             role: c.role.clone(),
@@ -120,7 +145,11 @@ impl AuthState {
     /// assert!(!state.should_start_sign_in());
     /// ```
     pub fn should_start_sign_in(&self) -> bool {
-        if self.is_loading || self.is_reconnecting || self.is_signed_out || self.user.is_some() {
+        if self.is_loading
+            || self.is_reconnecting
+            || self.user.is_some()
+            || self.signed_out_reason == Some(SignedOutReason::SignedOut)
+        {
             return false;
         }
         !matches!(
@@ -237,9 +266,14 @@ mod tests {
         state.is_loading = true;
         assert!(!state.should_start_sign_in());
         state.is_loading = false;
-        state.is_signed_out = true;
+        state.signed_out_reason = Some(SignedOutReason::SignedOut);
         assert!(!state.should_start_sign_in(), "sign-out is final");
-        state.is_signed_out = false;
+        state.signed_out_reason = Some(SignedOutReason::SessionEnded);
+        assert!(
+            state.should_start_sign_in(),
+            "an ended session signs in again"
+        );
+        state.signed_out_reason = None;
         for blocking in [
             AuthKitError::InsideIframe,
             AuthKitError::MissingCodeVerifier,

@@ -196,9 +196,9 @@ fn jwt_payload(token: &str) -> Result<String, AuthKitError> {
 fn malformed(error: &serde_json::Error) -> AuthKitError {
     match BodyError::classify(error) {
         BodyError::NotJson => invalid("payload", "JSON"),
-        problem => AuthKitError::InvalidToken(format!(
-            "the access token has a malformed claim: {problem}"
-        )),
+        problem => {
+            AuthKitError::InvalidToken(format!("the access token has a malformed claim: {problem}"))
+        }
     }
 }
 
@@ -222,7 +222,8 @@ fn malformed(error: &serde_json::Error) -> AuthKitError {
 /// ```
 pub fn decode_claims(token: &str) -> Result<AccessTokenClaims, AuthKitError> {
     let payload = jwt_payload(token)?;
-    let mut claims: AccessTokenClaims = serde_json::from_str(&payload).map_err(|e| malformed(&e))?;
+    let mut claims: AccessTokenClaims =
+        serde_json::from_str(&payload).map_err(|e| malformed(&e))?;
     claims.payload = payload;
     Ok(claims)
 }
@@ -616,7 +617,10 @@ mod tests {
         );
         let err = decode_claims(&jwt(&json!({"sid": "SECRET-SID", "role": ["SECRET"]})));
         let text = err.unwrap_err().to_string();
-        assert!(text.contains("column") && !text.contains("SECRET"), "{text}");
+        assert!(
+            text.contains("column") && !text.contains("SECRET"),
+            "{text}"
+        );
         #[derive(serde::Deserialize, Debug)]
         #[allow(dead_code)]
         struct Mine {

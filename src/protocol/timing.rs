@@ -4,8 +4,6 @@
 //! All functions are pure: the caller passes the clock (`now_ms`) and the randomness
 //! (`jitter`), so the maths is tested exactly.
 
-use crate::protocol::wire::ApiErrorBody;
-
 /// First retry delay after a transient failure.
 pub const BACKOFF_BASE_MS: u64 = 1_000;
 
@@ -97,40 +95,23 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
     Some(delta_ms.clamp(0.0, BACKOFF_MAX_MS as f64) as u64)
 }
 
-/// True when a failed refresh is transient (keep the session, retry): 408, 429, 5xx, or a body
-/// that is not a JSON error. Everything else (e.g. 400 `invalid_grant`) is terminal.
-///
-/// `body` is `None` when the body was not JSON (an HTML error page from a proxy, an empty
-/// body); a JSON body without any of `error`, `code`, `error_description`, `message` is not a
-/// JSON error either. Status `0` (no response at all) is transient.
+/// True when a request that got this status may succeed when tried again: 408, 429, 500,
+/// 502, 503 and 504 (and `0`, no response at all), exactly as authkit-js. Every other status is
+/// final, whatever its body (an HTML 401 or 403 from a proxy is not an outage).
 ///
 /// ```
 /// use authkit_yew::protocol::timing::is_transient_status;
-/// use authkit_yew::protocol::wire::ApiErrorBody;
-/// let invalid_grant = ApiErrorBody::parse(
-///     r#"{"error":"invalid_grant","error_description":"Session has already ended."}"#,
-/// ).unwrap();
-/// assert!(!is_transient_status(400, Some(&invalid_grant)));
-/// assert!(is_transient_status(503, Some(&invalid_grant)));
-/// assert!(is_transient_status(400, None));
+/// assert!(is_transient_status(503));
+/// assert!(!is_transient_status(400));
+/// assert!(!is_transient_status(403));
 /// ```
-pub fn is_transient_status(status: u16, body: Option<&ApiErrorBody>) -> bool {
-    if status == 0 || status == 408 || status == 429 || (500..=599).contains(&status) {
-        return true;
-    }
-    match body {
-        None => true,
-        Some(body) => body.error_code().is_none() && body.description().is_none(),
-    }
+pub fn is_transient_status(status: u16) -> bool {
+    matches!(status, 0 | 408 | 429 | 500 | 502 | 503 | 504)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn body(json: &str) -> ApiErrorBody {
-        ApiErrorBody::parse(json).unwrap()
-    }
 
     // refresh_delay_ms
 
@@ -320,50 +301,12 @@ mod tests {
     // is_transient_status
 
     #[test]
-    fn transient_statuses_are_408_429_and_5xx() {
-        let grant = body(r#"{"error":"invalid_grant","error_description":"x"}"#);
-        for status in [0, 408, 429, 500, 502, 503, 504, 599] {
-            assert!(is_transient_status(status, Some(&grant)), "{status}");
+    fn transient_statuses_are_exactly_those_of_the_reference() {
+        for status in [0, 408, 429, 500, 502, 503, 504] {
+            assert!(is_transient_status(status), "{status}");
         }
-    }
-
-    #[test]
-    fn json_errors_with_other_statuses_are_terminal() {
-        let cases = [
-            (
-                400,
-                r#"{"error":"invalid_grant","error_description":"Session has already ended."}"#,
-            ),
-            (
-                400,
-                r#"{"error":"invalid_request","error_description":"Missing refresh token."}"#,
-            ),
-            (
-                400,
-                r#"{"error":"sso_required","error_description":"x","connection_ids":["c"]}"#,
-            ),
-            (403, r#"{"code":"mfa_enrollment","message":"x"}"#),
-            (400, r#"{"error":"organization_membership_not_found"}"#),
-            (401, r#"{"message":"Unauthorized"}"#),
-            (404, r#"{"message":"Not found"}"#),
-            (
-                422,
-                r#"{"code":"invalid_request_parameters","message":"x"}"#,
-            ),
-        ];
-        for (status, json) in cases {
-            assert!(
-                !is_transient_status(status, Some(&body(json))),
-                "{status} {json}"
-            );
+        for status in [200, 301, 400, 401, 403, 404, 409, 422, 501, 505, 599] {
+            assert!(!is_transient_status(status), "{status}");
         }
-    }
-
-    #[test]
-    fn a_body_that_is_not_a_json_error_is_transient() {
-        assert!(is_transient_status(400, None));
-        assert!(is_transient_status(403, None));
-        assert!(is_transient_status(400, Some(&body("{}"))));
-        assert!(is_transient_status(400, Some(&body(r#"{"unrelated":1}"#))));
     }
 }

@@ -38,6 +38,7 @@ type ConnectionKey = (
     Option<String>,
     DevMode,
     u32,
+    u32,
 );
 
 fn connection_key(o: &AuthKitOptions) -> ConnectionKey {
@@ -49,6 +50,7 @@ fn connection_key(o: &AuthKitOptions) -> ConnectionKey {
         o.redirect_uri.clone(),
         o.dev_mode,
         o.refresh_buffer_secs,
+        o.request_timeout_ms,
     )
 }
 

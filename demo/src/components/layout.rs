@@ -1,5 +1,5 @@
-//! The page frame: header with navigation, the status line (`#status`), the error box
-//! (`#error`) and a footer with the build's configuration.
+//! The page frame: header with navigation, the status line (`#status` and its sentence
+//! `#status-text`), the error box (`#error`) and a footer with the build's configuration.
 
 use authkit_yew::prelude::*;
 use yew::prelude::*;
@@ -34,6 +34,8 @@ fn status(auth: &AuthState, redirecting: bool) -> (&'static str, &'static str) {
         )
     } else if auth.is_authenticated {
         ("signed-in", "You are signed in.")
+    } else if auth.signed_out_reason == Some(SignedOutReason::SessionEnded) {
+        ("signed-out", "Your session has ended, please sign in again.")
     } else {
         ("signed-out", "You are signed out.")
     }
@@ -58,7 +60,7 @@ pub fn layout(props: &LayoutProps) -> Html {
             <main>
                 <p class="status">
                     <span id="status" class={classes!("pill", code)}>{ code }</span>
-                    <span class="sentence">{ sentence }</span>
+                    <span id="status-text" class="sentence">{ sentence }</span>
                 </p>
                 if let Some(err) = error {
                     <div id="error" class="error" role="alert">{ err.to_string() }</div>

@@ -72,6 +72,12 @@ async fn s10b_refresh_invalid_grant_signs_out_and_says_why() {
             .await;
         let error = b.wait_element("#error").await;
         assert!(error.contains("invalid_grant"), "reason not shown: {error:?}");
+        // Told apart from "not signed in" (AuthState::signed_out_reason).
+        let sentence = b.wait_element("#status-text").await;
+        assert!(
+            sentence.contains("Your session has ended"),
+            "the ended session is not told: {sentence:?}"
+        );
         let refused = ctx.emu.grants("refresh_token").await.unwrap();
         assert_eq!(refused.len(), 1, "retried a terminal failure: {refused:?}");
         assert!(

@@ -63,6 +63,12 @@ impl World {
     /// Insert seed records that do not exist yet (by id, users also by email), in one
     /// transaction.
     pub(super) fn apply_seed(&mut self, seed: &Seed, now_ms: i64) -> Result<(), LoadError> {
+        let changes = self.seed_changes(seed, now_ms)?;
+        Ok(self.commit(changes)?)
+    }
+
+    /// The seed records that do not exist yet.
+    pub(super) fn seed_changes(&self, seed: &Seed, now_ms: i64) -> Result<Changes, LoadError> {
         let mut changes = Changes::default();
         for o in &seed.organizations {
             if !self.orgs.contains_key(&o.id) {
@@ -125,7 +131,7 @@ impl World {
                 });
             }
         }
-        Ok(self.commit(changes)?)
+        Ok(changes)
     }
 }
 

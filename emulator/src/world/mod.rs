@@ -119,24 +119,38 @@ impl World {
     }
 
     /// Back to the seed: records, codes, pages, impersonations, faults, log, rate windows,
-    /// clients and settings. Signing keys are kept.
+    /// clients and settings, the records in one transaction (a failure changes nothing).
+    /// Signing keys are kept.
     pub fn reset(&mut self, seed: &Seed, settings: Settings, now_ms: i64) -> Result<(), LoadError> {
         let clients = seed.clients()?;
-        self.store.apply(
-            &[
-                "users",
-                "organizations",
-                "memberships",
-                "sessions",
-                "refresh_tokens",
-            ]
-            .map(|table| Write::Clear { table }),
-        )?;
-        self.users.clear();
-        self.orgs.clear();
-        self.memberships.clear();
-        self.sessions.clear();
-        self.refresh.clear();
+        let kept = (
+            std::mem::take(&mut self.users),
+            std::mem::take(&mut self.orgs),
+            std::mem::take(&mut self.memberships),
+            std::mem::take(&mut self.sessions),
+            std::mem::take(&mut self.refresh),
+        );
+        let clear = [
+            "users",
+            "organizations",
+            "memberships",
+            "sessions",
+            "refresh_tokens",
+        ]
+        .map(|table| Write::Clear { table });
+        let fresh = self
+            .seed_changes(seed, now_ms)
+            .and_then(|changes| Ok(self.commit_after(&clear, changes)?));
+        if let Err(e) = fresh {
+            (
+                self.users,
+                self.orgs,
+                self.memberships,
+                self.sessions,
+                self.refresh,
+            ) = kept;
+            return Err(e);
+        }
         self.codes.clear();
         self.pending.clear();
         self.impersonations.clear();
@@ -145,12 +159,17 @@ impl World {
         self.rate.clear();
         self.clients = clients;
         self.settings = settings;
-        self.apply_seed(seed, now_ms)
+        Ok(())
     }
 
     /// Write `changes` in one transaction, then (only if it committed) into memory.
     fn commit(&mut self, changes: Changes) -> Result<(), StoreError> {
-        let mut writes = Vec::new();
+        self.commit_after(&[], changes)
+    }
+
+    /// [`World::commit`], with `first` written ahead in the same transaction.
+    fn commit_after(&mut self, first: &[Write], changes: Changes) -> Result<(), StoreError> {
+        let mut writes = first.to_vec();
         for u in &changes.users {
             writes.push(Write::put("users", &u.id, u)?);
         }
@@ -290,5 +309,21 @@ pub(crate) mod testing {
             1_700_000_000_000,
         )
         .unwrap()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::world;
+    use super::*;
+
+    #[test]
+    fn a_reset_that_cannot_be_written_keeps_every_record() {
+        let mut w = world();
+        let seed = Seed::parse(crate::seed::DEFAULT_SEED).unwrap();
+        let before = (w.users.clone(), w.memberships.clone());
+        w.store.execute_batch_for_tests("DROP TABLE memberships");
+        assert!(w.reset(&seed, seed.settings.clone(), 1).is_err());
+        assert_eq!((w.users.clone(), w.memberships.clone()), before);
     }
 }

@@ -79,9 +79,14 @@
 //! #[component]
 //! fn Account() -> Html {
 //!     let handle = use_auth_handle();
-//!     // None while loading; sends the visitor to sign-in (and back here) when signed out.
+//!     let auth = use_auth();
+//!     // None while loading; sends the visitor to sign-in (and back here) when signed out. After
+//!     // a failed sign-in (the visitor cancelled, say) the error tells why.
 //!     let Some(user) = use_user() else {
-//!         return html! { <p>{"Loading…"}</p> };
+//!         return match &auth.error {
+//!             Some(error) => html! { <p role="alert">{ error.to_string() }</p> },
+//!             None => html! { <p>{"Loading…"}</p> },
+//!         };
 //!     };
 //!     let call_api = Callback::from(move |_| {
 //!         let handle = handle.clone();
@@ -122,7 +127,8 @@
 //! [`use_auth`] returns [`Auth`], which derefs to [`AuthState`] (`is_loading`,
 //! `is_reconnecting`, `is_authenticated`, `user`, `organization_id`, `role`, `roles`,
 //! `permissions`, `feature_flags`, `entitlements`, `impersonator`, `authentication_method`,
-//! `session_id`, `error`) and has the async actions `sign_in`, `sign_up`, `get_sign_in_url`,
+//! `session_id`, `error`, `signed_out_reason`) and has the async actions `sign_in`, `sign_up`,
+//! `get_sign_in_url`,
 //! `get_sign_up_url`, `get_access_token`, `get_access_token_with(force)`,
 //! `switch_to_organization`, `sign_out`. [`use_auth_handle`] returns only the stable
 //! [`AuthHandle`] (no re-render on state changes); [`use_try_auth`] returns `None` outside a
@@ -132,6 +138,19 @@
 //!
 //! [`SignInOptions`] is `#[non_exhaustive]`: build it with its builder methods, e.g.
 //! `SignInOptions::new().organization_id("org_123").login_hint("ada@example.com")`.
+//!
+//! ## The API
+//! Everything an app uses is at the crate root and in [`prelude`]: [`AuthKitProvider`], the
+//! hooks ([`use_auth`], [`use_user`], [`use_auth_handle`], [`use_try_auth`],
+//! [`use_try_auth_handle`]) with [`Auth`] and [`AuthHandle`], the components [`SignedIn`],
+//! [`SignedOut`] and [`SignInEndpoint`], the state ([`AuthState`], [`SignedOutReason`]), the
+//! options ([`AuthKitOptions`], [`DevMode`], [`SignInOptions`], [`SignOutOptions`],
+//! [`RedirectCallbackParams`], [`RefreshParams`]), the one error ([`AuthKitError`]), the data
+//! types ([`User`], [`Impersonator`], [`AuthenticationMethod`], [`AccessTokenClaims`]), the
+//! claim decoders in [`protocol::claims`], and [`AuthKitClient`] to drive the flow without Yew.
+//! The building blocks behind them (storage, locks, HTTP, the tab messages, the protocol
+//! helpers) and their test hooks are crate-private; the SDK's own tests reach them through the
+//! `internals` feature, which is not an API and which no app needs.
 //!
 //! ## State, claims and serde
 //! The SDK speaks serde. App state for a sign-in is any `Serialize` value
@@ -156,14 +175,28 @@
 //! 408, 429, 5xx) vs terminal failures, a cross-tab lock around every refresh, per-tab
 //! organization memory, `NoSession` on sign-out without a session. Done better:
 //! - failed callbacks (`?error=`, failed exchange, replayed code, missing verifier) reach the app
-//!   in `auth.error`, the URL is cleaned, and nothing loops;
+//!   in `auth.error`, the URL is cleaned, nothing loops, and a visitor with a session stays
+//!   signed in (the session is restored beside the error); a code exchange that fails
+//!   transiently is retried with the same code;
+//! - every request has a timeout ([`AuthKitOptions::request_timeout_ms`], 10 s): a stalled
+//!   network shows `is_reconnecting` instead of loading forever, and the cross-tab lock is
+//!   released;
+//! - only network errors, timeouts, 408, 429, 500, 502, 503 and 504 are transient; any other
+//!   status ends the session, and [`AuthState::signed_out_reason`] tells "your session has
+//!   ended" ([`SignedOutReason::SessionEnded`]) from "signed out" and from "never signed in";
 //! - pages inside an iframe refuse to run ([`AuthKitError::InsideIframe`]), with no request;
 //! - one timer at expiry − buffer instead of polling, re-armed on `visibilitychange`, `focus` and
-//!   `online`; hidden tabs wait; exponential backoff honouring `Retry-After`;
+//!   `online`; hidden tabs wait; exponential backoff honouring `Retry-After` (focus and
+//!   visibility never jump it, only `online` retries at once); a vetoed automatic refresh
+//!   (`on_before_auto_refresh`) is asked again at the next due time;
 //! - an outage while restoring shows `is_reconnecting` instead of signing the visitor out;
 //! - the tab that refreshes hands the new session to the other tabs (`BroadcastChannel`), so N
-//!   tabs make one request per token lifetime; sign-out reaches every tab;
-//! - sign-out stops timers and never triggers `on_refresh_failure`; unmounting disposes;
+//!   tabs make one request per token lifetime; a tab adopts only a session of its own
+//!   organization (per-tab organization memory); sign-out reaches every tab that holds the
+//!   ended session;
+//! - sign-out stops timers and never triggers `on_refresh_failure`; it is final even while
+//!   reconnecting, and a background sign-out that AuthKit did not get is an error in cookie
+//!   mode ([`AuthKitError::SignOutIncomplete`]); unmounting disposes;
 //! - org switches requested during a refresh are queued, not dropped;
 //! - the refresh token never reaches callbacks, logs or (outside dev mode) storage;
 //! - a `return_to` in `state` is followed only for same-origin paths;
@@ -177,7 +210,24 @@
 //! timer, a back-off or lock wait; count them to see the SDK's wake-ups).
 #![deny(missing_docs)]
 
-pub mod browser;
+/// Declares a module that is crate-private, and public (hidden from the docs) with the
+/// `internals` feature, which only the SDK's own tests enable: the building blocks and their
+/// test hooks are not part of the API.
+macro_rules! internal_mod {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[cfg(feature = "internals")]
+        #[doc(hidden)]
+        pub mod $name;
+        $(#[$meta])*
+        #[cfg(not(feature = "internals"))]
+        pub(crate) mod $name;
+    };
+}
+
+internal_mod!(browser);
+#[cfg(not(feature = "internals"))]
+mod api_surface;
 pub mod client;
 pub mod error;
 pub mod options;

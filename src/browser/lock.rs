@@ -52,12 +52,13 @@ extern "C" {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LockTimeout;
 
-/// Which implementation [`with_lock`] uses in this browser.
+/// Which implementation [`with_lock`] uses in this browser (for the SDK's tests).
 ///
 /// ```
 /// use authkit_yew::browser::lock::LockKind;
 /// assert_ne!(LockKind::WebLocks, LockKind::Storage);
 /// ```
+#[cfg(feature = "internals")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LockKind {
     /// `navigator.locks`.
@@ -72,6 +73,7 @@ pub enum LockKind {
 /// use authkit_yew::browser::lock::{kind, LockKind};
 /// assert_eq!(kind(), LockKind::WebLocks);
 /// ```
+#[cfg(feature = "internals")]
 pub fn kind() -> LockKind {
     if web_locks().is_some() {
         LockKind::WebLocks
@@ -233,6 +235,7 @@ where
 /// let r = authkit_yew::browser::lock::with_fallback_lock("n", 100, || async { 1 }).await;
 /// # }
 /// ```
+#[cfg(feature = "internals")]
 pub async fn with_fallback_lock<T, Fut, F>(
     name: &str,
     timeout_ms: u32,

@@ -1,16 +1,17 @@
-//! Leaving the page for AuthKit (sign-in, sign-up, sign-out), with a test seam: the browser
-//! tests observe the target URL instead of navigating away from the test runner's page.
-
-use std::cell::RefCell;
-use std::rc::Rc;
+//! Leaving the page for AuthKit (sign-in, sign-up, sign-out), with a seam for the SDK's own
+//! tests (`internals` feature only): they observe the target URL instead of navigating away
+//! from the test runner's page.
 
 use crate::browser::page;
 use crate::error::AuthKitError;
 
-type Interceptor = Rc<dyn Fn(&str)>;
+#[cfg(feature = "internals")]
+type Interceptor = std::rc::Rc<dyn Fn(&str)>;
 
+#[cfg(feature = "internals")]
 thread_local! {
-    static INTERCEPTOR: RefCell<Option<Interceptor>> = const { RefCell::new(None) };
+    static INTERCEPTOR: std::cell::RefCell<Option<Interceptor>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// Navigates the tab to `url` ([`page::navigate`]), or hands `url` to the interceptor installed
@@ -20,14 +21,12 @@ thread_local! {
 /// authkit_yew::browser::navigation::navigate("https://auth.example.com/user_management/authorize?…").ok();
 /// ```
 pub fn navigate(url: &str) -> Result<(), AuthKitError> {
-    let interceptor = INTERCEPTOR.with(|i| i.borrow().clone());
-    match interceptor {
-        Some(observe) => {
-            observe(url);
-            Ok(())
-        }
-        None => page::navigate(url),
+    #[cfg(feature = "internals")]
+    if let Some(observe) = INTERCEPTOR.with(|i| i.borrow().clone()) {
+        observe(url);
+        return Ok(());
     }
+    page::navigate(url)
 }
 
 /// Test support only: while `Some(f)` is installed, every SDK navigation calls `f(url)` instead
@@ -41,8 +40,8 @@ pub fn navigate(url: &str) -> Result<(), AuthKitError> {
 /// }));
 /// authkit_yew::browser::navigation::intercept_for_tests(None::<fn(&str)>);
 /// ```
-#[doc(hidden)]
+#[cfg(feature = "internals")]
 pub fn intercept_for_tests<F: Fn(&str) + 'static>(f: Option<F>) {
-    let f = f.map(|f| Rc::new(f) as Interceptor);
+    let f = f.map(|f| std::rc::Rc::new(f) as Interceptor);
     INTERCEPTOR.with(|i| *i.borrow_mut() = f);
 }

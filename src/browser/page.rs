@@ -75,6 +75,7 @@ pub fn location() -> Location {
     }
 }
 
+#[cfg(feature = "internals")]
 thread_local! {
     static FRAMED_OVERRIDE: std::cell::Cell<Option<bool>> = const { std::cell::Cell::new(None) };
 }
@@ -86,6 +87,7 @@ thread_local! {
 /// if authkit_yew::browser::page::is_framed() { /* refuse to run */ }
 /// ```
 pub fn is_framed() -> bool {
+    #[cfg(feature = "internals")]
     if let Some(forced) = FRAMED_OVERRIDE.with(|f| f.get()) {
         return forced;
     }
@@ -109,14 +111,15 @@ pub fn is_framed_in(window: &web_sys::Window) -> bool {
     }
 }
 
-/// Test support only: makes [`is_framed`] answer `Some(value)` in this page (`None` restores the
-/// real check). The browser tests use it because a wasm test cannot run inside an iframe;
+/// Test support only (`internals` feature, so no app build can switch the iframe refusal
+/// off): makes [`is_framed`] answer `Some(value)` in this page (`None` restores the real
+/// check). The browser tests use it because a wasm test cannot run inside an iframe;
 /// [`is_framed_in`] is tested on a real iframe.
 ///
 /// ```no_run
 /// authkit_yew::browser::page::override_framed_for_tests(Some(true));
 /// ```
-#[doc(hidden)]
+#[cfg(feature = "internals")]
 pub fn override_framed_for_tests(value: Option<bool>) {
     FRAMED_OVERRIDE.with(|f| f.set(value));
 }

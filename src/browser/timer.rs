@@ -24,8 +24,6 @@ pub const TIMER_MARK: &str = "authkit:timer";
 #[derive(Debug)]
 pub struct Timer {
     _inner: gloo_timers::callback::Timeout,
-    /// When it fires, in epoch milliseconds (local clock).
-    pub due_at_ms: f64,
 }
 
 impl Timer {
@@ -33,7 +31,6 @@ impl Timer {
     ///
     /// ```no_run
     /// let t = authkit_yew::browser::timer::Timer::after_ms(500, || {});
-    /// let _due = t.due_at_ms;
     /// ```
     pub fn after_ms(ms: u32, f: impl FnOnce() + 'static) -> Self {
         let ms = ms.min(i32::MAX as u32);
@@ -42,7 +39,6 @@ impl Timer {
                 page::mark(TIMER_MARK);
                 f();
             }),
-            due_at_ms: js_sys::Date::now() + f64::from(ms),
         }
     }
 }

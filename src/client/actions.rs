@@ -234,7 +234,7 @@ impl AuthKitClient {
                 _ => Some(
                     core.machine
                         .session()
-                        .map(|s| s.claims.sid.clone())
+                        .map(|s| s.session_id().to_owned())
                         .filter(|sid| !sid.is_empty())
                         .ok_or(AuthKitError::NoSession)?,
                 ),

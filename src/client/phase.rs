@@ -453,7 +453,7 @@ impl Machine {
                 effects
             }
             Event::SignedOutElsewhere { session_id } => {
-                let ours = self.session().map(|s| s.claims.sid.as_str());
+                let ours = self.session().map(|s| s.session_id());
                 let names_ours = match (ours, session_id.as_deref()) {
                     (Some(ours), Some(ended)) => ours == ended,
                     // A message without a session id, from an earlier version or a tab that
@@ -581,7 +581,7 @@ impl Machine {
     /// Records that the session ended here or in a sibling: the ended session (`session_id`,
     /// else this tab's own) is never adopted again, and requests started before are dropped.
     fn end_session(&mut self, session_id: Option<String>) {
-        let ended = session_id.or_else(|| self.session().map(|s| s.claims.sid.clone()));
+        let ended = session_id.or_else(|| self.session().map(|s| s.session_id().to_owned()));
         if let Some(sid) = ended.filter(|sid| !sid.is_empty()) {
             self.ended_session = Some(sid);
         }

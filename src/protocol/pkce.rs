@@ -23,6 +23,7 @@ pub const VERIFIER_BYTES: usize = 96;
 /// ```
 /// assert_eq!(authkit_yew::protocol::pkce::VERIFIER_LEN, 128);
 /// ```
+#[cfg(any(test, feature = "internals"))]
 pub const VERIFIER_LEN: usize = 128;
 
 /// A fresh verifier: [`VERIFIER_BYTES`] random bytes, base64url without padding.

@@ -103,20 +103,6 @@ pub fn parse_query(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The first value of `key` in `query` (like `URLSearchParams.get`), decoded.
-///
-/// ```
-/// use authkit_yew::protocol::urls::query_param;
-/// assert_eq!(query_param("?a=1&b=x+y&b=2", "b").as_deref(), Some("x y"));
-/// assert_eq!(query_param("?a=1", "b"), None);
-/// ```
-pub fn query_param(query: &str, key: &str) -> Option<String> {
-    parse_query(query)
-        .into_iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v)
-}
-
 /// Encodes pairs as `application/x-www-form-urlencoded`, keys sorted, empty or `None` values
 /// dropped (authkit-js's `toQueryString`).
 ///
@@ -433,13 +419,6 @@ mod tests {
                 ("c".to_owned(), "=d".to_owned())
             ]
         );
-    }
-
-    #[test]
-    fn query_param_returns_the_first_occurrence() {
-        assert_eq!(query_param("code=1&code=2", "code").as_deref(), Some("1"));
-        assert_eq!(query_param("co%64e=1", "code").as_deref(), Some("1"));
-        assert_eq!(query_param("codes=1", "code"), None);
     }
 
     // Authorize URL (authkit-js: exact query-param sets of sign-in and sign-up).

@@ -252,12 +252,26 @@ fn stages(root: &Path, selected: &[Stage], report: &mut Report) -> Result<(), Xt
                     ]))
                 })?;
                 check_stage(report, "clippy (wasm)", "fix the warnings above", || {
+                    // The SDK as apps get it (no features), then with its tests, which use the
+                    // `internals` feature.
                     process::run(cargo().args([
                         "clippy",
                         "-p",
                         "authkit-yew",
                         "-p",
                         "authkit-demo",
+                        "--target",
+                        WASM_TARGET,
+                        "--",
+                        "-D",
+                        "warnings",
+                    ]))?;
+                    process::run(cargo().args([
+                        "clippy",
+                        "-p",
+                        "authkit-yew",
+                        "--features",
+                        INTERNALS,
                         "--target",
                         WASM_TARGET,
                         "--all-targets",
@@ -273,7 +287,22 @@ fn stages(root: &Path, selected: &[Stage], report: &mut Report) -> Result<(), Xt
                 test_stage(
                     report,
                     "host tests",
-                    cargo().args(["test", "--workspace", "--exclude", "authkit-e2e"]),
+                    cargo().args([
+                        "test",
+                        "--workspace",
+                        "--exclude",
+                        "authkit-e2e",
+                        "--features",
+                        "authkit-yew/internals",
+                    ]),
+                    Instant::now(),
+                )?;
+                // Without the feature, as apps build it: the building blocks and test hooks
+                // must not be reachable (compile_fail doc tests on `api_surface`).
+                test_stage(
+                    report,
+                    "host tests (API surface)",
+                    cargo().args(["test", "-p", "authkit-yew", "--doc", "--", "api_surface"]),
                     Instant::now(),
                 )?
             }
@@ -295,6 +324,9 @@ fn stages(root: &Path, selected: &[Stage], report: &mut Report) -> Result<(), Xt
 fn cargo() -> Command {
     Command::new("cargo")
 }
+
+/// The SDK's feature that makes its building blocks public for its own tests.
+const INTERNALS: &str = "internals";
 
 fn banner(name: &str) {
     println!();
@@ -454,6 +486,8 @@ fn browser_tests(root: &Path, report: &mut Report) -> Result<(), XtaskError> {
         "test",
         "-p",
         "authkit-yew",
+        "--features",
+        INTERNALS,
         "--target",
         WASM_TARGET,
         "--tests",

@@ -35,7 +35,10 @@ fn status(auth: &AuthState, redirecting: bool) -> (&'static str, &'static str) {
     } else if auth.is_authenticated {
         ("signed-in", "You are signed in.")
     } else if auth.signed_out_reason == Some(SignedOutReason::SessionEnded) {
-        ("signed-out", "Your session has ended, please sign in again.")
+        (
+            "signed-out",
+            "Your session has ended, please sign in again.",
+        )
     } else {
         ("signed-out", "You are signed out.")
     }

@@ -314,7 +314,12 @@ pub async fn impersonation_link(
         }
     }
     let Some(target) = target else {
-        return Err(gone());
+        return Err(ApiError::page(
+            StatusCode::BAD_REQUEST,
+            "sign-in-endpoint-not-configured",
+            "The application no longer has a sign-in endpoint, so there is nowhere to start the \
+             impersonated sign-in.",
+        ));
     };
     let mut r = redirect(target.as_str());
     let max_age = (imp.created_at + crate::world::IMPERSONATION_TTL_SECS - now).max(0);

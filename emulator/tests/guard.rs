@@ -166,6 +166,31 @@ async fn impersonation_links_are_single_use_capabilities() {
         .await
         .unwrap();
     assert_eq!(r.status(), 410);
+
+    // A client that lost its sign-in endpoint meanwhile: the link says so.
+    let v = emu
+        .control(
+            "/_emulator/impersonate",
+            json!({"client_id": CLIENT, "email": DEMO.0, "impersonator": "admin@example.com"}),
+        )
+        .await;
+    emu.control(
+        &format!("/_emulator/clients/{CLIENT}"),
+        json!({"sign_in_endpoint": ""}),
+    )
+    .await;
+    let r = emu
+        .http
+        .get(v["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("sign-in-endpoint-not-configured"));
 }
 
 #[tokio::test]

@@ -37,10 +37,8 @@ async fn main() -> ExitCode {
     };
     if cfg!(panic = "abort") {
         tracing::warn!(
-            "this build aborts on panic (the workspace's release profile sets panic = \"abort\"), \
-             so an emulator bug ends the process instead of answering 500; run a dev build \
-             (cargo run -p authkit-emulator) or build with \
-             --config 'profile.release.panic=\"unwind\"'"
+            "this build aborts on panic (panic = \"abort\"), so an emulator bug ends the \
+             process instead of answering 500; build it without that setting"
         );
     }
     let emu = match Emulator::start(cli.options(seed)).await {

@@ -257,3 +257,21 @@ fn listening_on_all_interfaces_warns_and_keeps_the_control_api_local() {
     assert!(stderr.contains("reachable from other machines"), "{stderr}");
     assert!(stderr.contains("--control-from-anywhere"), "{stderr}");
 }
+
+/// Issue 11 item 5: the workspace's release profile (the one `cargo run --release -p
+/// authkit-emulator` uses) unwinds, so the catch-panic layer can turn a panicking handler into a
+/// 500 in release builds too.
+#[test]
+fn the_release_profile_unwinds() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml");
+    let manifest: toml::Value = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let panic = manifest
+        .get("profile")
+        .and_then(|p| p.get("release"))
+        .and_then(|r| r.get("panic"))
+        .and_then(toml::Value::as_str);
+    assert!(
+        matches!(panic, None | Some("unwind")),
+        "[profile.release] sets panic = {panic:?}: a release emulator would die on a handler panic"
+    );
+}

@@ -16,7 +16,6 @@ use crate::protocol::callback::{
     parse_callback, parse_state, safe_return_to, strip_callback_params, Callback,
 };
 use crate::protocol::session::has_session_cookie;
-use crate::protocol::urls::authenticate_url;
 use crate::protocol::wire::{AuthenticateResponse, CodeGrant};
 
 /// How often a code exchange is tried when AuthKit is unreachable or overloaded (an
@@ -207,17 +206,10 @@ async fn exchange(
     code: &str,
     verifier: &str,
 ) -> Result<AuthenticateResponse, http::HttpFailure> {
-    let url = authenticate_url(&inner.config.base_url);
     let body = CodeGrant::new(&inner.config.client_id, code, verifier);
     let mut backoff = None;
     loop {
-        let result = http::authenticate(
-            &url,
-            &body,
-            !inner.config.dev_mode,
-            inner.config.request_timeout_ms,
-        )
-        .await;
+        let result = inner.authenticate(&body).await;
         let failure = match result {
             Err(failure) if failure.is_transient() => failure,
             final_answer => return final_answer,

@@ -27,11 +27,13 @@ use futures::channel::oneshot;
 
 use crate::browser::channel::{Channel, Message, SessionHandOff};
 use crate::browser::events::Listener;
+use crate::browser::http::{self, HttpFailure};
 use crate::browser::timer::Timer;
 use crate::browser::{page, storage};
 use crate::error::AuthKitError;
 use crate::options::{AuthKitOptions, RefreshParams};
 use crate::protocol::session::{self, Session};
+use crate::protocol::wire::AuthenticateResponse;
 
 use phase::{Effect, Event, Machine};
 
@@ -42,6 +44,8 @@ pub use state::{AuthState, SignedOutReason};
 struct Config {
     client_id: String,
     base_url: String,
+    /// `{base_url}/user_management/authenticate`.
+    authenticate_url: String,
     redirect_uri: String,
     redirect_path: String,
     dev_mode: bool,
@@ -168,6 +172,7 @@ impl AuthKitClient {
         let config = Config {
             client_id: options.client_id.clone(),
             base_url: options.base_url(),
+            authenticate_url: crate::protocol::urls::authenticate_url(&options.base_url()),
             redirect_path: crate::protocol::callback::redirect_path(&redirect_uri),
             redirect_uri,
             dev_mode: options.dev_mode.resolve(&here.hostname),
@@ -533,7 +538,7 @@ impl Inner {
 
     /// Stores the refresh token of a successful response (dev mode), unless the visitor signed
     /// out meanwhile (here or in another tab): then it must not come back.
-    fn keep_rotated_refresh_token(&self, response: &crate::protocol::wire::AuthenticateResponse) {
+    fn keep_rotated_refresh_token(&self, response: &AuthenticateResponse) {
         if !self.config.dev_mode || self.core.borrow().machine.signed_out_deliberately() {
             return;
         }
@@ -541,6 +546,21 @@ impl Inner {
             storage::set(storage::Area::Local, &self.rt_key(), rt);
             self.core.borrow_mut().seen_refresh_token = Some(rt.to_owned());
         }
+    }
+
+    /// `POST /user_management/authenticate` with `body`, as this client sends it: credentials
+    /// only in cookie mode, aborted after the request timeout.
+    async fn authenticate<B: serde::Serialize>(
+        &self,
+        body: &B,
+    ) -> Result<AuthenticateResponse, HttpFailure> {
+        http::authenticate(
+            &self.config.authenticate_url,
+            body,
+            !self.config.dev_mode,
+            self.config.request_timeout_ms,
+        )
+        .await
     }
 
     fn broadcast(&self, message: &Message) {

@@ -7,9 +7,8 @@ use super::flight::RefreshRequest;
 use super::hand_off;
 use super::phase::{Event, Via};
 use super::{Inner, Session};
-use crate::browser::{http, page, timer};
+use crate::browser::{page, timer};
 use crate::error::AuthKitError;
-use crate::protocol::urls::authenticate_url;
 use crate::protocol::wire::RefreshGrant;
 
 /// What happened inside the lock.
@@ -59,7 +58,6 @@ pub(super) async fn locked_refresh(
             }
         }
     }
-    let url = authenticate_url(&inner.config.base_url);
     let mut rt = inner.stored_refresh_token();
     let mut retried = false;
     loop {
@@ -77,13 +75,7 @@ pub(super) async fn locked_refresh(
             rt.as_deref(),
             organization_id.as_deref(),
         );
-        let response = http::authenticate(
-            &url,
-            &body,
-            !inner.config.dev_mode,
-            inner.config.request_timeout_ms,
-        )
-        .await;
+        let response = inner.authenticate(&body).await;
         if cancelled(&inner) {
             // The server has rotated the token already: after an unmount keep the new one, or
             // the next mount (or a sibling tab) would find a retired token and be signed out.

@@ -176,12 +176,7 @@ async fn no_session_hint_means_no_request_at_all() {
 
 #[wasm_bindgen_test]
 async fn restores_the_session_on_load_with_the_dev_mode_token() {
-    reset().await;
-    let first = signed_in_client(options(DevMode::Auto)).await;
-    first.dispose();
-    clear_readable_cookies();
-    page::replace_url("/").unwrap();
-    control_delete("requests").await;
+    session_left_in_storage().await;
 
     let client = initialized(options(DevMode::Auto)).await;
     let s = client.state();
@@ -220,11 +215,7 @@ async fn restores_in_cookie_mode_from_the_has_session_cookie() {
 
 #[wasm_bindgen_test]
 async fn restore_during_an_outage_is_reconnecting_and_retries() {
-    reset().await;
-    let first = signed_in_client(options(DevMode::Auto)).await;
-    first.dispose();
-    clear_readable_cookies();
-    page::replace_url("/").unwrap();
+    session_left_in_storage().await;
     control_post(
         "faults",
         json!({"method": "POST", "path": "/user_management/authenticate",
@@ -771,11 +762,7 @@ async fn lock_timeouts_fall_back_to_the_still_valid_token_unless_forced() {
 
 #[wasm_bindgen_test]
 async fn coming_back_online_retries_a_failed_restore_at_once() {
-    reset().await;
-    let first = signed_in_client(options(DevMode::Auto)).await;
-    first.dispose();
-    clear_readable_cookies();
-    page::replace_url("/").unwrap();
+    session_left_in_storage().await;
     // The outage asks for a long pause (Retry-After: 60), longer than this test waits.
     control_post(
         "faults",
@@ -854,11 +841,7 @@ async fn an_unsafe_return_to_is_not_followed() {
 
 #[wasm_bindgen_test]
 async fn an_action_called_before_initialization_waits_for_it() {
-    reset().await;
-    let first = signed_in_client(options(DevMode::Auto)).await;
-    first.dispose();
-    clear_readable_cookies();
-    page::replace_url("/").unwrap();
+    session_left_in_storage().await;
     // Not started: the action starts initialization and waits for the restore to finish.
     let client = AuthKitClient::new(options(DevMode::Auto));
     assert!(client.state().is_loading);

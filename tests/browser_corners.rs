@@ -26,17 +26,6 @@ fn stored_verifier() -> Option<String> {
     )
 }
 
-/// A signed-in dev-mode session left in storage by a tab that is gone, on a page that is no
-/// callback: the next client restores from it.
-async fn session_left_in_storage() {
-    reset().await;
-    let first = signed_in_client(options(DevMode::Auto)).await;
-    first.dispose();
-    clear_readable_cookies();
-    page::replace_url("/").unwrap();
-    control_delete("requests").await;
-}
-
 /// Installs a fault on the refresh grant.
 async fn refresh_fault(fault: serde_json::Value) {
     let mut spec = json!({"method": "POST", "path": "/user_management/authenticate",

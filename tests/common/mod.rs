@@ -217,6 +217,18 @@ pub async fn signed_in_client(options: AuthKitOptions) -> AuthKitClient {
     client
 }
 
+/// A dev-mode session left in storage by a tab that is gone (signed in, then disposed), on a
+/// page that is no callback, without readable cookies, with an empty request log: the next
+/// client restores from it.
+pub async fn session_left_in_storage() {
+    reset().await;
+    let first = signed_in_client(options(DevMode::Auto)).await;
+    first.dispose();
+    clear_readable_cookies();
+    page::replace_url("/").expect("replaceState");
+    control_delete("requests").await;
+}
+
 /// Puts the tab on `path_and_query` (without navigating).
 pub fn page_url(path_and_query: &str) {
     page::replace_url(path_and_query).expect("replaceState");

@@ -194,3 +194,58 @@ async fn settle(b: &authkit_e2e::Browser) -> (String, String) {
     })
     .await
 }
+
+/// Issue 10 item 1: a refresh that never answers at reload. The demo uses the SDK's default
+/// request timeout (10 s): the page turns from loading to "reconnecting" when it passes, and
+/// the retry signs the visitor in once the server answers again. The SDK's performance marks
+/// give the figures, which the scenario prints (it asserts the states, not the times).
+#[tokio::test]
+async fn s10e_a_refresh_stalled_at_reload_reconnects_and_then_signs_in() {
+    scenario(|ctx| async move {
+        let b = &ctx.browser;
+        sign_in_demo_user(b, &ctx.dev_url("/"), 0).await;
+        b.wait_status("signed-in").await;
+        ctx.emu
+            .fault(refresh_fault(json!({ "delay_ms": 60_000, "count": 1 })))
+            .await
+            .unwrap();
+        ctx.emu.clear_requests().await.unwrap();
+        b.reload().await.unwrap();
+        b.wait_status("reconnecting").await;
+        let url = b.wait_status("signed-in").await;
+        assert_eq!(path_of(&url), "/account", "bounced to {url}");
+        assert!(!b.exists("#error").await, "{:?}", b.text("#error").await);
+        let marks = b
+            .js(
+                "const at = n => performance.getEntriesByName(n).map(e => e.startTime); \
+                 return [at('authkit:refresh-start'), at('authkit:refresh-end'), \
+                         at('authkit:signed-in')];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let times = |i: usize| -> Vec<f64> {
+            marks[i]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|v| v.as_f64())
+                .collect()
+        };
+        let (starts, ends, signed_in) = (times(0), times(1), times(2));
+        assert!(starts.len() >= 2 && ends.len() >= 2, "{marks}");
+        eprintln!(
+            "s10e: stalled refresh aborted after {:.0} ms (reconnecting from then on); \
+             signed in {:.0} ms later, {:.0} ms after the retry started",
+            ends[0] - starts[0],
+            signed_in[0] - ends[0],
+            signed_in[0] - starts[1],
+        );
+        let refreshes = ctx.emu.grants("refresh_token").await.unwrap();
+        assert!(
+            refreshes.iter().any(|r| r["status"] == 200),
+            "the retry reached the server: {refreshes:?}"
+        );
+    })
+    .await;
+}

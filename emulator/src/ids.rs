@@ -46,6 +46,20 @@ pub fn secret(bytes: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }
 
+/// A one-time code of `n` decimal digits (leading zeros kept), uniformly random.
+///
+/// ```
+/// let c = authkit_emulator::ids::digits(6);
+/// assert!(c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()));
+/// ```
+pub fn digits(n: usize) -> String {
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    (0..n)
+        .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
+        .collect()
+}
+
 /// SHA-256 of a secret as lowercase hex (how refresh tokens are stored).
 ///
 /// ```

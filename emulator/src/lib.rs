@@ -27,6 +27,7 @@ pub mod faults;
 pub mod html;
 pub mod ids;
 pub mod keys;
+pub mod mailbox;
 pub mod middleware;
 pub mod model;
 pub mod params;
@@ -42,6 +43,7 @@ pub mod state;
 pub mod store;
 pub mod successor;
 pub mod tokens;
+pub mod totp;
 pub mod world;
 pub mod x509;
 

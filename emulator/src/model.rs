@@ -1,5 +1,6 @@
-//! The records the emulator keeps: users, organizations, memberships, sessions, refresh tokens,
-//! authorization codes and pending hosted-page requests.
+//! The records the emulator keeps: users (with their TOTP factor), organizations, memberships,
+//! invitations, sessions, refresh tokens, authorization codes, pending hosted-page requests and
+//! password resets.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -31,6 +32,20 @@ pub struct User {
     pub created_at: i64,
     /// Last update, epoch ms.
     pub updated_at: i64,
+    /// An enrolled authenticator-app factor: a password sign-in then asks for its code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp: Option<TotpFactor>,
+}
+
+/// An authenticator-app (TOTP) factor.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TotpFactor {
+    /// `auth_factor_…`.
+    pub id: String,
+    /// The shared secret, base32 (the server must compute codes, so it is kept usable).
+    pub secret: String,
+    /// Enrolled, epoch ms.
+    pub created_at: i64,
 }
 
 impl User {
@@ -200,8 +215,8 @@ pub struct CodeRecord {
     pub created_at: i64,
 }
 
-/// An authorize request waiting on the hosted page (memory only, keyed by `rid`).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// An authorize request waiting on the hosted pages (memory only, keyed by `rid`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct PendingAuth {
     /// Client.
     pub client_id: String,
@@ -215,13 +230,20 @@ pub struct PendingAuth {
     pub organization_id: Option<String>,
     /// Pre-filled email.
     pub login_hint: Option<String>,
-    /// `Password` for provider=authkit, else the provider name / `SSO`.
+    /// `Password` for provider=authkit, else the provider name / `SSO`; replaced by the method
+    /// the user actually proved themselves with (`MagicAuth`, `GoogleOAuth`).
     pub authentication_method: String,
-    /// After a good password with several memberships: the user awaiting an org pick.
-    pub authenticated_user: Option<String>,
+    /// Whether the request is AuthKit's own pages (`provider=authkit`) rather than a direct
+    /// provider or SSO selector.
+    pub authkit: bool,
+    /// A pending invitation being accepted (its id).
+    pub invitation: Option<String>,
+    /// A message for the first page (an invitation that could not be used).
+    pub notice: Option<String>,
+    /// Where the request stands.
+    pub stage: Stage,
     /// Once finished: where the browser was sent (it carries the code), kept so that a
     /// double-submitted form gets the same answer instead of a second code.
-    #[serde(skip)]
     pub finished: Option<String>,
     /// Created, epoch s.
     pub created_at: i64,
@@ -231,6 +253,136 @@ impl PendingAuth {
     /// Whether the page is still usable at `now` (epoch s).
     pub fn is_live(&self, now: i64) -> bool {
         now <= self.created_at + crate::world::PENDING_TTL_SECS && now >= self.created_at - 60
+    }
+}
+
+/// Where a hosted-page request stands: who has been identified, and what is still asked.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Stage {
+    /// Nobody has proved who they are yet (sign-in, sign-up, Google, forgot-password pages).
+    #[default]
+    Start,
+    /// A Magic Auth code was emailed; the code page waits for it.
+    MagicCode(EmailChallenge),
+    /// A password sign-in or sign-up of an unverified email: a verification code was emailed.
+    VerifyEmail {
+        /// The user.
+        user_id: String,
+        /// The code sent.
+        challenge: EmailChallenge,
+    },
+    /// A password sign-in of a user with an authenticator-app factor: its code is asked.
+    Totp {
+        /// The user.
+        user_id: String,
+        /// Wrong codes so far.
+        attempts: u32,
+    },
+    /// The user is known and has several organizations: the picker.
+    Organization {
+        /// The user.
+        user_id: String,
+    },
+    /// A password reset link led here: the new-password page.
+    NewPassword {
+        /// The user.
+        user_id: String,
+        /// The reset (digest of its token).
+        reset: String,
+    },
+}
+
+/// A one-time code sent by email.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailChallenge {
+    /// The address it went to.
+    pub email: String,
+    /// The 6 digits.
+    pub code: String,
+    /// Expiry, epoch s.
+    pub expires_at: i64,
+    /// Wrong codes so far.
+    pub attempts: u32,
+}
+
+/// A password reset requested on the forgot-password page (memory only, keyed by the SHA-256
+/// of the token that the emailed link carries).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordReset {
+    /// The user.
+    pub user_id: String,
+    /// The client whose sign-in endpoint the link goes through.
+    pub client_id: String,
+    /// Created, epoch s.
+    pub created_at: i64,
+}
+
+impl PasswordReset {
+    /// Whether the link still works at `now` (epoch s).
+    pub fn is_live(&self, now: i64) -> bool {
+        now <= self.created_at + crate::world::RESET_TTL_SECS && now >= self.created_at - 60
+    }
+}
+
+/// An invitation to join an organization (persisted).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Invitation {
+    /// `invitation_…`.
+    pub id: String,
+    /// The invited address.
+    pub email: String,
+    /// The organization to join.
+    pub organization_id: String,
+    /// Role slug of the membership it creates.
+    pub role: String,
+    /// The token (`invitation_token` on authorize). WorkOS's API returns it too.
+    pub token: String,
+    /// The link emailed to the invitee.
+    pub accept_invitation_url: String,
+    /// Accepted by this user.
+    pub accepted_user_id: Option<String>,
+    /// Accepted, epoch ms.
+    pub accepted_at: Option<i64>,
+    /// Revoked, epoch ms.
+    pub revoked_at: Option<i64>,
+    /// Expiry, epoch s.
+    pub expires_at: i64,
+    /// Created, epoch ms.
+    pub created_at: i64,
+    /// Last change, epoch ms.
+    pub updated_at: i64,
+}
+
+impl Invitation {
+    /// `pending`, `accepted`, `revoked` or `expired` at `now` (epoch s).
+    pub fn state(&self, now: i64) -> &'static str {
+        match (self.accepted_at, self.revoked_at) {
+            (Some(_), _) => "accepted",
+            (None, Some(_)) => "revoked",
+            (None, None) if now > self.expires_at => "expired",
+            (None, None) => "pending",
+        }
+    }
+
+    /// The WorkOS `invitation` object (plus `role_slug`).
+    pub fn to_json(&self, now: i64) -> Value {
+        json!({
+            "object": "invitation",
+            "id": self.id,
+            "email": self.email,
+            "state": self.state(now),
+            "accepted_at": self.accepted_at.map(rfc3339_ms),
+            "revoked_at": self.revoked_at.map(rfc3339_ms),
+            "expires_at": rfc3339_ms(self.expires_at.saturating_mul(1000)),
+            "token": self.token,
+            "accept_invitation_url": self.accept_invitation_url,
+            "organization_id": self.organization_id,
+            "inviter_user_id": null,
+            "accepted_user_id": self.accepted_user_id,
+            "role_slug": self.role,
+            "created_at": rfc3339_ms(self.created_at),
+            "updated_at": rfc3339_ms(self.updated_at),
+        })
     }
 }
 

@@ -54,6 +54,9 @@ pub struct SeedClient {
     /// The app's sign-in endpoint (Initiate Login URL); exact URL.
     #[serde(default)]
     pub sign_in_endpoint: Option<String>,
+    /// The hosted pages' primary colour (buttons, links, focus rings): `#rgb` or `#rrggbb`.
+    #[serde(default)]
+    pub primary_color: Option<String>,
 }
 
 /// An organization.
@@ -103,6 +106,11 @@ pub struct SeedUser {
     /// Optional external id.
     #[serde(default)]
     pub external_id: Option<String>,
+    /// Enrol an authenticator-app (TOTP) factor with a new random secret when the user is
+    /// first loaded; a password sign-in then asks for its code. The mailbox page shows the
+    /// secret.
+    #[serde(default)]
+    pub totp: bool,
 }
 
 fn yes() -> bool {
@@ -160,6 +168,8 @@ pub struct Client {
     pub sign_out_redirects: Vec<UrlPattern>,
     /// Sign-in endpoint.
     pub sign_in_endpoint: Option<url::Url>,
+    /// The hosted pages' colours.
+    pub brand: crate::html::brand::Brand,
 }
 
 impl Client {
@@ -191,6 +201,7 @@ impl Client {
             "redirect_uris": strings(&self.redirect_uris),
             "sign_out_redirects": strings(&self.sign_out_redirects),
             "sign_in_endpoint": self.sign_in_endpoint.as_ref().map(url::Url::as_str),
+            "primary_color": self.brand.primary(),
         })
     }
 }
@@ -241,7 +252,17 @@ impl Seed {
                     })?),
                     None => None,
                 };
+                let brand = match &c.primary_color {
+                    Some(hex) => crate::html::brand::Brand::from_hex(hex).ok_or_else(|| {
+                        SeedError::Inconsistent(format!(
+                            "primary_color `{hex}` of client {} must be a colour like #4f46e5 or #44e",
+                            c.id
+                        ))
+                    })?,
+                    None => crate::html::brand::Brand::default(),
+                };
                 Ok(Client {
+                    brand,
                     id: c.id.clone(),
                     name: c.name.clone().unwrap_or_else(|| c.id.clone()),
                     allowed_origins: parse(&c.allowed_origins)?,

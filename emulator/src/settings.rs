@@ -1,4 +1,5 @@
-//! Runtime settings: token lifetimes, grace window, cookie behaviour, rate limits. Seeded from
+//! Runtime settings: token lifetimes, grace window, cookie behaviour, rate limits, email
+//! verification. Seeded from
 //! the `[settings]` table of the seed, overridable by flags and by `POST /_emulator/config`.
 
 use std::collections::BTreeMap;
@@ -130,6 +131,10 @@ pub struct Settings {
     pub issuer_base: Option<String>,
     /// An `aud` claim to add; `null` (the default, like live WorkOS tokens) adds none.
     pub audience: Option<String>,
+    /// Require a verified email for password sign-ins and sign-ups: an unverified user gets
+    /// a code by email (the mailbox) before the sign-in completes. Seed users are verified
+    /// unless their `email_verified = false`.
+    pub email_verification: bool,
 }
 
 impl Default for Settings {
@@ -146,6 +151,7 @@ impl Default for Settings {
             rate_limits: BTreeMap::new(),
             issuer_base: None,
             audience: None,
+            email_verification: true,
         }
     }
 }
@@ -176,6 +182,8 @@ pub struct SettingsPatch {
     pub issuer_base: Option<String>,
     /// See [`Settings::audience`] (`""` removes it).
     pub audience: Option<String>,
+    /// See [`Settings::email_verification`].
+    pub email_verification: Option<bool>,
 }
 
 impl Settings {
@@ -261,6 +269,9 @@ impl Settings {
         }
         if let Some(v) = p.rate_limits {
             next.rate_limits = v;
+        }
+        if let Some(v) = p.email_verification {
+            next.email_verification = v;
         }
         if let Some(v) = p.audience {
             next.audience = (!v.is_empty()).then_some(v);

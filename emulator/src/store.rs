@@ -19,12 +19,13 @@ pub const TABLES: &[&str] = &[
     "refresh_tokens",
     "signing_keys",
     "meta",
+    "invitations",
 ];
 
 /// The schema this emulator writes. Version 0 is a data dir from before versioning (the same
 /// tables; refresh-token records without a sealed grace successor); version 2 adds the sealed
-/// successors.
-pub const SCHEMA_VERSION: i64 = 2;
+/// successors; version 3 adds the `invitations` table (and users may carry a TOTP factor).
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// How long a write waits for a lock held by another process before it fails.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
@@ -128,7 +129,8 @@ impl Store {
                     [],
                 )?;
             }
-            // 0 → 2: the records read as they are (the successor field is optional).
+            // 0 → 3, 2 → 3: the records read as they are (the successor and the TOTP factor
+            // are optional); the invitations table is created above.
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             tx.commit()?;
         }

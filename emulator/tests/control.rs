@@ -482,7 +482,7 @@ async fn minted_codes_reset_and_dashboard() {
     assert_eq!(emu.get_json("/_emulator/sessions").await, json!([]));
     assert_eq!(emu.get_json("/_emulator/requests").await, json!([]));
     let users = emu.get_json("/_emulator/users").await;
-    assert_eq!(users.as_array().unwrap().len(), 2);
+    assert_eq!(users.as_array().unwrap().len(), 3, "the seed's three users");
     // The seed users still sign in after a reset.
     emu.session(DEMO, Some(ACME)).await;
 }
@@ -492,19 +492,8 @@ async fn a_restart_keeps_users_sessions_and_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let emu = start_in(dir.path().to_path_buf()).await;
     let p = pkce();
-    let page = emu.begin(&[("screen_hint", "sign-up")], &p).await;
-    let rid = query_param(&page, "rid").unwrap();
-    let r = emu
-        .post_form(
-            &page,
-            &[
-                ("rid", &rid),
-                ("email", "kept@example.com"),
-                ("password", "kept-password"),
-            ],
-        )
-        .await;
-    let code = query_param(&location(r.headers()), "code").unwrap();
+    let done = emu.sign_up("kept@example.com", "kept-password", &p).await;
+    let code = query_param(&done, "code").unwrap();
     let body: Value = emu.exchange(&code, &p.verifier).await.json().await.unwrap();
     let rt = body["refresh_token"].as_str().unwrap().to_string();
     let kid = jwt_header(body["access_token"].as_str().unwrap())["kid"].clone();
@@ -516,6 +505,10 @@ async fn a_restart_keeps_users_sessions_and_the_key() {
     assert_eq!(r.status(), 200, "the session survived the restart");
     let after: Value = r.json().await.unwrap();
     assert_eq!(after["user"]["email"], "kept@example.com");
+    assert_eq!(
+        after["user"]["email_verified"], true,
+        "the verification was kept"
+    );
     assert_eq!(
         jwt_header(after["access_token"].as_str().unwrap())["kid"],
         kid

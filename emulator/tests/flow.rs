@@ -374,6 +374,14 @@ async fn sign_up_creates_a_user_and_rejects_bad_input() {
             ],
         )
         .await;
+    // The address is verified with the emailed code before the sign-in completes.
+    assert_eq!(r.status(), 303);
+    let verify = location(r.headers());
+    assert_eq!(verify, format!("/hosted/verify-email?rid={rid}"));
+    let code = emu.latest_code("new@example.com").await;
+    let r = emu
+        .post_form(&verify, &[("rid", &rid), ("code", &code)])
+        .await;
     assert_eq!(r.status(), 302);
     let loc = location(r.headers());
     assert_eq!(query_param(&loc, "state").as_deref(), Some("su"));
@@ -385,6 +393,7 @@ async fn sign_up_creates_a_user_and_rejects_bad_input() {
         .unwrap();
     assert_eq!(body["user"]["email"], "new@example.com");
     assert_eq!(body["user"]["first_name"], "New");
+    assert_eq!(body["user"]["email_verified"], true);
     assert!(body.get("organization_id").is_none());
     // And the new account can sign in with its password.
     let again = emu.session(("new@example.com", "new-password"), None).await;

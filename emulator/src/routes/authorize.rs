@@ -1,5 +1,9 @@
 //! `GET /user_management/authorize`: validation (errors render a page, never redirect to an
 //! unvalidated URI), then the hosted page, or a code straight away for a pending impersonation.
+//! Which page: the new-password page for a browser holding a reset link's token (or with
+//! `password_reset_token`), the invitation's sign-in or sign-up page for `invitation_token`,
+//! the emulated Google page for `provider=GoogleOAuth`, the sign-up page for
+//! `screen_hint=sign-up`, else the sign-in page; `login_hint` fills in the email.
 
 use std::collections::HashMap;
 
@@ -8,10 +12,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::common::{app_origin_cookie, client, redirect, with_query};
+use super::hosted::RESET_COOKIE;
 use crate::cookies;
 use crate::error::ApiError;
 use crate::ids;
-use crate::model::{CodeGrant, PendingAuth};
+use crate::model::{CodeGrant, PendingAuth, Stage};
 use crate::state::AppState;
 use crate::world::ImpersonationStep;
 
@@ -32,6 +37,11 @@ pub const PROVIDERS: &[&str] = &[
     "VercelOAuth",
     "XeroOAuth",
 ];
+
+/// Accepted `prompt` values. The emulator keeps no AuthKit session of its own, so `login`,
+/// `consent` and `select_account` all show the pages (as without `prompt`), and `none`, which
+/// forbids any page, answers `error=login_required` at once.
+pub const PROMPTS: &[&str] = &["none", "login", "consent", "select_account"];
 
 /// Name of the cookie carrying a pending impersonation's ticket.
 pub const IMPERSONATION_COOKIE: &str = "authkit-emulator-impersonation";
@@ -95,6 +105,14 @@ pub async fn authorize(
             ));
         }
     }
+    if let Some(prompt) = get("prompt") {
+        if !PROMPTS.contains(&prompt) {
+            return Err(bad(
+                "invalid-prompt",
+                "prompt must be one of none, login, consent or select_account.",
+            ));
+        }
+    }
     let challenge = get("code_challenge");
     match (challenge, get("code_challenge_method")) {
         (Some(_), Some("S256")) | (None, None) => {}
@@ -120,6 +138,19 @@ pub async fn authorize(
         if state.with_world(|w| w.organization(org_id).is_none()) {
             return Ok(org_invalid("No organization with that ID exists."));
         }
+    }
+    if get("prompt") == Some("none") {
+        return Ok(redirect(&with_query(
+            redirect_uri,
+            &[
+                ("error", Some("login_required")),
+                (
+                    "error_description",
+                    Some("prompt=none, and the emulator keeps no AuthKit session to sign in without a page."),
+                ),
+                ("state", app_state.as_deref()),
+            ],
+        )));
     }
     let method = match provider {
         Some("authkit") => "Password".to_string(),
@@ -159,25 +190,62 @@ pub async fn authorize(
         }
         ImpersonationStep::NotPending => {
             let rid = ids::secret(24);
-            let screen = if get("screen_hint") == Some("sign-up") {
-                "sign-up"
-            } else {
-                "sign-in"
-            };
-            let pending = PendingAuth {
+            let now = now_ms.div_euclid(1000);
+            let reset_token = get("password_reset_token")
+                .map(str::to_string)
+                .or_else(|| cookies::get(&headers, RESET_COOKIE));
+            let mut pending = PendingAuth {
                 client_id: client.id.clone(),
                 redirect_uri: redirect_uri.to_string(),
                 state: app_state.clone(),
                 code_challenge: challenge.map(str::to_string),
                 organization_id: org.map(str::to_string),
                 login_hint: get("login_hint").map(str::to_string),
+                authkit: provider == Some("authkit"),
                 authentication_method: method,
-                authenticated_user: None,
+                invitation: None,
+                notice: None,
+                stage: Stage::Start,
                 finished: None,
-                created_at: now_ms.div_euclid(1000),
+                created_at: now,
             };
-            state.with_world(|w| w.start_sign_in(rid.clone(), pending));
-            redirect(&format!("/hosted/{screen}?rid={rid}"))
+            let mut screen = match (provider, get("screen_hint")) {
+                (Some("GoogleOAuth"), _) => "google",
+                (_, Some("sign-up")) => "sign-up",
+                _ => "sign-in",
+            };
+            let stale_reset = state.with_world(|w| {
+                if let Some(stage) = reset_token
+                    .as_deref()
+                    .and_then(|t| w.reset_stage(t, &client.id, now))
+                {
+                    pending.stage = stage;
+                    screen = "new-password";
+                } else if let Some(token) = get("invitation_token") {
+                    match w.pending_invitation(token, now) {
+                        Ok(inv) => {
+                            if screen != "google" {
+                                screen = if w.user_by_email(&inv.email).is_some() {
+                                    "sign-in"
+                                } else {
+                                    "sign-up"
+                                };
+                            }
+                            pending.login_hint = Some(inv.email.clone());
+                            pending.invitation = Some(inv.id.clone());
+                        }
+                        Err(why) => pending.notice = Some(why.to_string()),
+                    }
+                }
+                let stale = reset_token.is_some() && pending.stage == Stage::Start;
+                w.start_sign_in(rid.clone(), pending);
+                stale
+            });
+            let mut r = redirect(&format!("/hosted/{screen}?rid={rid}"));
+            if stale_reset && cookies::get(&headers, RESET_COOKIE).is_some() {
+                cookies::clear(r.headers_mut(), &headers, RESET_COOKIE, true);
+            }
+            r
         }
     };
     if let Some(origin) = crate::pattern::origin_of(redirect_uri) {

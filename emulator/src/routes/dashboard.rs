@@ -1,5 +1,5 @@
-//! The dashboard at `/_emulator/`: users, organizations, sessions (with revoke buttons). The
-//! buttons send the same JSON call as a test would (`fetch` with `Content-Type:
+//! The dashboard at `/_emulator/`: a link to the mailbox, users, organizations, invitations,
+//! sessions (with revoke buttons). The buttons send the same JSON call as a test would (`fetch` with `Content-Type:
 //! application/json`), a request no other web page can make without a CORS preflight.
 
 use axum::extract::State;
@@ -25,7 +25,12 @@ document.addEventListener('click', async (event) => {\
 pub async fn dashboard(State(state): State<AppState>) -> Response {
     let now = state.clock().now_secs();
     let body = state.with_world(|w| {
-        let mut body = String::from("<main style=\"max-width:60rem\"><h1>authkit-emulator</h1>");
+        let mut body = String::from(
+            "<main class=\"card wide\" aria-labelledby=\"title\"><h1 id=\"title\">authkit-emulator</h1>\
+<nav aria-label=\"Emulator\"><p><a id=\"mailbox-link\" href=\"/_emulator/mailbox.html\">Mailbox</a>: \
+the emails the emulator would have sent (codes, links, invitations) and the authenticator-app \
+secrets.</p></nav>",
+        );
         body.push_str("<h2>Users</h2><table id=\"users\"><tr><th>Email</th><th>Name</th><th>Id</th><th>Organizations</th></tr>");
         for u in w.users() {
             let orgs: Vec<String> = w
@@ -50,6 +55,17 @@ pub async fn dashboard(State(state): State<AppState>) -> Response {
                 esc(&o.id),
                 esc(&o.feature_flags.join(", ")),
                 esc(&o.entitlements.join(", ")),
+            ));
+        }
+        body.push_str("</table><h2>Invitations</h2><table id=\"invitations\"><tr><th>Email</th><th>Organization</th><th>Role</th><th>State</th><th>Link</th></tr>");
+        for i in w.invitations() {
+            body.push_str(&format!(
+                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td><a href=\"{}\">accept</a></td></tr>",
+                esc(&i.email),
+                esc(&i.organization_id),
+                esc(&i.role),
+                i.state(now),
+                esc(&i.accept_invitation_url),
             ));
         }
         body.push_str("</table><h2>Sessions</h2><table id=\"sessions\"><tr><th>Id</th><th>User</th><th>Organization</th><th>Method</th><th>Created</th><th>State</th><th></th></tr>");

@@ -6,8 +6,10 @@ pub mod common;
 pub mod control;
 pub mod dashboard;
 pub mod hosted;
+pub mod invitations;
 pub mod jwks;
 pub mod logout;
+pub mod mailbox;
 
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
@@ -39,6 +41,29 @@ pub fn routes() -> Router<AppState> {
             "/hosted/sign-up",
             get(hosted::get_sign_up).post(hosted::post_sign_up),
         )
+        .route(
+            "/hosted/forgot-password",
+            get(hosted::get_forgot_password).post(hosted::post_forgot_password),
+        )
+        .route("/hosted/reset-password", get(hosted::reset_link))
+        .route(
+            "/hosted/new-password",
+            get(hosted::get_new_password).post(hosted::post_new_password),
+        )
+        .route(
+            "/hosted/magic-code",
+            get(hosted::get_magic_code).post(hosted::post_magic_code),
+        )
+        .route(
+            "/hosted/verify-email",
+            get(hosted::get_verify_email).post(hosted::post_verify_email),
+        )
+        .route("/hosted/mfa", get(hosted::get_mfa).post(hosted::post_mfa))
+        .route(
+            "/hosted/google",
+            get(hosted::get_google).post(hosted::post_google),
+        )
+        .route("/hosted/invite", get(hosted::invitation_link))
         .route("/_emulator", get(dashboard::dashboard))
         .route("/_emulator/", get(dashboard::dashboard))
         .route("/_emulator/reset", post(control::reset))
@@ -86,6 +111,19 @@ pub fn routes() -> Router<AppState> {
         .route("/_emulator/clients", get(control::clients))
         .route("/_emulator/clients/{id}", post(control::update_client))
         .route("/_emulator/stats", get(control::stats))
+        .route(
+            "/_emulator/mailbox",
+            get(mailbox::mailbox_json).delete(mailbox::clear_mailbox),
+        )
+        .route("/_emulator/mailbox.html", get(mailbox::mailbox_page))
+        .route(
+            "/_emulator/invitations",
+            get(invitations::list).post(invitations::create),
+        )
+        .route(
+            "/_emulator/invitations/{id}/revoke",
+            post(invitations::revoke),
+        )
         .route("/_emulator/error/{code}", get(control::error_page))
         .fallback(control::no_route)
         .method_not_allowed_fallback(control::wrong_method)

@@ -1,10 +1,11 @@
-//! Users: the seed's accounts and sign-up.
+//! Users: the seed's accounts (with their TOTP factors), sign-up, and the accounts that Magic
+//! Auth and Google create.
 
 use std::collections::HashMap;
 
 use super::{Changes, LoadError, World};
 use crate::ids;
-use crate::model::{Membership, Organization, User};
+use crate::model::{Membership, Organization, TotpFactor, User};
 use crate::password;
 use crate::seed::Seed;
 use crate::store::StoreError;
@@ -35,29 +36,59 @@ pub enum SignUpRefusal {
 }
 
 impl World {
-    /// Create a user unless the email is taken, in one step.
+    /// Create a user unless the email is taken, in one step. The address is not verified yet:
+    /// with `email_verification` on, the sign-in asks for the emailed code.
     pub fn sign_up(&mut self, new: NewUser, now_ms: i64) -> Result<User, SignUpRefusal> {
         if self.user_by_email(&new.email).is_some() {
             return Err(SignUpRefusal::EmailTaken);
         }
-        let user = User {
-            id: ids::prefixed("user", now_ms as u64),
-            email: new.email.trim().to_string(),
-            email_verified: true,
-            first_name: new.first_name,
-            last_name: new.last_name,
-            password_hash: Some(new.password_hash),
-            profile_picture_url: None,
-            external_id: None,
-            last_sign_in_at: None,
-            created_at: now_ms,
-            updated_at: now_ms,
-        };
+        let mut user = new_user(&new.email, new.first_name, new.last_name, now_ms);
+        user.password_hash = Some(new.password_hash);
         self.commit(Changes {
             users: vec![user.clone()],
             ..Changes::default()
         })?;
         Ok(user)
+    }
+
+    /// The user with `email`, or a new one without a password whose address is verified (it
+    /// was just proven: a Magic Auth code, a Google account).
+    pub(super) fn user_or_create(
+        &mut self,
+        email: &str,
+        first_name: Option<String>,
+        last_name: Option<String>,
+        now_ms: i64,
+    ) -> Result<String, StoreError> {
+        if let Some(u) = self.user_by_email(email) {
+            return Ok(u.id.clone());
+        }
+        let mut user = new_user(email, first_name, last_name, now_ms);
+        user.email_verified = true;
+        let id = user.id.clone();
+        self.commit(Changes {
+            users: vec![user],
+            ..Changes::default()
+        })?;
+        Ok(id)
+    }
+
+    /// Mark a user's address verified (persisted); nothing to write when it already is.
+    pub(super) fn mark_verified(&mut self, user_id: &str, now_ms: i64) -> Result<(), StoreError> {
+        let Some(mut u) = self
+            .users
+            .get(user_id)
+            .cloned()
+            .filter(|u| !u.email_verified)
+        else {
+            return Ok(());
+        };
+        u.email_verified = true;
+        u.updated_at = now_ms;
+        self.commit(Changes {
+            users: vec![u],
+            ..Changes::default()
+        })
     }
 
     /// Insert seed records that do not exist yet (by id, users also by email), in one
@@ -107,6 +138,11 @@ impl World {
                         last_sign_in_at: None,
                         created_at: now_ms,
                         updated_at: now_ms,
+                        totp: u.totp.then(|| TotpFactor {
+                            id: ids::prefixed("auth_factor", now_ms as u64),
+                            secret: crate::totp::new_secret(),
+                            created_at: now_ms,
+                        }),
                     });
                     id
                 }
@@ -132,6 +168,29 @@ impl World {
             }
         }
         Ok(changes)
+    }
+}
+
+/// A new user record (no password, address not verified).
+fn new_user(
+    email: &str,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    now_ms: i64,
+) -> User {
+    User {
+        id: ids::prefixed("user", now_ms as u64),
+        email: email.trim().to_string(),
+        email_verified: false,
+        first_name,
+        last_name,
+        password_hash: None,
+        profile_picture_url: None,
+        external_id: None,
+        last_sign_in_at: None,
+        created_at: now_ms,
+        updated_at: now_ms,
+        totp: None,
     }
 }
 

@@ -39,7 +39,17 @@ pub struct CodeRedemption<'a> {
 impl World {
     /// Store a new single-use code and record the user's sign-in time.
     pub fn issue_code(&mut self, grant: CodeGrant, now_ms: i64) -> Result<String, StoreError> {
-        let mut changes = Changes::default();
+        self.issue_code_with(grant, Changes::default(), now_ms)
+    }
+
+    /// [`World::issue_code`], writing `changes` (an accepted invitation and its membership)
+    /// in the same transaction: all of it, or (the write failed) none of it and no code.
+    pub(super) fn issue_code_with(
+        &mut self,
+        grant: CodeGrant,
+        mut changes: Changes,
+        now_ms: i64,
+    ) -> Result<String, StoreError> {
         if let Some(mut u) = self.users.get(&grant.user_id).cloned() {
             u.last_sign_in_at = Some(now_ms);
             u.updated_at = now_ms;

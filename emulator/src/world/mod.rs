@@ -6,7 +6,13 @@
 mod accounts;
 mod admin;
 mod codes;
+mod email_codes;
+mod google;
 mod impersonation;
+mod invitations;
+mod mail;
+mod mfa;
+mod password_reset;
 mod refresh;
 mod sign_in;
 mod sweep;
@@ -14,9 +20,10 @@ mod sweep;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::faults::Faults;
+use crate::mailbox::Mailbox;
 use crate::model::{
-    CodeRecord, Membership, Organization, PendingAuth, PendingImpersonation, RefreshRecord,
-    Session, User,
+    CodeRecord, Invitation, Membership, Organization, PasswordReset, PendingAuth,
+    PendingImpersonation, RefreshRecord, Session, User,
 };
 use crate::reqlog::RequestLog;
 use crate::seed::{Client, Seed, SeedError};
@@ -26,9 +33,12 @@ use crate::store::{Store, StoreError, Write};
 pub use accounts::{NewUser, SignUpRefusal};
 pub use admin::{ClientChange, MembershipChange, OrganizationChange};
 pub use codes::{CodeRedemption, Issued};
+pub use email_codes::CodeError;
+pub use google::GoogleAccount;
 pub use impersonation::{ImpersonationRequest, ImpersonationStep};
+pub use invitations::{InvitationRequest, InvitationState};
 pub use refresh::RefreshRequest;
-pub use sign_in::SignInStep;
+pub use sign_in::{NextPage, SignInStep};
 pub use sweep::{Stats, SWEEP_EVERY_SECS};
 
 /// How long a hosted page stays usable, seconds.
@@ -37,6 +47,12 @@ pub const PENDING_TTL_SECS: i64 = 1800;
 pub const IMPERSONATION_TTL_SECS: i64 = 600;
 /// Impersonation sessions are capped at this length, seconds.
 pub const IMPERSONATION_SESSION_SECS: i64 = 3600;
+/// How long a password-reset link works, seconds.
+pub const RESET_TTL_SECS: i64 = 900;
+/// How long an emailed code (verification, Magic Auth) works, seconds.
+pub const EMAIL_CODE_TTL_SECS: i64 = 600;
+/// Wrong codes allowed before a code (or, for the authenticator app, the sign-in) is void.
+pub const MAX_CODE_ATTEMPTS: u32 = 5;
 
 /// A failure to load the world.
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +83,10 @@ pub struct World {
     codes: HashMap<String, CodeRecord>,
     pending: HashMap<String, PendingAuth>,
     impersonations: HashMap<String, PendingImpersonation>,
+    invitations: BTreeMap<String, Invitation>,
+    resets: HashMap<String, PasswordReset>,
+    mailbox: Mailbox,
+    totp_used: HashMap<String, u64>,
     faults: Faults,
     log: RequestLog,
     rate: HashMap<String, (i64, u32)>,
@@ -81,6 +101,7 @@ struct Changes {
     memberships: Vec<Membership>,
     sessions: Vec<Session>,
     refresh: Vec<RefreshRecord>,
+    invitations: Vec<Invitation>,
 }
 
 impl World {
@@ -105,10 +126,14 @@ impl World {
                 .into_iter()
                 .map(|r| (r.hash.clone(), r))
                 .collect(),
+            invitations: index(store.load::<Invitation>("invitations")?, |i| i.id.clone()),
             store,
             codes: HashMap::new(),
             pending: HashMap::new(),
             impersonations: HashMap::new(),
+            resets: HashMap::new(),
+            mailbox: Mailbox::default(),
+            totp_used: HashMap::new(),
             faults: Faults::default(),
             log: RequestLog::default(),
             rate: HashMap::new(),
@@ -118,9 +143,9 @@ impl World {
         Ok(world)
     }
 
-    /// Back to the seed: records, codes, pages, impersonations, faults, log, rate windows,
-    /// clients and settings, the records in one transaction (a failure changes nothing).
-    /// Signing keys are kept.
+    /// Back to the seed: records (invitations too), codes, pages, impersonations, password
+    /// resets, the mailbox, faults, log, rate windows, clients and settings, the records in
+    /// one transaction (a failure changes nothing). Signing keys are kept.
     pub fn reset(&mut self, seed: &Seed, settings: Settings, now_ms: i64) -> Result<(), LoadError> {
         let clients = seed.clients()?;
         let kept = (
@@ -129,6 +154,7 @@ impl World {
             std::mem::take(&mut self.memberships),
             std::mem::take(&mut self.sessions),
             std::mem::take(&mut self.refresh),
+            std::mem::take(&mut self.invitations),
         );
         let clear = [
             "users",
@@ -136,6 +162,7 @@ impl World {
             "memberships",
             "sessions",
             "refresh_tokens",
+            "invitations",
         ]
         .map(|table| Write::Clear { table });
         let fresh = self
@@ -148,12 +175,16 @@ impl World {
                 self.memberships,
                 self.sessions,
                 self.refresh,
+                self.invitations,
             ) = kept;
             return Err(e);
         }
         self.codes.clear();
         self.pending.clear();
         self.impersonations.clear();
+        self.resets.clear();
+        self.mailbox.clear();
+        self.totp_used.clear();
         self.faults.clear();
         self.log.clear();
         self.rate.clear();
@@ -185,6 +216,9 @@ impl World {
         for r in &changes.refresh {
             writes.push(Write::put("refresh_tokens", &r.hash, r)?);
         }
+        for i in &changes.invitations {
+            writes.push(Write::put("invitations", &i.id, i)?);
+        }
         self.store.apply(&writes)?;
         for u in changes.users {
             self.users.insert(u.id.clone(), u);
@@ -200,6 +234,9 @@ impl World {
         }
         for r in changes.refresh {
             self.refresh.insert(r.hash.clone(), r);
+        }
+        for i in changes.invitations {
+            self.invitations.insert(i.id.clone(), i);
         }
         Ok(())
     }

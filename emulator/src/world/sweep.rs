@@ -1,5 +1,6 @@
-//! Sweeping what only lives for a while: expired codes, hosted-page requests and
-//! impersonations (memory), and grace successors once their window has passed (persisted).
+//! Sweeping what only lives for a while: expired codes, hosted-page requests, impersonations
+//! and password resets (memory), and grace successors once their window has passed
+//! (persisted).
 //! [`crate::state::AppState::with_world`] sweeps when one is due, on the emulator clock, so
 //! advancing the clock sweeps at the next request.
 
@@ -21,6 +22,12 @@ pub struct Stats {
     pub finished_sign_ins: usize,
     /// Impersonations not yet redeemed.
     pub impersonations: usize,
+    /// Password-reset links that still work.
+    pub password_resets: usize,
+    /// Emails in the mailbox.
+    pub emails: usize,
+    /// Invitations (any state).
+    pub invitations: usize,
     /// Rotated refresh tokens whose sealed successor is kept for the grace window.
     pub grace_successors: usize,
     /// Users.
@@ -47,6 +54,7 @@ impl World {
         self.codes.retain(|_, c| now - c.created_at < code_ttl);
         self.pending.retain(|_, p| p.is_live(now));
         self.impersonations.retain(|_, i| i.is_live(now));
+        self.resets.retain(|_, r| r.is_live(now));
         let grace = self.settings.refresh_grace_secs;
         let done: Vec<_> = self
             .refresh
@@ -79,6 +87,9 @@ impl World {
             pending_sign_ins: self.pending.len() - finished,
             finished_sign_ins: finished,
             impersonations: self.impersonations.len(),
+            password_resets: self.resets.len(),
+            emails: self.mailbox.len(),
+            invitations: self.invitations.len(),
             grace_successors: self
                 .refresh
                 .values()
@@ -94,7 +105,7 @@ impl World {
 #[cfg(test)]
 mod tests {
     use super::super::testing::world;
-    use crate::model::{CodeGrant, PendingAuth};
+    use crate::model::{CodeGrant, PendingAuth, Stage};
 
     #[test]
     fn expired_codes_and_pages_go_live_ones_stay() {
@@ -119,7 +130,10 @@ mod tests {
             organization_id: None,
             login_hint: None,
             authentication_method: "Password".into(),
-            authenticated_user: None,
+            authkit: true,
+            invitation: None,
+            notice: None,
+            stage: Stage::Start,
             finished: None,
             created_at,
         };

@@ -349,3 +349,54 @@ pub async fn error_parts(r: reqwest::Response) -> (u16, String, String) {
         text,
     )
 }
+
+impl Emu {
+    /// `GET /_emulator/mailbox?to=…`: the emails to `to`, newest first.
+    pub async fn mailbox(&self, to: &str) -> Vec<Value> {
+        let url = format!(
+            "/_emulator/mailbox?to={}",
+            url::form_urlencoded::byte_serialize(to.as_bytes()).collect::<String>()
+        );
+        self.get_json(&url).await["emails"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The code of the newest email to `to`.
+    pub async fn latest_code(&self, to: &str) -> String {
+        let mail = self.mailbox(to).await;
+        mail.first()
+            .and_then(|e| e["code"].as_str())
+            .unwrap_or_else(|| panic!("no email with a code to {to}: {mail:?}"))
+            .to_string()
+    }
+
+    /// `GET` a hosted page (a path with its `rid`): status and HTML.
+    pub async fn page(&self, path: &str) -> (u16, String) {
+        let r = self.http.get(self.url(path)).send().await.unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    /// Sign up through the hosted form and enter the verification code from the mailbox;
+    /// returns the final redirect (to the app).
+    pub async fn sign_up(&self, email: &str, password: &str, p: &Pkce) -> String {
+        let page = self.begin(&[("screen_hint", "sign-up")], p).await;
+        let rid = query_param(&page, "rid").unwrap();
+        let r = self
+            .post_form(
+                &page,
+                &[("rid", &rid), ("email", email), ("password", password)],
+            )
+            .await;
+        assert_eq!(r.status(), 303, "sign-up goes on to the verification page");
+        let next = location(r.headers());
+        assert_eq!(next, format!("/hosted/verify-email?rid={rid}"));
+        let code = self.latest_code(email).await;
+        let r = self
+            .post_form(&next, &[("rid", &rid), ("code", &code)])
+            .await;
+        assert_eq!(r.status(), 302, "a verified sign-up goes back to the app");
+        location(r.headers())
+    }
+}

@@ -1,0 +1,138 @@
+//! `POST /hosted/verify-email`, `/hosted/magic-code` and `/hosted/mfa`: a code, "Send a new
+//! code", "Use a different email", cancel.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+
+use super::{answer, live_page, App, Form};
+use crate::error::ApiError;
+use crate::html::hosted::{code_page, CodePage, CodeStep};
+use crate::model::Stage;
+use crate::state::AppState;
+use crate::store::StoreError;
+use crate::world::{SignInStep, World};
+
+/// Which code a page checks.
+fn check(
+    w: &mut World,
+    step: CodeStep,
+    rid: &str,
+    code: &str,
+    now_ms: i64,
+) -> Result<SignInStep, StoreError> {
+    match step {
+        CodeStep::VerifyEmail => w.verify_email_code(rid, code, now_ms),
+        CodeStep::MagicCode => w.verify_magic_code(rid, code, now_ms),
+        CodeStep::Totp => w.verify_totp(rid, code, now_ms),
+    }
+}
+
+async fn post_code(
+    state: AppState,
+    headers: HeaderMap,
+    q: HashMap<String, String>,
+    body: Bytes,
+    which: CodeStep,
+) -> Result<Response, ApiError> {
+    let form = Form::parse(&q, &body);
+    let rid = form.rid.clone();
+    let now_ms = state.clock().now_ms();
+    let now = now_ms.div_euclid(1000);
+    let step = |s| answer(&state, &headers, &form.restart, &rid, s);
+    if form.has("cancel") {
+        return Ok(step(state.with_world(|w| w.cancel_sign_in(&rid, now))));
+    }
+    let intent = form.field("intent");
+    let outcome = match (which, intent.as_str()) {
+        (CodeStep::VerifyEmail | CodeStep::MagicCode, "resend") => {
+            state.with_world(|w| w.resend_code(&rid, now_ms))
+        }
+        (CodeStep::MagicCode, "back") => state.with_world(|w| w.leave_magic_auth(&rid, now_ms)),
+        _ => {
+            let code = form.field("code");
+            state
+                .with_world(|w| check(w, which, &rid, &code, now_ms))
+                .map_err(|e| ApiError::page_storage("the sign-in", &e))?
+        }
+    };
+    let resent = intent == "resend";
+    match outcome {
+        SignInStep::Retry(e) => Ok(render(&state, &rid, which, Some(&e.to_string()), None)),
+        SignInStep::Next(page) if resent && page.path() == which.page() => Ok(render(
+            &state,
+            &rid,
+            which,
+            None,
+            Some("We sent a new code. The previous one no longer works."),
+        )),
+        other => Ok(step(other)),
+    }
+}
+
+/// The code page again, with an error beside the field or a notice.
+fn render(
+    state: &AppState,
+    rid: &str,
+    which: CodeStep,
+    error: Option<&str>,
+    notice: Option<&str>,
+) -> Response {
+    let Some(p) = live_page(state, rid) else {
+        return super::see_other("sign-in", rid);
+    };
+    let email = match &p.stage {
+        Stage::MagicCode(ch) | Stage::VerifyEmail { challenge: ch, .. } => ch.email.clone(),
+        _ => String::new(),
+    };
+    let app = App::of(state, &p.client_id);
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    code_page(
+        &app.frame(rid),
+        which,
+        &CodePage {
+            email: &email,
+            error,
+            banner_error: None,
+            notice,
+        },
+        status,
+    )
+}
+
+/// `POST /hosted/verify-email`.
+pub async fn post_verify_email(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    post_code(state, headers, q, body, CodeStep::VerifyEmail).await
+}
+
+/// `POST /hosted/magic-code`.
+pub async fn post_magic_code(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    post_code(state, headers, q, body, CodeStep::MagicCode).await
+}
+
+/// `POST /hosted/mfa`.
+pub async fn post_mfa(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    post_code(state, headers, q, body, CodeStep::Totp).await
+}

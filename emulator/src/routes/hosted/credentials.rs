@@ -1,0 +1,278 @@
+//! `POST /hosted/sign-in` (password, "Email me a code", the organization picker, cancel) and
+//! `POST /hosted/sign-up`.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+
+use super::{answer, invitation_view, live_page, plausible_email, App, Form};
+use crate::error::ApiError;
+use crate::html::hosted::{self as pages, Frame, SignInView, SignUpView};
+use crate::model::{PendingAuth, Stage};
+use crate::password;
+use crate::state::AppState;
+use crate::world::{NewUser, SignUpRefusal};
+
+/// Errors to show on the sign-in page.
+#[derive(Debug, Default)]
+pub(crate) struct SignInErrors<'a> {
+    email: Option<&'a str>,
+    password: Option<&'a str>,
+    typed_email: Option<&'a str>,
+}
+
+/// The sign-in page of `p`.
+pub(crate) fn sign_in_page(
+    state: &AppState,
+    f: &Frame<'_>,
+    p: &PendingAuth,
+    e: SignInErrors<'_>,
+) -> Response {
+    let invitation = invitation_view(state, p);
+    let email = match (&invitation, e.typed_email) {
+        (Some((invited, _)), _) => invited.clone(),
+        (None, Some(typed)) => typed.to_string(),
+        (None, None) => p.login_hint.clone().unwrap_or_default(),
+    };
+    let notice = p
+        .notice
+        .clone()
+        .or_else(|| invitation.as_ref().map(|(_, banner)| banner.clone()));
+    let status = if e.password.is_some() {
+        StatusCode::UNAUTHORIZED
+    } else if e.email.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    pages::sign_in(
+        f,
+        &SignInView {
+            email: &email,
+            email_locked: invitation.is_some(),
+            notice: notice.as_deref(),
+            error: None,
+            email_error: e.email,
+            password_error: e.password,
+            alternatives: p.authkit,
+        },
+        status,
+    )
+}
+
+/// Errors and values to show on the sign-up page.
+#[derive(Debug, Default)]
+pub(crate) struct SignUpForm<'a> {
+    email: &'a str,
+    first_name: &'a str,
+    last_name: &'a str,
+    email_error: Option<&'a str>,
+    password_error: Option<&'a str>,
+}
+
+/// The sign-up page of `p`.
+pub(crate) fn sign_up_page(
+    state: &AppState,
+    f: &Frame<'_>,
+    p: &PendingAuth,
+    v: SignUpForm<'_>,
+) -> Response {
+    let invitation = invitation_view(state, p);
+    let hint = p.login_hint.clone().unwrap_or_default();
+    let email = match &invitation {
+        Some((invited, _)) => invited.as_str(),
+        None if v.email.is_empty() => hint.as_str(),
+        None => v.email,
+    };
+    let notice = p
+        .notice
+        .clone()
+        .or_else(|| invitation.as_ref().map(|(_, banner)| banner.clone()));
+    let status = if v.email_error.is_some() || v.password_error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    pages::sign_up(
+        f,
+        &SignUpView {
+            email,
+            first_name: v.first_name,
+            last_name: v.last_name,
+            email_locked: invitation.is_some(),
+            notice: notice.as_deref(),
+            error: None,
+            email_error: v.email_error,
+            password_error: v.password_error,
+            alternatives: p.authkit,
+        },
+        status,
+    )
+}
+
+/// `POST /hosted/sign-in`.
+pub async fn post_sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let form = Form::parse(&q, &body);
+    let rid = form.rid.clone();
+    let now_ms = state.clock().now_ms();
+    let now = now_ms.div_euclid(1000);
+    let step = |s| answer(&state, &headers, &form.restart, &rid, s);
+    if form.has("cancel") {
+        return Ok(step(state.with_world(|w| w.cancel_sign_in(&rid, now))));
+    }
+    // A form posted again after the request finished gets the same answer; a request that
+    // is gone starts over at the app.
+    let Some(p) = live_page(&state, &rid) else {
+        let done = state.with_world(|w| w.finished_sign_in(&rid, now));
+        return Ok(step(done.unwrap_or(crate::world::SignInStep::Expired)));
+    };
+    if matches!(p.stage, Stage::Organization { .. }) {
+        let org_id = form.field("organization_id");
+        let chosen = state
+            .with_world(|w| w.choose_organization(&rid, &org_id, now_ms))
+            .map_err(|e| ApiError::page_storage("the sign-in", &e))?;
+        return Ok(step(chosen));
+    }
+    let app = App::of(&state, &p.client_id);
+    let f = app.frame(&rid);
+    let typed = form.field("email");
+    let invited = invitation_view(&state, &p).map(|(email, _)| email);
+    let email = invited.clone().unwrap_or_else(|| typed.clone());
+    let again = |e: SignInErrors<'_>| sign_in_page(&state, &f, &p, e);
+    if !plausible_email(&email) {
+        let message = if email.is_empty() {
+            "Enter your email address."
+        } else {
+            "Enter a valid email address."
+        };
+        return Ok(again(SignInErrors {
+            email: Some(message),
+            typed_email: Some(&typed),
+            ..SignInErrors::default()
+        }));
+    }
+    if form.field("intent") == "magic" && p.authkit {
+        return Ok(step(
+            state.with_world(|w| w.start_magic_auth(&rid, &email, now_ms)),
+        ));
+    }
+    let password = form.raw("password");
+    if password.is_empty() {
+        return Ok(again(SignInErrors {
+            password: Some("Enter your password."),
+            typed_email: Some(&typed),
+            ..SignInErrors::default()
+        }));
+    }
+    let stored = state.with_world(|w| {
+        w.user_by_email(&email)
+            .map(|u| (u.id.clone(), u.password_hash.clone()))
+    });
+    let hash = stored.as_ref().and_then(|(_, h)| h.clone());
+    // argon2 is deliberately slow: keep it off the async workers and out of the lock.
+    let ok = tokio::task::spawn_blocking(move || password::verify(&password, hash.as_deref()))
+        .await
+        .unwrap_or(false);
+    let Some((user_id, _)) = stored.filter(|_| ok) else {
+        return Ok(again(SignInErrors {
+            password: Some("Incorrect email or password."),
+            typed_email: Some(&typed),
+            ..SignInErrors::default()
+        }));
+    };
+    let done = state
+        .with_world(|w| w.password_signed_in(&rid, &user_id, now_ms))
+        .map_err(|e| ApiError::page_storage("the sign-in", &e))?;
+    Ok(step(done))
+}
+
+/// `POST /hosted/sign-up`.
+pub async fn post_sign_up(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let form = Form::parse(&q, &body);
+    let rid = form.rid.clone();
+    let now_ms = state.clock().now_ms();
+    let now = now_ms.div_euclid(1000);
+    let step = |s| answer(&state, &headers, &form.restart, &rid, s);
+    if form.has("cancel") {
+        return Ok(step(state.with_world(|w| w.cancel_sign_in(&rid, now))));
+    }
+    let Some(p) = live_page(&state, &rid) else {
+        let done = state.with_world(|w| w.finished_sign_in(&rid, now));
+        return Ok(step(done.unwrap_or(crate::world::SignInStep::Expired)));
+    };
+    let app = App::of(&state, &p.client_id);
+    let f = app.frame(&rid);
+    let (first, last) = (form.field("first_name"), form.field("last_name"));
+    let email = invitation_view(&state, &p)
+        .map(|(email, _)| email)
+        .unwrap_or_else(|| form.field("email"));
+    let password = form.raw("password");
+    let again = |email_error: Option<&str>, password_error: Option<&str>| {
+        sign_up_page(
+            &state,
+            &f,
+            &p,
+            SignUpForm {
+                email: &email,
+                first_name: &first,
+                last_name: &last,
+                email_error,
+                password_error,
+            },
+        )
+    };
+    if !plausible_email(&email) {
+        return Ok(again(Some("Enter a valid email address."), None));
+    }
+    if password.chars().count() < 8 {
+        return Ok(again(
+            None,
+            Some("The password must have at least 8 characters."),
+        ));
+    }
+    let early = state.with_world(|w| match w.finished_sign_in(&rid, now) {
+        Some(done) => Some(Ok(done)),
+        None if w.user_by_email(&email).is_some() => Some(Err(SignUpRefusal::EmailTaken)),
+        None => None,
+    });
+    match early {
+        Some(Ok(done)) => return Ok(step(done)),
+        Some(Err(refusal)) => return Ok(again(Some(&refusal.to_string()), None)),
+        None => {}
+    }
+    let hashed = tokio::task::spawn_blocking(move || password::hash(&password)).await;
+    let Ok(Ok(password_hash)) = hashed else {
+        return Err(ApiError::page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "password-hashing-failed",
+            "The emulator could not hash the password. Go back and try again.",
+        ));
+    };
+    let new = NewUser {
+        email: email.clone(),
+        password_hash,
+        first_name: (!first.is_empty()).then(|| first.clone()),
+        last_name: (!last.is_empty()).then(|| last.clone()),
+    };
+    // The email is checked again under the lock that inserts the user.
+    match state.with_world(|w| w.sign_up_and_finish(&rid, new, now_ms)) {
+        Ok(done) => Ok(step(done)),
+        Err(SignUpRefusal::EmailTaken) => {
+            Ok(again(Some(&SignUpRefusal::EmailTaken.to_string()), None))
+        }
+        Err(SignUpRefusal::Store(e)) => Err(ApiError::page_storage("the sign-in", &e)),
+    }
+}

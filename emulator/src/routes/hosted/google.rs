@@ -1,0 +1,106 @@
+//! `POST /hosted/google`: the emulated Google consent page.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+
+use super::{answer, invitation_view, live_page, plausible_email, App, Form};
+use crate::error::ApiError;
+use crate::html::hosted::{google_consent, Frame, GoogleView};
+use crate::model::PendingAuth;
+use crate::state::AppState;
+use crate::world::{GoogleAccount, SignInStep};
+
+/// Values and errors of the consent page.
+#[derive(Debug, Default)]
+pub(crate) struct ConsentForm<'a> {
+    email: Option<&'a str>,
+    first_name: &'a str,
+    last_name: &'a str,
+    email_error: Option<&'a str>,
+}
+
+/// The consent page of `p`.
+pub(crate) fn consent_page(
+    state: &AppState,
+    f: &Frame<'_>,
+    p: &PendingAuth,
+    v: ConsentForm<'_>,
+) -> Response {
+    let invited = invitation_view(state, p).map(|(email, _)| email);
+    let email = invited
+        .clone()
+        .or_else(|| v.email.map(str::to_string))
+        .or_else(|| p.login_hint.clone())
+        .unwrap_or_default();
+    google_consent(
+        f,
+        &GoogleView {
+            email: &email,
+            first_name: v.first_name,
+            last_name: v.last_name,
+            email_locked: invited.is_some(),
+            email_error: v.email_error,
+            error: None,
+            back: p.authkit,
+        },
+        if v.email_error.is_some() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        },
+    )
+}
+
+/// `POST /hosted/google`.
+pub async fn post_google(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let form = Form::parse(&q, &body);
+    let rid = form.rid.clone();
+    let now_ms = state.clock().now_ms();
+    let now = now_ms.div_euclid(1000);
+    let step = |s| answer(&state, &headers, &form.restart, &rid, s);
+    if form.has("cancel") {
+        return Ok(step(state.with_world(|w| w.cancel_sign_in(&rid, now))));
+    }
+    let Some(p) = live_page(&state, &rid) else {
+        let done = state.with_world(|w| w.finished_sign_in(&rid, now));
+        return Ok(step(done.unwrap_or(SignInStep::Expired)));
+    };
+    let (email, first, last) = (
+        form.field("email"),
+        form.field("first_name"),
+        form.field("last_name"),
+    );
+    let invited = invitation_view(&state, &p).is_some();
+    if !invited && !plausible_email(&email) {
+        let app = App::of(&state, &p.client_id);
+        return Ok(consent_page(
+            &state,
+            &app.frame(&rid),
+            &p,
+            ConsentForm {
+                email: Some(&email),
+                first_name: &first,
+                last_name: &last,
+                email_error: Some("Enter the Google account's email address."),
+            },
+        ));
+    }
+    let account = GoogleAccount {
+        email,
+        first_name: (!first.is_empty()).then_some(first),
+        last_name: (!last.is_empty()).then_some(last),
+    };
+    let done = state
+        .with_world(|w| w.google_sign_in(&rid, account, now_ms))
+        .map_err(|e| ApiError::page_storage("the sign-in", &e))?;
+    Ok(step(done))
+}

@@ -1,0 +1,380 @@
+//! The hosted pages (`/hosted/…`): real HTML forms, no JavaScript. The authorize request stays
+//! server-side under an unguessable `rid` ([`crate::world::SignInStep`]); a page opened without
+//! a live `rid` (a bookmark, a stale tab) sends the browser to the app's sign-in endpoint, and
+//! so do the links in emails (password reset, invitation), which do not start at the app.
+//!
+//! After a POST the browser is sent on with `303 See Other` to the page of the request's next
+//! step (`/hosted/verify-email`, `/hosted/magic-code`, `/hosted/mfa`, …), so a reload never
+//! posts twice; the organization picker is the answer to the post itself, as before.
+
+mod codes;
+mod credentials;
+mod google;
+mod links;
+mod password;
+
+pub use codes::{post_magic_code, post_mfa, post_verify_email};
+pub use credentials::{post_sign_in, post_sign_up};
+pub use google::post_google;
+pub use links::{invitation_link, reset_link, RESET_COOKIE};
+pub use password::{post_forgot_password, post_new_password};
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use super::common::{client_or_first, redirect, sign_in_endpoint_for, with_query};
+use crate::html::brand::Brand;
+use crate::html::hosted::{self as pages, CodePage, CodeStep, Frame};
+use crate::html::{self};
+use crate::model::{PendingAuth, Stage};
+use crate::state::AppState;
+use crate::world::{NextPage, SignInStep};
+
+pub use crate::world::PENDING_TTL_SECS;
+
+/// A hosted page, by its path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// `/hosted/sign-in`.
+    SignIn,
+    /// `/hosted/sign-up`.
+    SignUp,
+    /// `/hosted/forgot-password`.
+    ForgotPassword,
+    /// `/hosted/google`.
+    Google,
+    /// `/hosted/verify-email`.
+    VerifyEmail,
+    /// `/hosted/magic-code`.
+    MagicCode,
+    /// `/hosted/mfa`.
+    Mfa,
+    /// `/hosted/new-password`.
+    NewPassword,
+}
+
+impl Page {
+    /// The path segment.
+    pub fn path(self) -> &'static str {
+        match self {
+            Self::SignIn => "sign-in",
+            Self::SignUp => "sign-up",
+            Self::ForgotPassword => "forgot-password",
+            Self::Google => "google",
+            Self::VerifyEmail => "verify-email",
+            Self::MagicCode => "magic-code",
+            Self::Mfa => "mfa",
+            Self::NewPassword => "new-password",
+        }
+    }
+
+    /// The page a stage must be shown on, when it has one of its own.
+    fn of_stage(stage: &Stage) -> Option<Self> {
+        match stage {
+            Stage::Start | Stage::Organization { .. } => None,
+            Stage::MagicCode(_) => Some(Self::MagicCode),
+            Stage::VerifyEmail { .. } => Some(Self::VerifyEmail),
+            Stage::Totp { .. } => Some(Self::Mfa),
+            Stage::NewPassword { .. } => Some(Self::NewPassword),
+        }
+    }
+}
+
+/// The request's app: its name and colours.
+pub(crate) struct App {
+    name: String,
+    brand: Brand,
+}
+
+impl App {
+    pub(crate) fn of(state: &AppState, client_id: &str) -> Self {
+        client_or_first(state, Some(client_id))
+            .map(|c| Self {
+                name: c.name,
+                brand: c.brand,
+            })
+            .unwrap_or_else(|| Self {
+                name: String::new(),
+                brand: Brand::default(),
+            })
+    }
+
+    pub(crate) fn frame<'a>(&'a self, rid: &'a str) -> Frame<'a> {
+        Frame {
+            app: &self.name,
+            brand: &self.brand,
+            rid,
+        }
+    }
+}
+
+/// The live, unfinished request under `rid`.
+pub(crate) fn live_page(state: &AppState, rid: &str) -> Option<PendingAuth> {
+    let now = state.clock().now_secs();
+    state.with_world(|w| w.sign_in_page(rid, now).cloned())
+}
+
+/// No live request: send the browser to the app's sign-in endpoint with `login_hint` (and
+/// `invitation_token` when a link carried one).
+pub(crate) fn restart_at_app(
+    state: &AppState,
+    headers: &HeaderMap,
+    q: &HashMap<String, String>,
+) -> Response {
+    let client = client_or_first(state, q.get("client_id").map(String::as_str));
+    let param = |k: &str| q.get(k).map(String::as_str).filter(|s| !s.is_empty());
+    match client.and_then(|c| sign_in_endpoint_for(&c, headers)) {
+        Some(url) => redirect(&with_query(
+            url.as_str(),
+            &[
+                ("login_hint", param("login_hint")),
+                ("invitation_token", param("invitation_token")),
+            ],
+        )),
+        None => html::error_page(
+            StatusCode::BAD_REQUEST,
+            "sign-in-endpoint-not-configured",
+            "This sign-in page is no longer valid and the application has no sign-in endpoint.",
+        ),
+    }
+}
+
+/// `303 See Other` to another page of the request.
+pub(crate) fn see_other(page: &str, rid: &str) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("/hosted/{page}?rid={rid}")) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// The answer to a step: a redirect to the app, the picker, the next page, or (the request is
+/// gone) the app's sign-in endpoint. A `Retry` is answered by the code pages themselves.
+pub(crate) fn answer(
+    state: &AppState,
+    headers: &HeaderMap,
+    restart: &HashMap<String, String>,
+    rid: &str,
+    step: SignInStep,
+) -> Response {
+    match step {
+        SignInStep::Redirect(location) => redirect(&location),
+        SignInStep::Picker {
+            orgs,
+            invalid_choice,
+        } => {
+            let client = live_page(state, rid)
+                .map(|p| p.client_id)
+                .unwrap_or_default();
+            let app = App::of(state, &client);
+            pages::org_picker(
+                &app.frame(rid),
+                &orgs,
+                invalid_choice.then_some("Choose one of your organizations."),
+            )
+        }
+        SignInStep::Next(page) => see_other(page.path(), rid),
+        SignInStep::Retry(_) | SignInStep::Expired => restart_at_app(state, headers, restart),
+    }
+}
+
+/// A form body: the first value of each field.
+pub(crate) struct Form {
+    fields: HashMap<String, String>,
+    /// The request id (form, else query).
+    pub rid: String,
+    /// Where to restart (the query, with the typed email as `login_hint`).
+    pub restart: HashMap<String, String>,
+}
+
+impl Form {
+    pub(crate) fn parse(q: &HashMap<String, String>, body: &[u8]) -> Self {
+        let mut fields: HashMap<String, String> = HashMap::new();
+        for (k, v) in form_urlencoded::parse(body) {
+            fields
+                .entry(k.into_owned())
+                .or_insert_with(|| v.into_owned());
+        }
+        let rid = fields
+            .get("rid")
+            .or(q.get("rid"))
+            .cloned()
+            .unwrap_or_default();
+        let mut restart = q.clone();
+        if let Some(e) = fields.get("email").filter(|e| !e.trim().is_empty()) {
+            restart.insert("login_hint".into(), e.trim().to_string());
+        }
+        Self {
+            fields,
+            rid,
+            restart,
+        }
+    }
+
+    /// A field, trimmed (empty when absent).
+    pub(crate) fn field(&self, k: &str) -> String {
+        self.fields
+            .get(k)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    }
+
+    /// A field as sent (passwords).
+    pub(crate) fn raw(&self, k: &str) -> String {
+        self.fields.get(k).cloned().unwrap_or_default()
+    }
+
+    /// Whether the field is present.
+    pub(crate) fn has(&self, k: &str) -> bool {
+        self.fields.contains_key(k)
+    }
+}
+
+/// Whether `email` looks like an address (the pages' check; the API does not care).
+pub(crate) fn plausible_email(email: &str) -> bool {
+    let parts = email.split_once('@');
+    email.len() <= 320
+        && !email.contains(char::is_whitespace)
+        && parts.is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+}
+
+/// What the first pages show for an invitation: its fixed address and a banner.
+pub(crate) fn invitation_view(state: &AppState, p: &PendingAuth) -> Option<(String, String)> {
+    let id = p.invitation.as_deref()?;
+    state.with_world(|w| {
+        let inv = w.invitation(id)?;
+        let org = w
+            .organization(&inv.organization_id)
+            .map(|o| o.name.clone())
+            .unwrap_or_else(|| inv.organization_id.clone());
+        Some((
+            inv.email.clone(),
+            format!("You have been invited to join {org} as {}.", inv.email),
+        ))
+    })
+}
+
+/// Render the page a request shows at `page` (or send the browser to the page its stage
+/// requires).
+pub(crate) fn show(state: &AppState, rid: &str, p: &PendingAuth, page: Page) -> Response {
+    let app = App::of(state, &p.client_id);
+    let f = app.frame(rid);
+    if let Stage::Organization { user_id } = &p.stage {
+        let orgs = state.with_world(|w| w.picker_choices(user_id));
+        return pages::org_picker(&f, &orgs, None);
+    }
+    let own = Page::of_stage(&p.stage);
+    let wanted = match own {
+        Some(own) => own,
+        None if matches!(
+            page,
+            Page::VerifyEmail | Page::MagicCode | Page::Mfa | Page::NewPassword
+        ) =>
+        {
+            Page::SignIn
+        }
+        None => page,
+    };
+    if wanted != page {
+        return see_other(wanted.path(), rid);
+    }
+    match (page, &p.stage) {
+        (Page::SignIn, _) => credentials::sign_in_page(state, &f, p, Default::default()),
+        (Page::SignUp, _) => credentials::sign_up_page(state, &f, p, Default::default()),
+        (Page::ForgotPassword, _) => pages::forgot_password(
+            &f,
+            p.login_hint.as_deref().unwrap_or_default(),
+            None,
+            StatusCode::OK,
+        ),
+        (Page::Google, _) => google::consent_page(state, &f, p, Default::default()),
+        (Page::VerifyEmail, Stage::VerifyEmail { challenge, .. }) => pages::code_page(
+            &f,
+            CodeStep::VerifyEmail,
+            &CodePage {
+                email: &challenge.email,
+                ..CodePage::default()
+            },
+            StatusCode::OK,
+        ),
+        (Page::MagicCode, Stage::MagicCode(challenge)) => pages::code_page(
+            &f,
+            CodeStep::MagicCode,
+            &CodePage {
+                email: &challenge.email,
+                ..CodePage::default()
+            },
+            StatusCode::OK,
+        ),
+        (Page::Mfa, _) => {
+            pages::code_page(&f, CodeStep::Totp, &CodePage::default(), StatusCode::OK)
+        }
+        (Page::NewPassword, Stage::NewPassword { user_id, .. }) => {
+            let email = state
+                .with_world(|w| w.user(user_id).map(|u| u.email.clone()))
+                .unwrap_or_default();
+            pages::new_password(
+                &f,
+                &pages::NewPasswordView {
+                    email: &email,
+                    ..Default::default()
+                },
+                StatusCode::OK,
+            )
+        }
+        _ => see_other(NextPage::SignIn.path(), rid),
+    }
+}
+
+/// `GET /hosted/{page}?rid=…`.
+fn get_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    q: &HashMap<String, String>,
+    page: Page,
+) -> Response {
+    let rid = q.get("rid").map(String::as_str).unwrap_or_default();
+    match live_page(state, rid) {
+        Some(p) => show(state, rid, &p, page),
+        None => restart_at_app(state, headers, q),
+    }
+}
+
+macro_rules! get_handler {
+    ($name:ident, $page:expr, $doc:literal) => {
+        #[doc = $doc]
+        pub async fn $name(
+            State(state): State<AppState>,
+            headers: HeaderMap,
+            Query(q): Query<HashMap<String, String>>,
+        ) -> Response {
+            get_page(&state, &headers, &q, $page)
+        }
+    };
+}
+
+get_handler!(get_sign_in, Page::SignIn, "`GET /hosted/sign-in`.");
+get_handler!(get_sign_up, Page::SignUp, "`GET /hosted/sign-up`.");
+get_handler!(
+    get_forgot_password,
+    Page::ForgotPassword,
+    "`GET /hosted/forgot-password`."
+);
+get_handler!(get_google, Page::Google, "`GET /hosted/google`.");
+get_handler!(
+    get_verify_email,
+    Page::VerifyEmail,
+    "`GET /hosted/verify-email`."
+);
+get_handler!(get_magic_code, Page::MagicCode, "`GET /hosted/magic-code`.");
+get_handler!(get_mfa, Page::Mfa, "`GET /hosted/mfa`.");
+get_handler!(
+    get_new_password,
+    Page::NewPassword,
+    "`GET /hosted/new-password`."
+);

@@ -1,0 +1,115 @@
+//! `POST /hosted/forgot-password` (email a reset link) and `POST /hosted/new-password` (the
+//! new password of a reset, reached through the app's sign-in endpoint).
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+
+use super::{answer, live_page, plausible_email, App, Form, RESET_COOKIE};
+use crate::cookies;
+use crate::error::ApiError;
+use crate::html::hosted::{self as pages, NewPasswordView};
+use crate::model::Stage;
+use crate::password;
+use crate::routes::common::own_base;
+use crate::state::AppState;
+use crate::world::SignInStep;
+
+/// `POST /hosted/forgot-password`: the same answer whether or not the account exists.
+pub async fn post_forgot_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let form = Form::parse(&q, &body);
+    let rid = form.rid.clone();
+    let now_ms = state.clock().now_ms();
+    let Some(p) = live_page(&state, &rid) else {
+        return Ok(answer(
+            &state,
+            &headers,
+            &form.restart,
+            &rid,
+            SignInStep::Expired,
+        ));
+    };
+    let app = App::of(&state, &p.client_id);
+    let f = app.frame(&rid);
+    let email = form.field("email");
+    if !plausible_email(&email) {
+        return Ok(pages::forgot_password(
+            &f,
+            &email,
+            Some("Enter a valid email address."),
+            StatusCode::BAD_REQUEST,
+        ));
+    }
+    let base = own_base(&headers);
+    state.with_world(|w| w.request_password_reset(&p.client_id, &email, &base, now_ms));
+    Ok(pages::reset_sent(&f, &email))
+}
+
+/// `POST /hosted/new-password`. The reset cookie goes once the reset is used or cancelled.
+pub async fn post_new_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let form = Form::parse(&q, &body);
+    let rid = form.rid.clone();
+    let now_ms = state.clock().now_ms();
+    let now = now_ms.div_euclid(1000);
+    let done = |s| {
+        let mut r = answer(&state, &headers, &form.restart, &rid, s);
+        cookies::clear(r.headers_mut(), &headers, RESET_COOKIE, true);
+        r
+    };
+    if form.has("cancel") {
+        return Ok(done(state.with_world(|w| w.cancel_sign_in(&rid, now))));
+    }
+    if form.field("intent") == "skip" {
+        return Ok(done(
+            state.with_world(|w| w.skip_password_reset(&rid, now_ms)),
+        ));
+    }
+    let Some(p) = live_page(&state, &rid) else {
+        let finished = state.with_world(|w| w.finished_sign_in(&rid, now));
+        return Ok(done(finished.unwrap_or(SignInStep::Expired)));
+    };
+    let Stage::NewPassword { user_id, .. } = &p.stage else {
+        return Ok(super::see_other("sign-in", &rid));
+    };
+    let password = form.raw("password");
+    if password.chars().count() < 8 {
+        let email = state
+            .with_world(|w| w.user(user_id).map(|u| u.email.clone()))
+            .unwrap_or_default();
+        let app = App::of(&state, &p.client_id);
+        return Ok(pages::new_password(
+            &app.frame(&rid),
+            &NewPasswordView {
+                email: &email,
+                password_error: Some("The password must have at least 8 characters."),
+                error: None,
+            },
+            StatusCode::BAD_REQUEST,
+        ));
+    }
+    let hashed = tokio::task::spawn_blocking(move || password::hash(&password)).await;
+    let Ok(Ok(password_hash)) = hashed else {
+        return Err(ApiError::page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "password-hashing-failed",
+            "The emulator could not hash the password. Go back and try again.",
+        ));
+    };
+    let step = state
+        .with_world(|w| w.set_new_password(&rid, password_hash, now_ms))
+        .map_err(|e| ApiError::page_storage("the new password", &e))?;
+    Ok(done(step))
+}

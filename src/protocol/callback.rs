@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::protocol::urls::{form_decode, parse_query};
+use crate::protocol::urls::parse_query;
 
 /// Query parameters removed from the address bar after a callback.
 pub const CALLBACK_PARAMS: [&str; 4] = ["code", "state", "error", "error_description"];
@@ -118,8 +118,9 @@ pub fn strip_callback_params(query: &str) -> String {
         .split('&')
         .filter(|segment| !segment.is_empty())
         .filter(|segment| {
-            let raw_key = segment.split_once('=').map_or(*segment, |(k, _)| k);
-            !CALLBACK_PARAMS.contains(&form_decode(raw_key).as_str())
+            // The segment's key, decoded (so `co%64e` is `code` too).
+            let key = form_urlencoded::parse(segment.as_bytes()).next();
+            !key.is_some_and(|(key, _)| CALLBACK_PARAMS.contains(&key.as_ref()))
         })
         .collect();
     if kept.is_empty() {

@@ -1,9 +1,10 @@
 //! URLs the SDK builds: authorize, logout, authenticate; and query-string encoding.
 //!
-//! Encoding follows the `application/x-www-form-urlencoded` serializer of the URL Standard,
-//! which is what `URLSearchParams` (and therefore authkit-js) produces: ASCII alphanumerics and
-//! `*-._` are kept, a space becomes `+`, every other byte of the UTF-8 encoding becomes `%XX`
-//! (upper-case hex). The decoding counterpart is [`parse_query`].
+//! Encoding follows the `application/x-www-form-urlencoded` serializer of the URL Standard (the
+//! `form_urlencoded` crate), which is what `URLSearchParams` (and therefore authkit-js)
+//! produces: ASCII alphanumerics and `*-._` are kept, a space becomes `+`, every other byte of
+//! the UTF-8 encoding becomes `%XX` (upper-case hex). The decoding counterpart is
+//! [`parse_query`].
 
 use serde_json::Value;
 
@@ -18,66 +19,10 @@ pub enum Screen {
     SignUp,
 }
 
-/// Form-urlencodes one key or value exactly as `URLSearchParams` does.
-///
-/// ```
-/// use authkit_yew::protocol::urls::form_encode;
-/// assert_eq!(form_encode("a b&c=d/é*~"), "a+b%26c%3Dd%2F%C3%A9*%7E");
-/// ```
-pub fn form_encode(s: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(s.len());
-    for &b in s.as_bytes() {
-        match b {
-            b'*' | b'-' | b'.' | b'_' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push(HEX[usize::from(b >> 4)] as char);
-                out.push(HEX[usize::from(b & 0x0F)] as char);
-            }
-        }
-    }
-    out
-}
-
-/// Decodes one form-urlencoded key or value: `+` is a space, `%XX` a byte; malformed escapes
-/// are kept literally and invalid UTF-8 becomes U+FFFD (as `URLSearchParams` does).
-///
-/// ```
-/// use authkit_yew::protocol::urls::form_decode;
-/// assert_eq!(form_decode("a+b%26c%3dd%2F%C3%A9%zz"), "a b&c=d/é%zz");
-/// ```
-pub fn form_decode(s: &str) -> String {
-    fn hex(b: u8) -> Option<u8> {
-        match b {
-            b'0'..=b'9' => Some(b - b'0'),
-            b'a'..=b'f' => Some(b - b'a' + 10),
-            b'A'..=b'F' => Some(b - b'A' + 10),
-            _ => None,
-        }
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h << 4 | l);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// Form-urlencodes one key or value exactly as `URLSearchParams` does (the `form_urlencoded`
+/// crate's serializer of the URL Standard).
+fn form_encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 /// Splits a query string (with or without a leading `?`) into decoded `(key, value)` pairs in
@@ -93,13 +38,8 @@ pub fn form_decode(s: &str) -> String {
 /// ```
 pub fn parse_query(query: &str) -> Vec<(String, String)> {
     let query = query.strip_prefix('?').unwrap_or(query);
-    query
-        .split('&')
-        .filter(|segment| !segment.is_empty())
-        .map(|segment| match segment.split_once('=') {
-            Some((k, v)) => (form_decode(k), form_decode(v)),
-            None => (form_decode(segment), String::new()),
-        })
+    form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
 }
 
@@ -377,6 +317,11 @@ mod tests {
         assert_eq!(to_query_string(&[("a b", Some("c"))]), "a+b=c");
     }
 
+    /// The value of `v=<text>` as `parse_query` decodes it.
+    fn decode(text: &str) -> String {
+        parse_query(&format!("v={text}")).remove(0).1
+    }
+
     #[test]
     fn decode_reverses_encode_for_any_text() {
         for s in [
@@ -388,23 +333,24 @@ mod tests {
             "*-._~",
             "\u{7f}\u{1}",
         ] {
-            assert_eq!(form_decode(&form_encode(s)), s, "{s:?}");
+            assert_eq!(decode(&form_encode(s)), s, "{s:?}");
         }
     }
 
     #[test]
     fn decode_keeps_malformed_escapes_literally() {
-        assert_eq!(form_decode("%"), "%");
-        assert_eq!(form_decode("%4"), "%4");
-        assert_eq!(form_decode("%zz1"), "%zz1");
-        assert_eq!(form_decode("a%2"), "a%2");
-        assert_eq!(form_decode("%41%"), "A%");
-        assert_eq!(form_decode("%e2%82%ac"), "€");
+        assert_eq!(decode("%"), "%");
+        assert_eq!(decode("%4"), "%4");
+        assert_eq!(decode("%zz1"), "%zz1");
+        assert_eq!(decode("a%2"), "a%2");
+        assert_eq!(decode("%41%"), "A%");
+        assert_eq!(decode("%e2%82%ac"), "€");
+        assert_eq!(decode("a+b%26c%3dd%2F%C3%A9%zz"), "a b&c=d/é%zz");
     }
 
     #[test]
     fn decode_replaces_invalid_utf8() {
-        assert_eq!(form_decode("%FFa"), "\u{FFFD}a");
+        assert_eq!(decode("%FFa"), "\u{FFFD}a");
     }
 
     #[test]

@@ -18,7 +18,8 @@ use super::state::{AuthState, SignedOutReason};
 pub(crate) const MIN_REFRESH_INTERVAL_MS: u32 = 1_000;
 
 /// Where a client is in its life.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(crate) enum Phase {
     /// Created; not started.
     Idle,
@@ -73,7 +74,8 @@ impl Backoff {
 }
 
 /// Where a new session comes from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(crate) enum Via {
     /// The code exchange of the sign-in callback.
     Exchange,
@@ -84,7 +86,8 @@ pub(crate) enum Via {
 }
 
 /// Something that happened (past tense); [`Machine::apply`] decides what it means.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(crate) enum Event {
     /// `start` ran: the options are valid and the page is not framed.
     Started,
@@ -125,7 +128,8 @@ pub(crate) enum Event {
 }
 
 /// What the shell must do after an event (imperative), in order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(crate) enum Effect {
     /// Recompute the visible state and notify subscribers when it changed.
     Publish,
@@ -248,7 +252,7 @@ impl Machine {
 
     /// True after dispose.
     pub(crate) fn is_disposed(&self) -> bool {
-        self.phase == Phase::Disposed
+        matches!(self.phase, Phase::Disposed)
     }
 
     /// The error every action returns when the client cannot run.
@@ -270,7 +274,10 @@ impl Machine {
     /// True after a deliberate sign-out (here or in a sibling) until the next session: a
     /// rotated refresh token that arrives then must not be stored.
     pub(crate) fn signed_out_deliberately(&self) -> bool {
-        self.phase == Phase::SignedOut(Some(SignedOutReason::SignedOut))
+        matches!(
+            self.phase,
+            Phase::SignedOut(Some(SignedOutReason::SignedOut))
+        )
     }
 
     /// Whether this tab takes a sibling's session (`sid`, organization, expiry) instead of
@@ -384,7 +391,7 @@ impl Machine {
         }
         match event {
             Event::Started => {
-                if self.phase == Phase::Idle {
+                if matches!(self.phase, Phase::Idle) {
                     self.phase = Phase::Starting { retrying: false };
                 }
                 Vec::new()

@@ -165,6 +165,18 @@ async fn password_reset_link_goes_through_the_sign_in_endpoint() {
     let (page, rid) = begin_rid(&emu, &[], &p).await;
     let (_, html) = emu.page(&page).await;
     assert!(html.contains(&format!("href=\"/hosted/forgot-password?rid={rid}\"")));
+    // After a wrong password, the link takes the typed address along.
+    let r = emu
+        .post_form(
+            &page,
+            &[("rid", &rid), ("email", SOLO.0), ("password", "wrong")],
+        )
+        .await;
+    let html = r.text().await.unwrap();
+    let carried = format!("/hosted/forgot-password?rid={rid}&amp;email=solo%40example.com");
+    assert!(html.contains(&carried), "{html}");
+    let (_, html) = emu.page(&carried.replace("&amp;", "&")).await;
+    assert!(html.contains(&format!("value=\"{}\"", SOLO.0)));
     let forgot = format!("/hosted/forgot-password?rid={rid}");
     // Unknown and known addresses get the same page; only the known one gets an email.
     for email in ["nobody@example.com", SOLO.0] {

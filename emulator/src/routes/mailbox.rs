@@ -73,7 +73,7 @@ pub async fn mailbox_page(State(state): State<AppState>) -> Response {
                 let link = e
                     .link
                     .as_deref()
-                    .map(|l| format!("<a class=\"mono\" href=\"{0}\">{0}</a>", esc(l)))
+                    .map(|l| format!("<a href=\"{}\">Open the link</a>", esc(l)))
                     .unwrap_or_default();
                 let state = if now > e.expires_at {
                     "expired"

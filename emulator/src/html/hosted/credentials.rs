@@ -79,8 +79,17 @@ pub fn sign_in(f: &Frame<'_>, v: &SignInView<'_>, status: StatusCode) -> Respons
         (
             google_button(f),
             format!(
-                "<p class=\"links\" style=\"margin-top:-.5rem\"><a id=\"forgot-password\" href=\"{}\">Forgot password?</a></p>",
-                f.href("forgot-password")
+                "<p class=\"links\" style=\"margin-top:-.5rem\"><a id=\"forgot-password\" href=\"{}{}\">Forgot password?</a></p>",
+                f.href("forgot-password"),
+                if v.email.is_empty() {
+                    String::new()
+                } else {
+                    // The address typed so far goes along (a wrong password, then this link).
+                    esc(&format!(
+                        "&email={}",
+                        form_urlencoded::byte_serialize(v.email.as_bytes()).collect::<String>()
+                    ))
+                }
             ),
             submit("magic-code", "secondary", "Email me a code", Some("magic")),
         )

@@ -261,7 +261,13 @@ pub(crate) fn invitation_view(state: &AppState, p: &PendingAuth) -> Option<(Stri
 
 /// Render the page a request shows at `page` (or send the browser to the page its stage
 /// requires).
-pub(crate) fn show(state: &AppState, rid: &str, p: &PendingAuth, page: Page) -> Response {
+pub(crate) fn show(
+    state: &AppState,
+    rid: &str,
+    p: &PendingAuth,
+    page: Page,
+    email: Option<&str>,
+) -> Response {
     let app = App::of(state, &p.client_id);
     let f = app.frame(rid);
     if let Stage::Organization { user_id } = &p.stage {
@@ -288,7 +294,7 @@ pub(crate) fn show(state: &AppState, rid: &str, p: &PendingAuth, page: Page) -> 
         (Page::SignUp, _) => credentials::sign_up_page(state, &f, p, Default::default()),
         (Page::ForgotPassword, _) => pages::forgot_password(
             &f,
-            p.login_hint.as_deref().unwrap_or_default(),
+            email.or(p.login_hint.as_deref()).unwrap_or_default(),
             None,
             StatusCode::OK,
         ),
@@ -331,7 +337,8 @@ pub(crate) fn show(state: &AppState, rid: &str, p: &PendingAuth, page: Page) -> 
     }
 }
 
-/// `GET /hosted/{page}?rid=…`.
+/// `GET /hosted/{page}?rid=…` (`&email=…`: the address typed on the sign-in page, for the
+/// forgot-password page).
 fn get_page(
     state: &AppState,
     headers: &HeaderMap,
@@ -340,7 +347,10 @@ fn get_page(
 ) -> Response {
     let rid = q.get("rid").map(String::as_str).unwrap_or_default();
     match live_page(state, rid) {
-        Some(p) => show(state, rid, &p, page),
+        Some(p) => {
+            let email = q.get("email").map(String::as_str).filter(|e| !e.is_empty());
+            show(state, rid, &p, page, email)
+        }
         None => restart_at_app(state, headers, q),
     }
 }

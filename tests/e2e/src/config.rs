@@ -10,6 +10,14 @@ use crate::CLIENT_ID;
 pub const DEMO_EMAIL: &str = "demo@example.com";
 /// Password of [`DEMO_EMAIL`].
 pub const DEMO_PASSWORD: &str = "demo-password";
+/// The seed user with no organization.
+pub const SOLO_EMAIL: &str = "solo@example.com";
+/// Password of [`SOLO_EMAIL`].
+pub const SOLO_PASSWORD: &str = "solo-password";
+/// The seed user with an authenticator-app (TOTP) factor (member of Acme).
+pub const MFA_EMAIL: &str = "mfa@example.com";
+/// Password of [`MFA_EMAIL`].
+pub const MFA_PASSWORD: &str = "mfa-password";
 /// The first organization of the demo user (role `admin`).
 pub const ORG_ACME: &str = "org_01ACME000000000000000000AC";
 /// The second organization of the demo user (role `member`).

@@ -229,4 +229,71 @@ impl Emulator {
         )
         .await
     }
+
+    /// `GET /_emulator/mailbox?to=…`: the emails to `to`, newest first.
+    pub async fn mailbox(&self, to: &str) -> Result<Vec<Value>, HarnessError> {
+        let to = crate::flows::encode(to);
+        let v = self
+            .call("GET", &format!("/_emulator/mailbox?to={to}"), None)
+            .await?;
+        Ok(v["emails"].as_array().cloned().unwrap_or_default())
+    }
+
+    /// The newest email to `to` of `kind` (`email_verification`, `magic_auth`,
+    /// `password_reset`, `invitation`), waiting briefly for it to arrive.
+    pub async fn latest_email(&self, to: &str, kind: &str) -> Result<Value, HarnessError> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(e) = self
+                .mailbox(to)
+                .await?
+                .into_iter()
+                .find(|e| e["kind"] == kind)
+            {
+                return Ok(e);
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(HarnessError::Http(format!(
+                    "no {kind} email to {to} in the mailbox"
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The authenticator-app secret (base32) the mailbox shows for `email`.
+    pub async fn totp_secret(&self, email: &str) -> Result<String, HarnessError> {
+        let v = self.call("GET", "/_emulator/mailbox", None).await?;
+        v["totp_factors"]
+            .as_array()
+            .and_then(|fs| fs.iter().find(|f| f["email"] == email))
+            .and_then(|f| f["secret"].as_str())
+            .map(str::to_owned)
+            .ok_or_else(|| HarnessError::Http(format!("no TOTP factor for {email}")))
+    }
+
+    /// The emulator's clock, epoch seconds (`GET /_emulator/clock`).
+    pub async fn now(&self) -> Result<u64, HarnessError> {
+        let v = self.call("GET", "/_emulator/clock", None).await?;
+        v["now"]
+            .as_u64()
+            .ok_or_else(|| HarnessError::Http(format!("no clock in {v}")))
+    }
+
+    /// `POST /_emulator/invitations`: invites `email` to `organization_id`; returns the
+    /// invitation (with `token` and `accept_invitation_url`).
+    pub async fn invite(&self, email: &str, organization_id: &str) -> Result<Value, HarnessError> {
+        self.call(
+            "POST",
+            "/_emulator/invitations",
+            Some(json!({ "email": email, "organization_id": organization_id })),
+        )
+        .await
+    }
+
+    /// `GET /_emulator/users`.
+    pub async fn users(&self) -> Result<Vec<Value>, HarnessError> {
+        let v = self.call("GET", "/_emulator/users", None).await?;
+        Ok(v.as_array().cloned().unwrap_or_default())
+    }
 }

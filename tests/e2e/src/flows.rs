@@ -44,6 +44,53 @@ pub async fn sign_in_demo_user(b: &Browser, home_url: &str, org_index: usize) {
     b.wait_status("signed-in").await;
 }
 
+/// The code an authenticator app shows for `secret` (base32) at `unix_secs`: RFC 6238 with
+/// SHA-1, 6 digits and 30-second steps, computed by `totp-rs`.
+///
+/// ```
+/// // RFC 6238 appendix B (SHA-1, T = 59 s): the last 6 of its 8 digits.
+/// assert_eq!(authkit_e2e::flows::totp_code("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", 59), "287082");
+/// ```
+pub fn totp_code(secret: &str, unix_secs: u64) -> String {
+    use totp_rs::{Algorithm, Secret, TOTP};
+    let bytes = Secret::Encoded(secret.to_owned())
+        .to_bytes()
+        .expect("a base32 secret");
+    TOTP::new(Algorithm::SHA1, 6, 0, 30, bytes)
+        .expect("a 6-digit TOTP with a secret of at least 128 bits")
+        .generate(unix_secs)
+}
+
+/// `s` form-urlencoded (for a query value).
+///
+/// ```
+/// assert_eq!(authkit_e2e::flows::encode("http://a:1/b c"), "http%3A%2F%2Fa%3A1%2Fb%20c");
+/// ```
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The paths of the emulator's request log, in order (`"GET /hosted/sign-in"`), without the
+/// control API.
+pub fn log_lines(log: &[Value]) -> Vec<String> {
+    log.iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["method"].as_str().unwrap_or("?"),
+                r["path"].as_str().unwrap_or("?")
+            )
+        })
+        .collect()
+}
+
 /// The short access-token lifetime of the refresh scenarios and the bench, in seconds.
 pub const SHORT_TTL_SECS: u64 = 15;
 

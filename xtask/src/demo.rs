@@ -65,6 +65,7 @@ pub fn run(root: &Path) -> Result<(), XtaskError> {
     println!("  authkit-yew demo:  http://localhost:{DEMO_PORT}");
     println!("  emulator:          {url}  (dashboard and hosted sign-in)");
     println!("  sign in with {DEMO_EMAIL} / {DEMO_PASSWORD}, or sign up a new user");
+    println!("  mailbox (verification codes, reset links): {url}/_emulator/mailbox.html");
     println!("  press Ctrl-C to stop both");
     println!();
 

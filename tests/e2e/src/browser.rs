@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+
 use crate::error::HarnessError;
 
 /// How long a DOM condition may take before the test fails. A deadline, not a performance
@@ -58,6 +60,49 @@ pub struct Browser {
     /// The WebDriver client (use it for anything the helpers lack).
     pub client: Client,
     profile: PathBuf,
+    /// The chromedriver this session runs on (for its Chromium-only endpoints).
+    webdriver_url: String,
+}
+
+/// Network conditions for Chromium's DevTools emulation (`Network.emulateNetworkConditions`):
+/// a latency added to every request and caps on throughput. Chromium applies them per request
+/// (it does not model TCP round trips or slow start).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NetworkConditions {
+    /// Added to every request, in milliseconds.
+    pub latency_ms: f64,
+    /// Download throughput in bytes per second.
+    pub download_bytes_per_sec: f64,
+    /// Upload throughput in bytes per second.
+    pub upload_bytes_per_sec: f64,
+}
+
+impl NetworkConditions {
+    /// The parameters of `Network.emulateNetworkConditions`; `None` lifts the emulation
+    /// (no latency, `-1` = no throughput cap).
+    ///
+    /// ```
+    /// use authkit_e2e::browser::NetworkConditions;
+    /// let slow = NetworkConditions { latency_ms: 150.0, download_bytes_per_sec: 2e5, upload_bytes_per_sec: 1e5 };
+    /// assert_eq!(NetworkConditions::cdp_params(Some(&slow))["latency"], 150.0);
+    /// assert_eq!(NetworkConditions::cdp_params(None)["downloadThroughput"], -1.0);
+    /// ```
+    pub fn cdp_params(conditions: Option<&Self>) -> Value {
+        match conditions {
+            Some(c) => json!({
+                "offline": false,
+                "latency": c.latency_ms,
+                "downloadThroughput": c.download_bytes_per_sec,
+                "uploadThroughput": c.upload_bytes_per_sec,
+            }),
+            None => json!({
+                "offline": false,
+                "latency": 0.0,
+                "downloadThroughput": -1.0,
+                "uploadThroughput": -1.0,
+            }),
+        }
+    }
 }
 
 impl Browser {
@@ -92,7 +137,54 @@ impl Browser {
             .update_timeouts(timeouts)
             .await
             .map_err(|e| HarnessError::WebDriver(format!("set timeouts: {e}")))?;
-        Ok(Self { client, profile })
+        Ok(Self {
+            client,
+            profile,
+            webdriver_url: webdriver_url.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// Sends one DevTools protocol command to the current window's page through chromedriver
+    /// (`POST /session/{id}/chromium/send_command_and_get_result`) and returns its result.
+    pub async fn cdp(&self, method: &str, params: Value) -> Result<Value, HarnessError> {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .map_err(|e| HarnessError::WebDriver(format!("session id: {e}")))?
+            .ok_or_else(|| HarnessError::WebDriver("no session".into()))?;
+        let url = format!(
+            "{}/session/{session}/chromium/send_command_and_get_result",
+            self.webdriver_url
+        );
+        let body = json!({ "cmd": method, "params": params });
+        let exchange = post_json(&url, &body);
+        let (status, answer) = tokio::time::timeout(Duration::from_secs(30), exchange)
+            .await
+            .map_err(|_| HarnessError::WebDriver(format!("{method}: no answer within 30 s")))??;
+        if status != 200 {
+            return Err(HarnessError::WebDriver(format!(
+                "{method}: {status} {}",
+                answer["value"]["message"]
+            )));
+        }
+        Ok(answer["value"].clone())
+    }
+
+    /// Emulates `conditions` for every request of the current window from now on, across
+    /// navigations (`Network.enable`, then `Network.emulateNetworkConditions`); `None` lifts
+    /// the emulation.
+    pub async fn emulate_network(
+        &self,
+        conditions: Option<&NetworkConditions>,
+    ) -> Result<(), HarnessError> {
+        self.cdp("Network.enable", json!({})).await?;
+        self.cdp(
+            "Network.emulateNetworkConditions",
+            NetworkConditions::cdp_params(conditions),
+        )
+        .await
+        .map(drop)
     }
 
     /// Ends the session (Chromium exits) and removes the profile.
@@ -293,6 +385,63 @@ impl Browser {
         let error = self.text("#error").await;
         format!("url={url} #status={status:?} #error={error:?}")
     }
+}
+
+/// POSTs `body` to `url` (`http://host:port/path`) and reads the JSON answer by its
+/// `Content-Length`: chromedriver says `Connection: close` but keeps the socket open.
+async fn post_json(url: &str, body: &Value) -> Result<(u16, Value), HarnessError> {
+    let http = |what: String| HarnessError::Http(format!("{url}: {what}"));
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| http("not an http URL".into()))?;
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let body = body.to_string();
+    let stream = tokio::net::TcpStream::connect(authority)
+        .await
+        .map_err(|e| http(format!("connect: {e}")))?;
+    let mut stream = BufReader::new(stream);
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream
+        .get_mut()
+        .write_all((head + &body).as_bytes())
+        .await
+        .map_err(|e| http(format!("write: {e}")))?;
+    let mut status_line = String::new();
+    stream
+        .read_line(&mut status_line)
+        .await
+        .map_err(|e| http(format!("read: {e}")))?;
+    let status = status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| http(format!("bad status line {status_line:?}")))?;
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        stream
+            .read_line(&mut line)
+            .await
+            .map_err(|e| http(format!("read: {e}")))?;
+        if line.trim().is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+    }
+    let mut answer = vec![0; length];
+    stream
+        .read_exact(&mut answer)
+        .await
+        .map_err(|e| http(format!("read the body: {e}")))?;
+    let json = serde_json::from_slice(&answer).map_err(|e| http(format!("not JSON: {e}")))?;
+    Ok((status, json))
 }
 
 /// `url` with the values of `code` and `state` replaced (failure messages must not leak codes).

@@ -49,6 +49,7 @@ pub fn build(dir: &Path, dist: &Path, target_dir: &Path) -> Result<Bundle, Xtask
         "AUTHKIT_API_PORT",
         "AUTHKIT_API_HTTPS",
         "AUTHKIT_DEV_MODE",
+        "AUTHKIT_REDIRECT_URI",
     ] {
         cmd.env_remove(var);
     }

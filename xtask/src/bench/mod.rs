@@ -8,8 +8,11 @@
 //!    increment over the typical app, (t+SDK) − (t), has a goal (≤ 30 KB gzip); its increment
 //!    over a bare Yew app, (b) − (a), and its own cost, (b) − (a'), are reported. Top
 //!    contributors of (b) − (a') and of (t+SDK) − (t) with `twiggy`.
-//! 2. The browser half (`authkit-bench` in `tests/e2e`): time to signed-in, requests per
-//!    flow, wake-ups, against the release demo.
+//! 2. The browser half (`authkit-bench` in `tests/e2e`): time to signed-in after the callback
+//!    and after a reload for (b), the demo and a minimal authkit-react app (installed from the
+//!    npm registry and bundled with esbuild into `target/bench/reference`), all served
+//!    gzip-compressed, on loopback and on Lighthouse's mobile profile (`--network`); ours /
+//!    authkit-react; the waterfall of a median reload; requests per flow, wake-ups.
 //!
 //! It prints one table and writes the same figures to `target/bench/report.json`. It never
 //! fails on a number, only when it cannot measure at all.
@@ -37,14 +40,50 @@ pub struct Options {
     pub sizes: bool,
     /// Run the browser half.
     pub browser: bool,
+    /// The networks of the browser half.
+    pub network: Network,
 }
 
-/// Parses `bench [--runs N] [--only sizes|browser]`.
+/// The networks the browser half measures on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Network {
+    /// Loopback, then Lighthouse's mobile profile (the default).
+    Both,
+    /// Loopback only.
+    Loopback,
+    /// Lighthouse's mobile profile only (150 ms, 1.6 Mbit/s down, 750 kbit/s up).
+    Mobile,
+}
+
+impl Network {
+    /// The value of `--network`, for `cargo xtask bench` and `authkit-bench` alike.
+    pub fn as_arg(self) -> &'static str {
+        match self {
+            Network::Both => "both",
+            Network::Loopback => "loopback",
+            Network::Mobile => "mobile",
+        }
+    }
+
+    fn parse(arg: Option<&str>) -> Result<Network, XtaskError> {
+        [Network::Both, Network::Loopback, Network::Mobile]
+            .into_iter()
+            .find(|n| Some(n.as_arg()) == arg)
+            .ok_or_else(|| {
+                XtaskError::Usage(format!(
+                    "--network takes `loopback`, `mobile` or `both`, not {arg:?}"
+                ))
+            })
+    }
+}
+
+/// Parses `bench [--runs N] [--only sizes|browser] [--network loopback|mobile|both]`.
 pub fn parse(args: &[&str]) -> Result<Options, XtaskError> {
     let mut opts = Options {
         runs: 20,
         sizes: true,
         browser: true,
+        network: Network::Both,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -65,6 +104,7 @@ pub fn parse(args: &[&str]) -> Result<Options, XtaskError> {
                     )))
                 }
             },
+            "--network" => opts.network = Network::parse(it.next().copied())?,
             other => {
                 return Err(XtaskError::Usage(format!(
                     "unknown bench argument `{other}`"
@@ -98,7 +138,11 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), XtaskError> {
         report.insert("bundle".into(), json);
     }
     if opts.browser {
-        let (rows, json) = browser(root, &out, opts.runs);
+        if !opts.sizes {
+            // The browser half builds (b) with Trunk `--offline` too.
+            fetch_baseline_crates(root)?;
+        }
+        let (rows, json) = browser(root, &out, opts);
         table.extend(rows);
         report.insert("browser".into(), json);
     }
@@ -212,7 +256,7 @@ fn sizes(root: &Path, out: &Path) -> Result<(Vec<String>, Value), XtaskError> {
 }
 
 /// Runs `authkit-bench` (the e2e package); its failure is reported, not fatal.
-fn browser(root: &Path, out: &Path, runs: usize) -> (Vec<String>, Value) {
+fn browser(root: &Path, out: &Path, opts: &Options) -> (Vec<String>, Value) {
     let mut cmd = Command::new("cargo");
     cmd.current_dir(root)
         .args([
@@ -224,7 +268,8 @@ fn browser(root: &Path, out: &Path, runs: usize) -> (Vec<String>, Value) {
             "authkit-bench",
             "--",
         ])
-        .args(["--runs", &runs.to_string(), "--out"])
+        .args(["--runs", &opts.runs.to_string()])
+        .args(["--network", opts.network.as_arg(), "--out"])
         .arg(out);
     let _ = std::fs::remove_file(out.join("browser.json"));
     let result = process::run(&mut cmd).and_then(|()| {
@@ -256,6 +301,7 @@ mod tests {
     fn parses_runs_and_only() {
         let o = parse(&[]).unwrap();
         assert_eq!((o.runs, o.sizes, o.browser), (20, true, true));
+        assert_eq!(o.network, Network::Both);
         let o = parse(&["--runs", "25", "--only", "sizes"]).unwrap();
         assert_eq!((o.runs, o.sizes, o.browser), (25, true, false));
         let o = parse(&["--only", "browser"]).unwrap();
@@ -263,5 +309,16 @@ mod tests {
         assert!(parse(&["--runs", "0"]).is_err());
         assert!(parse(&["--only", "x"]).is_err());
         assert!(parse(&["--fast"]).is_err());
+    }
+
+    #[test]
+    fn parses_the_network() {
+        for network in [Network::Both, Network::Loopback, Network::Mobile] {
+            let o = parse(&["--network", network.as_arg()]).unwrap();
+            assert_eq!(o.network, network);
+        }
+        assert_eq!(Network::Mobile.as_arg(), "mobile");
+        assert!(parse(&["--network", "3g"]).is_err());
+        assert!(parse(&["--network"]).is_err());
     }
 }

@@ -211,8 +211,8 @@ pub fn throttle_check(m: &Measured, apps: &[AppKey], profiles: &[Profile]) -> (V
         let decoded = largest["decodedBodySize"].as_f64().unwrap_or(0.0);
         let mut entry = Map::new();
         entry.insert("resource".into(), largest["name"].clone());
-        entry.insert("encoded_bytes".into(), json!(encoded));
-        entry.insert("decoded_bytes".into(), json!(decoded));
+        entry.insert("encoded_bytes".into(), json!(encoded as u64));
+        entry.insert("decoded_bytes".into(), json!(decoded as u64));
         let mut cells = Vec::new();
         for &p in profiles {
             let fetch = Summary::of(&m.values(p, app, "reload_largest_fetch")).map(|s| s.median);

@@ -5,6 +5,7 @@
 //! [`AuthKitClient`]: crate::client::AuthKitClient
 
 pub mod channel;
+pub mod early;
 pub mod events;
 pub mod http;
 pub mod lock;

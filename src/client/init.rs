@@ -7,6 +7,7 @@ use super::flight::{self, RefreshRequest};
 use super::phase::{Backoff, Event, Via, Wake};
 use super::{schedule, Inner, Session};
 use crate::browser::channel::Channel;
+use crate::browser::early::{self, EarlyConfig};
 use crate::browser::events::Listener;
 use crate::browser::page::{self, Location};
 use crate::browser::{http, storage, timer};
@@ -39,6 +40,14 @@ pub(super) async fn initialize(inner: Rc<Inner>) {
         return;
     }
     inner.apply(Event::Started);
+    early::remember(&EarlyConfig {
+        client_id: &inner.config.client_id,
+        base_url: &inner.config.base_url,
+        dev_mode: inner.config.dev_mode,
+        redirect_path: &inner.config.redirect_path,
+        lock_name: &inner.config.lock_name,
+        timeout_ms: inner.config.request_timeout_ms,
+    });
     let here = page::location();
     let warning = inner.options.borrow().dev_mode.warning(&here.hostname);
     if let Some(warning) = warning {
@@ -64,14 +73,25 @@ pub(super) async fn initialize(inner: Rc<Inner>) {
     // A failed or replayed callback does not sign a signed-in visitor out: with a session hint
     // the session is restored, and the callback's error stays visible beside it.
     if !signed_in && should_restore(&inner) {
-        let _ = flight::refresh(
-            inner.clone(),
-            RefreshRequest {
-                organization_id: None,
-                initial: true,
-            },
-        )
-        .await;
+        // `js/authkit-early.js` may have sent the restore while the wasm loaded.
+        let adopted = match early::take().await {
+            Some(answer) => {
+                let adopted = flight::adopt_early(&inner, &answer);
+                answer.release();
+                adopted
+            }
+            None => false,
+        };
+        if !adopted {
+            let _ = flight::refresh(
+                inner.clone(),
+                RefreshRequest {
+                    organization_id: None,
+                    initial: true,
+                },
+            )
+            .await;
+        }
     }
     inner.apply(Event::Settled);
 }

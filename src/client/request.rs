@@ -131,7 +131,7 @@ pub(super) async fn locked_refresh(
 
 /// A 2xx refresh whose token could not be used: transient (the session is kept and the refresh
 /// retried with backoff), with the reason in the description.
-fn unreadable_success(cause: AuthKitError) -> AuthKitError {
+pub(super) fn unreadable_success(cause: AuthKitError) -> AuthKitError {
     AuthKitError::Refresh {
         status: Some(200),
         error: None,

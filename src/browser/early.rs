@@ -1,0 +1,113 @@
+//! The early restore of `js/authkit-early.js`: the settings the script needs (remembered at
+//! each start) and the answer it hands over.
+
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::browser::storage;
+
+/// The localStorage key of [`EarlyConfig`] (the script reads it on the next page load).
+pub const CONFIG_KEY: &str = "authkit:early";
+
+/// The global accessor the script defines (it removes itself when called).
+const ACCESSOR: &str = "__authkitEarlyRestore";
+
+/// What the script needs to restore as the SDK would; nothing secret.
+///
+/// ```no_run
+/// use authkit_yew::browser::early::{remember, EarlyConfig};
+/// remember(&EarlyConfig {
+///     client_id: "client_123", base_url: "https://auth.example.com", dev_mode: false,
+///     redirect_path: "/account", lock_name: "WORKOS_REFRESH_SESSION:client_123", timeout_ms: 10_000,
+/// });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct EarlyConfig<'a> {
+    /// The client id.
+    pub client_id: &'a str,
+    /// `{scheme}://{host}[:{port}]` of the API.
+    pub base_url: &'a str,
+    /// Whether the refresh token lives in localStorage.
+    pub dev_mode: bool,
+    /// The callback route's path (the script stays out of callbacks).
+    pub redirect_path: &'a str,
+    /// The cross-tab lock's name.
+    pub lock_name: &'a str,
+    /// The request timeout.
+    pub timeout_ms: u32,
+}
+
+/// Stores `config` for the script's next run (best effort: without storage there is no early
+/// restore, and the SDK restores as usual).
+pub fn remember(config: &EarlyConfig<'_>) {
+    storage::set_json(storage::Area::Local, CONFIG_KEY, config);
+}
+
+/// The script's answer to its refresh: the status, `Retry-After`, when it arrived and the body
+/// (without its refresh token). The script holds the cross-tab lock until
+/// [`EarlyAnswer::release`].
+#[derive(Debug)]
+pub struct EarlyAnswer {
+    /// The client id the script used.
+    pub client_id: String,
+    /// The API it asked.
+    pub base_url: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Retry-After` header, when sent.
+    pub retry_after: Option<String>,
+    /// When the answer arrived (epoch ms, this browser's clock).
+    pub received_at_ms: f64,
+    /// The body (a success without its refresh token).
+    pub body: String,
+    release: Option<js_sys::Function>,
+}
+
+impl EarlyAnswer {
+    /// Lets the script release the cross-tab lock: the session is installed and announced.
+    pub fn release(&self) {
+        if let Some(release) = &self.release {
+            let _ = release.call0(&JsValue::UNDEFINED);
+        }
+    }
+}
+
+/// Takes the script's answer, once: `None` when the script is not on the page, did not run
+/// (no session hint, a callback, no Web Locks), or its request failed to get any answer.
+pub async fn take() -> Option<EarlyAnswer> {
+    let window: JsValue = web_sys::window()?.into();
+    let accessor = js_sys::Reflect::get(&window, &JsValue::from_str(ACCESSOR)).ok()?;
+    let accessor = accessor.dyn_into::<js_sys::Function>().ok()?;
+    let promise = accessor
+        .call0(&window)
+        .ok()?
+        .dyn_into::<js_sys::Promise>()
+        .ok()?;
+    let answer = JsFuture::from(promise).await.ok()?;
+    if answer.is_null() || answer.is_undefined() {
+        return None;
+    }
+    let field = |name: &str| js_sys::Reflect::get(&answer, &JsValue::from_str(name)).ok();
+    let text = |name: &str| field(name)?.as_string();
+    let release: Option<js_sys::Function> = field("release").and_then(|f| f.dyn_into().ok());
+    let read = || {
+        Some(EarlyAnswer {
+            client_id: text("client_id")?,
+            base_url: text("base_url")?,
+            status: u16::try_from(field("status")?.as_f64()? as i64).ok()?,
+            retry_after: text("retry_after"),
+            received_at_ms: field("received_at_ms")?.as_f64()?,
+            body: text("body")?,
+            release: release.clone(),
+        })
+    };
+    let answer = read();
+    if answer.is_none() {
+        // Unusable: free the lock at once, the SDK restores by itself.
+        if let Some(release) = release {
+            let _ = release.call0(&JsValue::UNDEFINED);
+        }
+    }
+    answer
+}

@@ -1,0 +1,201 @@
+//! Browser tests of `js/authkit-early.js`, the script that starts the session restore while the
+//! wasm loads (issue 13): run in Chromium as a page would run it, against the emulator, then
+//! the SDK takes its answer. It keeps the SDK's promises: one request, under the cross-tab lock
+//! until the SDK has taken over; no refresh token in the answer; nothing without a hint.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use authkit_yew::browser::early;
+use authkit_yew::browser::{lock, storage};
+use authkit_yew::protocol::session;
+use authkit_yew::DevMode;
+use common::*;
+use serde_json::json;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The script as it ships in the crate.
+const SCRIPT: &str = include_str!("../js/authkit-early.js");
+
+/// Runs the script the way an inline `<script>` at the top of `<head>` runs.
+fn run_early_script() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let script = document.create_element("script").unwrap();
+    script.set_text_content(Some(SCRIPT));
+    document.head().unwrap().append_child(&script).unwrap();
+}
+
+fn accessor_present() -> bool {
+    let window: JsValue = web_sys::window().unwrap().into();
+    js_sys::Reflect::has(&window, &"__authkitEarlyRestore".into()).unwrap()
+}
+
+fn lock_name() -> String {
+    format!("WORKOS_REFRESH_SESSION:{CLIENT_ID}")
+}
+
+fn stored_refresh_token() -> Option<String> {
+    storage::get(storage::Area::Local, &session::refresh_token_key(CLIENT_ID))
+}
+
+#[wasm_bindgen_test]
+fn runs_in_a_chromium_page() {
+    assert_in_chromium();
+}
+
+#[wasm_bindgen_test]
+async fn the_sdk_takes_the_early_restore_with_one_request_under_the_lock() {
+    session_left_in_storage().await;
+    let before = stored_refresh_token().expect("a dev-mode token");
+    run_early_script();
+    assert!(accessor_present());
+    // The script holds the SDK's lock from its request until the SDK has taken over.
+    let held = lock::with_lock(&lock_name(), 50, || async {}).await;
+    assert!(held.is_err(), "the early restore holds the lock");
+    let client = initialized(options(DevMode::Auto)).await;
+    assert!(client.state().is_authenticated, "{:?}", client.state());
+    assert!(marked("authkit:early-restore"));
+    assert!(!accessor_present(), "the answer is handed over once");
+    assert_eq!(
+        authenticate_requests(Some("refresh_token")).await.len(),
+        1,
+        "the early request was the restore"
+    );
+    let rotated = stored_refresh_token().expect("the rotated token");
+    assert_ne!(
+        rotated, before,
+        "stored under the SDK's key, as the SDK does"
+    );
+    assert_eq!(
+        lock::with_lock(&lock_name(), 1_000, || async { 1 }).await,
+        Ok(1),
+        "released once the SDK took over"
+    );
+    // The SDK works on from the early session.
+    assert!(client.get_access_token_with(true).await.is_ok());
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn a_sibling_tab_adopts_the_early_session_without_a_request() {
+    session_left_in_storage().await;
+    run_early_script();
+    let (a, b) = futures::join!(
+        initialized(options(DevMode::Auto)),
+        initialized(options(DevMode::Auto))
+    );
+    assert!(a.state().is_authenticated && b.state().is_authenticated);
+    assert_eq!(a.state().session_id, b.state().session_id);
+    assert_eq!(
+        authenticate_requests(Some("refresh_token")).await.len(),
+        1,
+        "one refresh for two tabs"
+    );
+    a.dispose();
+    b.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn in_cookie_mode_the_answer_carries_no_refresh_token() {
+    reset().await;
+    let first = signed_in_client(options(DevMode::Off)).await;
+    first.dispose();
+    page_url("/");
+    control_delete("requests").await;
+    run_early_script();
+    let answer = early::take().await.expect("the early answer");
+    assert_eq!(answer.status, 200);
+    let body: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+    assert!(body.get("access_token").is_some());
+    assert!(
+        body.get("refresh_token").is_none(),
+        "the script drops the refresh token: {:?}",
+        body.as_object().map(|o| o.keys().collect::<Vec<_>>())
+    );
+    assert_eq!(
+        stored_refresh_token(),
+        None,
+        "nothing stored in cookie mode"
+    );
+    answer.release();
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_early_restore_is_the_sdks_own_failure_without_a_second_request() {
+    session_left_in_storage().await;
+    control_post(
+        "faults",
+        json!({"method": "POST", "path": "/user_management/authenticate",
+               "grant_type": "refresh_token", "status": 503, "count": 1}),
+    )
+    .await;
+    run_early_script();
+    let client = initialized(options(DevMode::Auto)).await;
+    let s = client.state();
+    assert!(s.is_reconnecting, "{s:?}");
+    assert!(
+        matches!(
+            s.error,
+            Some(authkit_yew::AuthKitError::Refresh {
+                status: Some(503),
+                ..
+            })
+        ),
+        "{:?}",
+        s.error
+    );
+    assert_eq!(authenticate_requests(Some("refresh_token")).await.len(), 1);
+    let c = client.clone();
+    wait_until("the backoff retry signs in", move || {
+        c.state().is_authenticated
+    })
+    .await;
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn without_a_session_hint_the_script_sends_nothing() {
+    reset().await;
+    // A start without a session remembers the settings, as every start does.
+    initialized(options(DevMode::Auto)).await.dispose();
+    assert!(storage::get(storage::Area::Local, early::CONFIG_KEY).is_some());
+    run_early_script();
+    assert!(early::take().await.is_none());
+    assert!(api_requests().await.is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn on_the_callback_the_script_leaves_the_exchange_to_the_sdk() {
+    session_left_in_storage().await;
+    let code = prepare_code(DEMO_EMAIL, None).await;
+    set_callback_url(&format!("?code={code}"));
+    run_early_script();
+    assert!(early::take().await.is_none());
+    assert!(authenticate_requests(Some("refresh_token"))
+        .await
+        .is_empty());
+    let client = initialized(options(DevMode::Auto)).await;
+    assert!(client.state().is_authenticated);
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn an_answer_for_another_api_is_left_alone_and_the_sdk_restores_itself() {
+    session_left_in_storage().await;
+    run_early_script();
+    // The same emulator under another name: the answer names the API it came from.
+    let (_, port) = emulator_host_port();
+    let other = options(DevMode::Auto).api_hostname("localhost").port(port);
+    let client = initialized(other).await;
+    assert!(client.state().is_authenticated, "{:?}", client.state());
+    assert!(!marked("authkit:early-restore"));
+    assert_eq!(
+        authenticate_requests(Some("refresh_token")).await.len(),
+        2,
+        "the early request, then the SDK's own with the rotated token"
+    );
+    client.dispose();
+}

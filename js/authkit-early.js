@@ -1,17 +1,19 @@
 // authkit-early.js: part of authkit-yew (https://example.invalid/authkit-yew).
 //
-// Starts the session restore while the app's wasm is still downloading: on a reload with a
-// session hint it sends the refresh (a CORS preflight and a POST, two round trips) at once, under
-// the SDK's cross-tab lock, and hands the answer to the SDK when it starts. Include it inline at
-// the top of <head> with Trunk: <link data-trunk rel="inline" href="authkit-early.js" />
+// Starts the SDK's first request while the app's wasm is still downloading: on the sign-in
+// callback it exchanges the code, on a reload with a session hint it sends the restore refresh
+// (each a CORS preflight and a POST, two round trips), and it hands the answer to the SDK when
+// the SDK starts. Include it inline at the top of <head> with Trunk:
+//   <link data-trunk rel="inline" href="authkit-early.js" />
 //
 // It keeps the SDK's promises:
-// - it runs only where the SDK would restore: a page that is not framed and not the sign-in
-//   callback, with a dev-mode refresh token or a `workos-has-session` cookie naming the client,
-//   and with the settings the SDK remembered on its last start (localStorage `authkit:early`);
-// - one refresh per browser: it holds the SDK's lock (navigator.locks) from before the request
+// - it runs only where the SDK would send the same request, with the settings the SDK remembered
+//   on its last start (localStorage `authkit:early`), in a page that is not framed: the callback
+//   with a `code` and this tab's PKCE verifier, or a reload with a dev-mode refresh token or a
+//   `workos-has-session` cookie naming the client;
+// - one refresh per browser: it holds the SDK's lock (navigator.locks) from before the refresh
 //   until the SDK has installed the session and told the other tabs (or 5 s without an SDK);
-//   without navigator.locks it does nothing;
+//   without navigator.locks it does not refresh;
 // - the refresh token stays where the SDK keeps it: in dev mode the rotated one is stored under
 //   the SDK's key, as the SDK does; in cookie mode it stays in the HttpOnly cookie, and the
 //   script drops it from the answer before anything else can see it;
@@ -43,24 +45,24 @@
   }, KEEP_MS);
 
   function start() {
-    if (window.top !== window.self || !navigator.locks || !window.AbortSignal) {
+    if (window.top !== window.self || !window.AbortSignal) {
       return Promise.resolve(null);
     }
     var config = JSON.parse(localStorage.getItem("authkit:early") || "null");
     if (!config || typeof config.client_id !== "string" || typeof config.base_url !== "string") {
       return Promise.resolve(null);
     }
-    if (isCallback(config.redirect_path)) {
-      return Promise.resolve(null);
-    }
     var tokenKey = "workos:refresh-token:" + config.client_id;
+    var timeout = Math.max(1, Number(config.timeout_ms) || 10000);
+    if (isCallback(config.redirect_path)) {
+      return exchange(config, tokenKey, timeout);
+    }
     var hint = config.dev_mode
       ? localStorage.getItem(tokenKey) !== null
       : hasSessionCookie(config.client_id);
-    if (!hint) {
+    if (!hint || !navigator.locks) {
       return Promise.resolve(null);
     }
-    var timeout = Math.max(1, Number(config.timeout_ms) || 10000);
     return new Promise(function (resolve) {
       var lock = navigator.locks.request(
         config.lock_name,
@@ -89,6 +91,28 @@
     });
   }
 
+  // The code exchange of the callback (the SDK does not lock it either).
+  function exchange(config, tokenKey, timeout) {
+    var code = new URLSearchParams(location.search).get("code");
+    var verifier = sessionStorage.getItem("workos:code-verifier:" + config.client_id);
+    if (code === null || !verifier) {
+      return Promise.resolve(null);
+    }
+    var body = {
+      client_id: config.client_id,
+      code: code,
+      code_verifier: verifier,
+      grant_type: "authorization_code",
+    };
+    return post(config, body, tokenKey, timeout).then(function (result) {
+      if (result) {
+        result.code = code;
+        result.release = function () {};
+      }
+      return result;
+    });
+  }
+
   function refresh(config, tokenKey, timeout) {
     var body = { client_id: config.client_id, grant_type: "refresh_token" };
     if (config.dev_mode) {
@@ -102,6 +126,12 @@
     if (organization) {
       body.organization_id = organization;
     }
+    return post(config, body, tokenKey, timeout);
+  }
+
+  // POST /user_management/authenticate as the SDK sends it (same headers, same body, credentials
+  // only in cookie mode); the answer names its grant.
+  function post(config, body, tokenKey, timeout) {
     var init = {
       method: "POST",
       headers: { Accept: "application/json, text/plain, */*", "Content-Type": "application/json" },
@@ -118,6 +148,7 @@
           return {
             client_id: config.client_id,
             base_url: config.base_url,
+            grant: body.grant_type,
             status: response.status,
             retry_after: response.headers.get("retry-after"),
             received_at_ms: receivedAt,

@@ -1,7 +1,8 @@
-//! Browser tests of `js/authkit-early.js`, the script that starts the session restore while the
-//! wasm loads (issue 13): run in Chromium as a page would run it, against the emulator, then
-//! the SDK takes its answer. It keeps the SDK's promises: one request, under the cross-tab lock
-//! until the SDK has taken over; no refresh token in the answer; nothing without a hint.
+//! Browser tests of `js/authkit-early.js`, the script that sends the SDK's first request (the
+//! callback's code exchange, or the restore) while the wasm loads (issue 13): run in Chromium as
+//! a page would run it, against the emulator, then the SDK takes its answer. It keeps the SDK's
+//! promises: one request, a refresh under the cross-tab lock until the SDK has taken over; no
+//! refresh token in the answer; nothing without a hint.
 #![cfg(target_arch = "wasm32")]
 
 mod common;
@@ -167,19 +168,81 @@ async fn without_a_session_hint_the_script_sends_nothing() {
     assert!(api_requests().await.is_empty());
 }
 
-#[wasm_bindgen_test]
-async fn on_the_callback_the_script_leaves_the_exchange_to_the_sdk() {
-    session_left_in_storage().await;
+/// A page on the callback URL with this tab's verifier, after a start without a session (which
+/// remembered the settings, as the home page's start does before sign-in).
+async fn on_the_callback() -> String {
+    reset().await;
+    initialized(options(DevMode::Auto)).await.dispose();
     let code = prepare_code(DEMO_EMAIL, None).await;
-    set_callback_url(&format!("?code={code}"));
+    set_callback_url(&format!(
+        "?code={code}&state=%7B%22return_to%22%3A%22%2Fafter%22%7D"
+    ));
+    code
+}
+
+#[wasm_bindgen_test]
+async fn the_sdk_takes_the_early_code_exchange() {
+    on_the_callback().await;
+    run_early_script();
+    let client = initialized(options(DevMode::Auto)).await;
+    assert!(client.state().is_authenticated, "{:?}", client.state());
+    assert!(marked("authkit:early-exchange"));
+    assert_eq!(
+        authenticate_requests(Some("authorization_code"))
+            .await
+            .len(),
+        1,
+        "the script's exchange was the exchange"
+    );
+    assert!(
+        stored_refresh_token().is_some(),
+        "dev mode keeps the rotated token"
+    );
+    assert!(
+        storage::get(
+            storage::Area::Session,
+            &session::code_verifier_key(CLIENT_ID)
+        )
+        .is_none(),
+        "the verifier is spent"
+    );
+    assert_eq!(
+        current_path(),
+        "/after",
+        "the SDK follows return_to as always"
+    );
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn a_transient_early_exchange_failure_is_retried_by_the_sdk_with_the_same_code() {
+    on_the_callback().await;
+    control_post(
+        "faults",
+        json!({"method": "POST", "path": "/user_management/authenticate",
+               "grant_type": "authorization_code", "status": 503, "count": 1}),
+    )
+    .await;
+    run_early_script();
+    let client = initialized(options(DevMode::Auto)).await;
+    assert!(client.state().is_authenticated, "{:?}", client.state());
+    let statuses: Vec<_> = authenticate_requests(Some("authorization_code"))
+        .await
+        .iter()
+        .map(|r| r["status"].clone())
+        .collect();
+    assert_eq!(statuses, [json!(503), json!(200)]);
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn an_error_callback_gets_no_early_request() {
+    reset().await;
+    initialized(options(DevMode::Auto)).await.dispose();
+    set_callback_url("?error=access_denied");
     run_early_script();
     assert!(early::take().await.is_none());
-    assert!(authenticate_requests(Some("refresh_token"))
-        .await
-        .is_empty());
-    let client = initialized(options(DevMode::Auto)).await;
-    assert!(client.state().is_authenticated);
-    client.dispose();
+    assert!(api_requests().await.is_empty());
 }
 
 #[wasm_bindgen_test]

@@ -44,8 +44,8 @@ pub fn remember(config: &EarlyConfig<'_>) {
     storage::set_json(storage::Area::Local, CONFIG_KEY, config);
 }
 
-/// The script's answer to its refresh: the status, `Retry-After`, when it arrived and the body
-/// (without its refresh token). The script holds the cross-tab lock until
+/// The script's answer to its request: the status, `Retry-After`, when it arrived and the body
+/// (without its refresh token). After a refresh the script holds the cross-tab lock until
 /// [`EarlyAnswer::release`].
 #[derive(Debug)]
 pub struct EarlyAnswer {
@@ -53,6 +53,10 @@ pub struct EarlyAnswer {
     pub client_id: String,
     /// The API it asked.
     pub base_url: String,
+    /// The grant it sent: `refresh_token` (a restore) or `authorization_code` (the callback).
+    pub grant: String,
+    /// The code it exchanged (`authorization_code` only).
+    pub code: Option<String>,
     /// The HTTP status.
     pub status: u16,
     /// The `Retry-After` header, when sent.
@@ -74,7 +78,8 @@ impl EarlyAnswer {
 }
 
 /// Takes the script's answer, once: `None` when the script is not on the page, did not run
-/// (no session hint, a callback, no Web Locks), or its request failed to get any answer.
+/// (neither a callback with this tab's verifier nor a session hint), or its request got no
+/// answer at all.
 pub async fn take() -> Option<EarlyAnswer> {
     let window: JsValue = web_sys::window()?.into();
     let accessor = js_sys::Reflect::get(&window, &JsValue::from_str(ACCESSOR)).ok()?;
@@ -95,6 +100,8 @@ pub async fn take() -> Option<EarlyAnswer> {
         Some(EarlyAnswer {
             client_id: text("client_id")?,
             base_url: text("base_url")?,
+            grant: text("grant")?,
+            code: text("code"),
             status: u16::try_from(field("status")?.as_f64()? as i64).ok()?,
             retry_after: text("retry_after"),
             received_at_ms: field("received_at_ms")?.as_f64()?,

@@ -7,16 +7,12 @@ use futures::channel::oneshot;
 use futures::future::Shared;
 use futures::FutureExt as _;
 
-use super::phase::{Event, Via};
+use super::phase::Event;
 use super::request::{self, Outcome};
-use super::{disposed, Inner, Session};
-use crate::browser::early::EarlyAnswer;
-use crate::browser::http::HttpFailure;
+use super::{disposed, Inner};
 use crate::browser::lock;
 use crate::browser::{page, timer};
 use crate::error::AuthKitError;
-use crate::protocol::timing::parse_retry_after;
-use crate::protocol::wire::{ApiErrorBody, AuthenticateResponse};
 
 /// How long the tab that refreshed keeps the lock after storing the rotated token and posting
 /// its hand-off. Windows of one browser run in separate processes: `localStorage` writes and
@@ -145,58 +141,4 @@ fn finish(
             Err(error)
         }
     }
-}
-
-/// The restore that `js/authkit-early.js` sent while the wasm loaded, under the cross-tab lock
-/// it still holds: its answer is applied as this tab's own restore would be (an answer for
-/// another client or API is left alone, and the SDK restores by itself).
-pub(super) fn adopt_early(inner: &Rc<Inner>, answer: &EarlyAnswer) -> bool {
-    if answer.client_id != inner.config.client_id || answer.base_url != inner.config.base_url {
-        return false;
-    }
-    page::mark("authkit:early-restore");
-    let outcome = if (200..300).contains(&answer.status) {
-        AuthenticateResponse::parse(&answer.body)
-            .map_err(|problem| HttpFailure::Unreadable {
-                status: answer.status,
-                problem,
-            })
-            .map(|response| Session::from_response(response, answer.received_at_ms))
-    } else {
-        Err(HttpFailure::Status {
-            status: answer.status,
-            body: ApiErrorBody::parse(&answer.body)
-                .filter(|b| b.error_code().is_some() || b.description().is_some()),
-            retry_after_ms: answer
-                .retry_after
-                .as_deref()
-                .and_then(|v| parse_retry_after(v, page::now_ms())),
-        })
-    };
-    // The script stored the rotated token (dev mode) before handing the answer over.
-    let stored = inner.stored_refresh_token();
-    inner.core.borrow_mut().seen_refresh_token = stored;
-    let failure = match outcome {
-        Ok(Ok(session)) => {
-            inner.apply(Event::SessionReceived {
-                session: Box::new(session),
-                via: Via::Refresh { organization: None },
-            });
-            return true;
-        }
-        Ok(Err(invalid_token)) => (request::unreadable_success(invalid_token), None),
-        Err(failure) => {
-            let retry_after_ms = failure.retry_after_ms();
-            (failure.into_refresh_error(), retry_after_ms)
-        }
-    };
-    inner.apply(Event::RefreshFailed {
-        error: failure.0,
-        retry_after_ms: failure.1,
-        initial: true,
-        org_switch: false,
-        now_ms: page::now_ms(),
-        jitter: page::jitter(),
-    });
-    true
 }

@@ -48,6 +48,9 @@ pub(super) async fn initialize(inner: Rc<Inner>) {
         lock_name: &inner.config.lock_name,
         timeout_ms: inner.config.request_timeout_ms,
     });
+    // The answer of `js/authkit-early.js`, which may have sent the first request while the wasm
+    // loaded (after a refresh it holds the cross-tab lock until the answer is released).
+    let early_answer = early::take().await;
     let here = page::location();
     let warning = inner.options.borrow().dev_mode.warning(&here.hostname);
     if let Some(warning) = warning {
@@ -56,7 +59,10 @@ pub(super) async fn initialize(inner: Rc<Inner>) {
     listen(&inner);
     let signed_in = match parse_callback(&inner.config.redirect_path, &here.pathname, &here.search)
     {
-        Callback::Code { code, state } => handle_code(&inner, &here, &code, state.as_deref()).await,
+        Callback::Code { code, state } => {
+            let first = super::early::exchange_answer(&inner, early_answer.as_ref(), &code);
+            handle_code(&inner, &here, &code, state.as_deref(), first).await
+        }
         Callback::Error {
             error, description, ..
         } => {
@@ -72,26 +78,23 @@ pub(super) async fn initialize(inner: Rc<Inner>) {
     };
     // A failed or replayed callback does not sign a signed-in visitor out: with a session hint
     // the session is restored, and the callback's error stays visible beside it.
-    if !signed_in && should_restore(&inner) {
-        // `js/authkit-early.js` may have sent the restore while the wasm loaded.
-        let adopted = match early::take().await {
-            Some(answer) => {
-                let adopted = flight::adopt_early(&inner, &answer);
-                answer.release();
-                adopted
-            }
-            None => false,
-        };
-        if !adopted {
-            let _ = flight::refresh(
-                inner.clone(),
-                RefreshRequest {
-                    organization_id: None,
-                    initial: true,
-                },
-            )
-            .await;
-        }
+    let restore = !signed_in && should_restore(&inner);
+    let restored = restore
+        && early_answer
+            .as_ref()
+            .is_some_and(|answer| super::early::restore(&inner, answer));
+    if let Some(answer) = &early_answer {
+        answer.release();
+    }
+    if restore && !restored {
+        let _ = flight::refresh(
+            inner.clone(),
+            RefreshRequest {
+                organization_id: None,
+                initial: true,
+            },
+        )
+        .await;
     }
     inner.apply(Event::Settled);
 }
@@ -162,6 +165,7 @@ async fn handle_code(
     here: &Location,
     code: &str,
     raw_state: Option<&str>,
+    first: Option<Result<AuthenticateResponse, http::HttpFailure>>,
 ) -> bool {
     let clean = clean_url(here);
     let verifier_key = inner.verifier_key();
@@ -170,7 +174,7 @@ async fn handle_code(
         return false;
     };
     page::mark("authkit:exchange-start");
-    let result = exchange(inner, code, &verifier).await;
+    let result = exchange(inner, code, &verifier, first).await;
     page::mark("authkit:exchange-end");
     // Spent or refused for good (or given up): the verifier cannot serve again.
     storage::remove(storage::Area::Session, &verifier_key);
@@ -221,15 +225,20 @@ async fn handle_code(
 /// Exchanges the code, retrying with backoff (and `Retry-After`) while AuthKit is
 /// unreachable or overloaded: the code is still valid, and throwing it away would send the
 /// visitor through the hosted pages again. The state shows `is_reconnecting` meanwhile.
+/// `first`: the first attempt's answer, when the early script made it.
 async fn exchange(
     inner: &Rc<Inner>,
     code: &str,
     verifier: &str,
+    mut first: Option<Result<AuthenticateResponse, http::HttpFailure>>,
 ) -> Result<AuthenticateResponse, http::HttpFailure> {
     let body = CodeGrant::new(&inner.config.client_id, code, verifier);
     let mut backoff = None;
     loop {
-        let result = inner.authenticate(&body).await;
+        let result = match first.take() {
+            Some(answer) => answer,
+            None => inner.authenticate(&body).await,
+        };
         let failure = match result {
             Err(failure) if failure.is_transient() => failure,
             final_answer => return final_answer,

@@ -8,6 +8,7 @@
 //! or restores the session) → actions → [`AuthKitClient::dispose`].
 
 mod actions;
+mod early;
 mod flight;
 mod hand_off;
 mod init;

@@ -1,0 +1,90 @@
+//! The answers of `js/authkit-early.js`, which sends the SDK's first request while the wasm
+//! loads: taken as the SDK's own restore, or as the first attempt of its code exchange.
+
+use std::rc::Rc;
+
+use super::phase::{Event, Via};
+use super::{request, Inner, Session};
+use crate::browser::early::EarlyAnswer;
+use crate::browser::http::HttpFailure;
+use crate::browser::page;
+use crate::protocol::timing::parse_retry_after;
+use crate::protocol::wire::{ApiErrorBody, AuthenticateResponse};
+
+/// True when `answer` is this client's: the same client id, API and grant (and, for a code
+/// exchange, `code`). Anything else is left alone, and the SDK sends its own request.
+fn is_ours(inner: &Inner, answer: &EarlyAnswer, grant: &str, code: Option<&str>) -> bool {
+    answer.client_id == inner.config.client_id
+        && answer.base_url == inner.config.base_url
+        && answer.grant == grant
+        && answer.code.as_deref() == code
+}
+
+/// The answer as `http::authenticate` would have returned it.
+fn as_response(answer: &EarlyAnswer) -> Result<AuthenticateResponse, HttpFailure> {
+    if (200..300).contains(&answer.status) {
+        return AuthenticateResponse::parse(&answer.body).map_err(|problem| {
+            HttpFailure::Unreadable {
+                status: answer.status,
+                problem,
+            }
+        });
+    }
+    Err(HttpFailure::Status {
+        status: answer.status,
+        body: ApiErrorBody::parse(&answer.body)
+            .filter(|b| b.error_code().is_some() || b.description().is_some()),
+        retry_after_ms: answer
+            .retry_after
+            .as_deref()
+            .and_then(|v| parse_retry_after(v, page::now_ms())),
+    })
+}
+
+/// The first attempt of the code exchange for `code`, when the script made it.
+pub(super) fn exchange_answer(
+    inner: &Inner,
+    answer: Option<&EarlyAnswer>,
+    code: &str,
+) -> Option<Result<AuthenticateResponse, HttpFailure>> {
+    let answer = answer.filter(|a| is_ours(inner, a, "authorization_code", Some(code)))?;
+    page::mark("authkit:early-exchange");
+    Some(as_response(answer))
+}
+
+/// The restore the script sent, under the cross-tab lock it still holds, applied as this tab's
+/// own restore would be. False when the answer is not this client's restore.
+pub(super) fn restore(inner: &Rc<Inner>, answer: &EarlyAnswer) -> bool {
+    if !is_ours(inner, answer, "refresh_token", None) {
+        return false;
+    }
+    page::mark("authkit:early-restore");
+    // The script stored the rotated token (dev mode) before handing the answer over.
+    let stored = inner.stored_refresh_token();
+    inner.core.borrow_mut().seen_refresh_token = stored;
+    let (error, retry_after_ms) = match as_response(answer)
+        .map(|response| Session::from_response(response, answer.received_at_ms))
+    {
+        Ok(Ok(session)) => {
+            inner.apply(Event::SessionReceived {
+                session: Box::new(session),
+                via: Via::Refresh { organization: None },
+            });
+            return true;
+        }
+        Ok(Err(invalid_token)) => (request::unreadable_success(invalid_token), None),
+        Err(failure) => {
+            let retry_after_ms = failure.retry_after_ms();
+            (failure.into_refresh_error(), retry_after_ms)
+        }
+    };
+    inner.apply(Event::RefreshFailed {
+        error,
+        retry_after_ms,
+        initial: true,
+        org_switch: false,
+        now_ms: page::now_ms(),
+        jitter: page::jitter(),
+    });
+    true
+}

@@ -202,12 +202,22 @@
 //! - a `return_to` in `state` is followed only for same-origin paths;
 //! - a refresh that changes no visible claim re-renders nothing.
 //!
+//! ## The early script
+//! The crate ships `js/authkit-early.js`. Inlined at the top of `<head>` (Trunk:
+//! `<link data-trunk rel="inline" href="authkit-early.js" />`), it sends the SDK's first
+//! request (the callback's code exchange, or the restore on reload) while the wasm downloads,
+//! and the SDK takes its answer when it starts: on a slow network the request's two round trips
+//! no longer follow the download. It needs no settings (the SDK remembers its own in
+//! `localStorage` under `authkit:early`), holds the SDK's cross-tab lock for a refresh until the
+//! SDK has taken over, and keeps the refresh token where the SDK keeps it. See the README.
+//!
 //! ## Performance marks
 //! The SDK sets `performance.mark` entries: `authkit:init` (the client starts),
 //! `authkit:exchange-start` / `authkit:exchange-end` (code exchange), `authkit:refresh-start` /
-//! `authkit:refresh-end`, `authkit:ready` (first settled state), `authkit:signed-in` (first
-//! state with a user) and `authkit:timer` (each time one of the SDK's timers fires: the refresh
-//! timer, a back-off or lock wait; count them to see the SDK's wake-ups).
+//! `authkit:refresh-end`, `authkit:early-exchange` / `authkit:early-restore` (the early script's
+//! answer was taken), `authkit:ready` (first settled state), `authkit:signed-in` (first state
+//! with a user) and `authkit:timer` (each time one of the SDK's timers fires: the refresh timer,
+//! a back-off or lock wait; count them to see the SDK's wake-ups).
 #![deny(missing_docs)]
 
 /// Declares a module that is crate-private, and public (hidden from the docs) with the

@@ -61,11 +61,9 @@ impl World {
     /// or not an account exists: the code creates one.
     pub fn start_magic_auth(&mut self, rid: &str, email: &str, now_ms: i64) -> SignInStep {
         let now = now_ms.div_euclid(1000);
-        if let Some(done) = self.finished_sign_in(rid, now) {
-            return done;
-        }
-        let Some(p) = self.sign_in_page(rid, now) else {
-            return SignInStep::Expired;
+        let p = match self.ongoing_sign_in(rid, now) {
+            Ok(p) => p,
+            Err(answer) => return answer,
         };
         let email = self
             .invited_email(p)
@@ -82,10 +80,9 @@ impl World {
     /// "Send a new code" on a code page: a fresh code (the old one stops working), emailed.
     pub fn resend_code(&mut self, rid: &str, now_ms: i64) -> SignInStep {
         let now = now_ms.div_euclid(1000);
-        let Some(p) = self.sign_in_page(rid, now) else {
-            return self
-                .finished_sign_in(rid, now)
-                .unwrap_or(SignInStep::Expired);
+        let p = match self.ongoing_sign_in(rid, now) {
+            Ok(p) => p,
+            Err(answer) => return answer,
         };
         let client_id = p.client_id.clone();
         let (kind, page, email) = match &p.stage {
@@ -131,11 +128,9 @@ impl World {
         now_ms: i64,
     ) -> Result<SignInStep, StoreError> {
         let now = now_ms.div_euclid(1000);
-        if let Some(done) = self.finished_sign_in(rid, now) {
-            return Ok(done);
-        }
-        let Some(p) = self.live_mut(rid, now) else {
-            return Ok(SignInStep::Expired);
+        let p = match self.ongoing_sign_in_mut(rid, now) {
+            Ok(p) => p,
+            Err(answer) => return Ok(answer),
         };
         let Stage::MagicCode(ch) = &mut p.stage else {
             return Ok(SignInStep::Expired);
@@ -156,11 +151,9 @@ impl World {
         now_ms: i64,
     ) -> Result<SignInStep, StoreError> {
         let now = now_ms.div_euclid(1000);
-        if let Some(done) = self.finished_sign_in(rid, now) {
-            return Ok(done);
-        }
-        let Some(p) = self.live_mut(rid, now) else {
-            return Ok(SignInStep::Expired);
+        let p = match self.ongoing_sign_in_mut(rid, now) {
+            Ok(p) => p,
+            Err(answer) => return Ok(answer),
         };
         let Stage::VerifyEmail { user_id, challenge } = &mut p.stage else {
             return Ok(SignInStep::Expired);

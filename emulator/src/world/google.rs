@@ -25,11 +25,9 @@ impl World {
         now_ms: i64,
     ) -> Result<SignInStep, StoreError> {
         let now = now_ms.div_euclid(1000);
-        if let Some(done) = self.finished_sign_in(rid, now) {
-            return Ok(done);
-        }
-        let Some(p) = self.sign_in_page(rid, now) else {
-            return Ok(SignInStep::Expired);
+        let p = match self.ongoing_sign_in(rid, now) {
+            Ok(p) => p,
+            Err(answer) => return Ok(answer),
         };
         let email = self.invited_email(p).unwrap_or(account.email);
         let user_id = self.user_or_create(&email, account.first_name, account.last_name, now_ms)?;

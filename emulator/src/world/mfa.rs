@@ -17,11 +17,11 @@ impl World {
         now_ms: i64,
     ) -> Result<SignInStep, StoreError> {
         let now = now_ms.div_euclid(1000);
-        if let Some(done) = self.finished_sign_in(rid, now) {
-            return Ok(done);
-        }
-        let Some(Stage::Totp { user_id, .. }) = self.sign_in_page(rid, now).map(|p| &p.stage)
-        else {
+        let p = match self.ongoing_sign_in(rid, now) {
+            Ok(p) => p,
+            Err(answer) => return Ok(answer),
+        };
+        let Stage::Totp { user_id, .. } = &p.stage else {
             return Ok(SignInStep::Expired);
         };
         let user_id = user_id.clone();

@@ -83,12 +83,11 @@ impl World {
         now_ms: i64,
     ) -> Result<SignInStep, StoreError> {
         let now = now_ms.div_euclid(1000);
-        if let Some(done) = self.finished_sign_in(rid, now) {
-            return Ok(done);
-        }
-        let Some(Stage::NewPassword { user_id, reset }) =
-            self.sign_in_page(rid, now).map(|p| p.stage.clone())
-        else {
+        let p = match self.ongoing_sign_in(rid, now) {
+            Ok(p) => p,
+            Err(answer) => return Ok(answer),
+        };
+        let Stage::NewPassword { user_id, reset } = p.stage.clone() else {
             return Ok(SignInStep::Expired);
         };
         let live = self.resets.get(&reset).is_some_and(|r| r.is_live(now));
@@ -119,15 +118,13 @@ impl World {
     /// page; the link still works until it expires.
     pub fn skip_password_reset(&mut self, rid: &str, now_ms: i64) -> SignInStep {
         let now = now_ms.div_euclid(1000);
-        match self.live_mut(rid, now) {
-            Some(p) if matches!(p.stage, Stage::NewPassword { .. }) => {
-                p.stage = Stage::Start;
-                SignInStep::Next(super::sign_in::NextPage::SignIn)
-            }
-            Some(_) => SignInStep::Next(super::sign_in::NextPage::SignIn),
-            None => self
-                .finished_sign_in(rid, now)
-                .unwrap_or(SignInStep::Expired),
+        let p = match self.ongoing_sign_in_mut(rid, now) {
+            Ok(p) => p,
+            Err(answer) => return answer,
+        };
+        if matches!(p.stage, Stage::NewPassword { .. }) {
+            p.stage = Stage::Start;
         }
+        SignInStep::Next(super::sign_in::NextPage::SignIn)
     }
 }

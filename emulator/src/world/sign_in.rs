@@ -90,6 +90,28 @@ impl World {
         p.finished.clone().map(SignInStep::Redirect)
     }
 
+    /// The live, unfinished request under `rid` for a step to continue, or the step's answer
+    /// without one: a finished request's redirect again (a double submit), else
+    /// [`SignInStep::Expired`].
+    pub fn ongoing_sign_in(&self, rid: &str, now: i64) -> Result<&PendingAuth, SignInStep> {
+        if let Some(done) = self.finished_sign_in(rid, now) {
+            return Err(done);
+        }
+        self.sign_in_page(rid, now).ok_or(SignInStep::Expired)
+    }
+
+    /// [`World::ongoing_sign_in`], to change.
+    pub(super) fn ongoing_sign_in_mut(
+        &mut self,
+        rid: &str,
+        now: i64,
+    ) -> Result<&mut PendingAuth, SignInStep> {
+        if let Some(done) = self.finished_sign_in(rid, now) {
+            return Err(done);
+        }
+        self.live_mut(rid, now).ok_or(SignInStep::Expired)
+    }
+
     /// Remember where the request ended.
     fn finish(&mut self, rid: &str, location: String) -> SignInStep {
         if let Some(p) = self.pending.get_mut(rid) {
@@ -110,11 +132,9 @@ impl World {
 
     /// The user cancelled: back to the app with `access_denied`.
     pub fn cancel_sign_in(&mut self, rid: &str, now: i64) -> SignInStep {
-        if let Some(done) = self.finished_sign_in(rid, now) {
-            return done;
-        }
-        let Some(p) = self.sign_in_page(rid, now) else {
-            return SignInStep::Expired;
+        let p = match self.ongoing_sign_in(rid, now) {
+            Ok(p) => p,
+            Err(answer) => return answer,
         };
         let location = with_query(
             &p.redirect_uri,
@@ -136,11 +156,9 @@ impl World {
         now_ms: i64,
     ) -> Result<SignInStep, StoreError> {
         let now = now_ms.div_euclid(1000);
-        if let Some(done) = self.finished_sign_in(rid, now) {
-            return Ok(done);
-        }
-        let Some(p) = self.sign_in_page(rid, now) else {
-            return Ok(SignInStep::Expired);
+        let p = match self.ongoing_sign_in(rid, now) {
+            Ok(p) => p,
+            Err(answer) => return Ok(answer),
         };
         // The stand-in of a direct provider or SSO: that provider vouches for the address.
         let proven = p.authentication_method != "Password";
@@ -224,11 +242,9 @@ impl World {
         now_ms: i64,
     ) -> Result<SignInStep, StoreError> {
         let now = now_ms.div_euclid(1000);
-        if let Some(done) = self.finished_sign_in(rid, now) {
-            return Ok(done);
-        }
-        let Some(p) = self.sign_in_page(rid, now).cloned() else {
-            return Ok(SignInStep::Expired);
+        let p = match self.ongoing_sign_in(rid, now) {
+            Ok(p) => p.clone(),
+            Err(answer) => return Ok(answer),
         };
         let Some(user) = self.users.get(user_id).cloned() else {
             return Ok(SignInStep::Expired);
@@ -316,11 +332,9 @@ impl World {
         now_ms: i64,
     ) -> Result<SignInStep, StoreError> {
         let now = now_ms.div_euclid(1000);
-        if let Some(done) = self.finished_sign_in(rid, now) {
-            return Ok(done);
-        }
-        let Some(p) = self.sign_in_page(rid, now).cloned() else {
-            return Ok(SignInStep::Expired);
+        let p = match self.ongoing_sign_in(rid, now) {
+            Ok(p) => p.clone(),
+            Err(answer) => return Ok(answer),
         };
         let Stage::Organization { user_id } = &p.stage else {
             return Ok(SignInStep::Expired);
@@ -350,11 +364,9 @@ impl World {
         now_ms: i64,
     ) -> Result<SignInStep, SignUpRefusal> {
         let now = now_ms.div_euclid(1000);
-        if let Some(done) = self.finished_sign_in(rid, now) {
-            return Ok(done);
-        }
-        let Some(p) = self.sign_in_page(rid, now) else {
-            return Ok(SignInStep::Expired);
+        let p = match self.ongoing_sign_in(rid, now) {
+            Ok(p) => p,
+            Err(answer) => return Ok(answer),
         };
         if let Some(email) = self.invited_email(p) {
             new.email = email;

@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::{answer, live_page, App, Form};
+use super::{live_page, App, Post};
 use crate::error::ApiError;
 use crate::html::hosted::{code_page, CodePage, CodeStep};
 use crate::model::Stage;
@@ -38,38 +38,35 @@ async fn post_code(
     body: Bytes,
     which: CodeStep,
 ) -> Result<Response, ApiError> {
-    let form = Form::parse(&q, &body);
-    let rid = form.rid.clone();
-    let now_ms = state.clock().now_ms();
-    let now = now_ms.div_euclid(1000);
-    let step = |s| answer(&state, &headers, &form.restart, &rid, s);
-    if form.has("cancel") {
-        return Ok(step(state.with_world(|w| w.cancel_sign_in(&rid, now))));
+    let post = Post::new(&state, &headers, &q, &body);
+    let (rid, now_ms, form) = (post.rid(), post.now_ms, &post.form);
+    if let Some(cancelled) = post.cancelled() {
+        return Ok(post.answer(cancelled));
     }
     let intent = form.field("intent");
     let outcome = match (which, intent.as_str()) {
         (CodeStep::VerifyEmail | CodeStep::MagicCode, "resend") => {
-            state.with_world(|w| w.resend_code(&rid, now_ms))
+            state.with_world(|w| w.resend_code(rid, now_ms))
         }
-        (CodeStep::MagicCode, "back") => state.with_world(|w| w.leave_magic_auth(&rid, now_ms)),
+        (CodeStep::MagicCode, "back") => state.with_world(|w| w.leave_magic_auth(rid, now_ms)),
         _ => {
             let code = form.field("code");
             state
-                .with_world(|w| check(w, which, &rid, &code, now_ms))
+                .with_world(|w| check(w, which, rid, &code, now_ms))
                 .map_err(|e| ApiError::page_storage("the sign-in", &e))?
         }
     };
     let resent = intent == "resend";
     match outcome {
-        SignInStep::Retry(e) => Ok(render(&state, &rid, which, Some(&e.to_string()), None)),
+        SignInStep::Retry(e) => Ok(render(&state, rid, which, Some(&e.to_string()), None)),
         SignInStep::Next(page) if resent && page.path() == which.page() => Ok(render(
             &state,
-            &rid,
+            rid,
             which,
             None,
             Some("We sent a new code. The previous one no longer works."),
         )),
-        other => Ok(step(other)),
+        other => Ok(post.answer(other)),
     }
 }
 

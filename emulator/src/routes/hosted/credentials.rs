@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::{answer, invitation_view, live_page, plausible_email, App, Form};
+use super::{invitation_view, plausible_email, App, Post};
 use crate::error::ApiError;
 use crate::html::hosted::{self as pages, Frame, SignInView, SignUpView};
 use crate::model::{PendingAuth, Stage};
@@ -120,29 +120,24 @@ pub async fn post_sign_in(
     Query(q): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let form = Form::parse(&q, &body);
-    let rid = form.rid.clone();
-    let now_ms = state.clock().now_ms();
-    let now = now_ms.div_euclid(1000);
-    let step = |s| answer(&state, &headers, &form.restart, &rid, s);
-    if form.has("cancel") {
-        return Ok(step(state.with_world(|w| w.cancel_sign_in(&rid, now))));
+    let post = Post::new(&state, &headers, &q, &body);
+    let (rid, now_ms, form) = (post.rid(), post.now_ms, &post.form);
+    if let Some(cancelled) = post.cancelled() {
+        return Ok(post.answer(cancelled));
     }
-    // A form posted again after the request finished gets the same answer; a request that
-    // is gone starts over at the app.
-    let Some(p) = live_page(&state, &rid) else {
-        let done = state.with_world(|w| w.finished_sign_in(&rid, now));
-        return Ok(step(done.unwrap_or(crate::world::SignInStep::Expired)));
+    let p = match post.ongoing() {
+        Ok(p) => p,
+        Err(step) => return Ok(post.answer(step)),
     };
     if matches!(p.stage, Stage::Organization { .. }) {
         let org_id = form.field("organization_id");
         let chosen = state
-            .with_world(|w| w.choose_organization(&rid, &org_id, now_ms))
+            .with_world(|w| w.choose_organization(rid, &org_id, now_ms))
             .map_err(|e| ApiError::page_storage("the sign-in", &e))?;
-        return Ok(step(chosen));
+        return Ok(post.answer(chosen));
     }
     let app = App::of(&state, &p.client_id);
-    let f = app.frame(&rid);
+    let f = app.frame(rid);
     let typed = form.field("email");
     let invited = invitation_view(&state, &p).map(|(email, _)| email);
     let email = invited.clone().unwrap_or_else(|| typed.clone());
@@ -160,9 +155,7 @@ pub async fn post_sign_in(
         }));
     }
     if form.field("intent") == "magic" && p.authkit {
-        return Ok(step(
-            state.with_world(|w| w.start_magic_auth(&rid, &email, now_ms)),
-        ));
+        return Ok(post.answer(state.with_world(|w| w.start_magic_auth(rid, &email, now_ms))));
     }
     let password = form.raw("password");
     if password.is_empty() {
@@ -189,9 +182,9 @@ pub async fn post_sign_in(
         }));
     };
     let done = state
-        .with_world(|w| w.password_signed_in(&rid, &user_id, now_ms))
+        .with_world(|w| w.password_signed_in(rid, &user_id, now_ms))
         .map_err(|e| ApiError::page_storage("the sign-in", &e))?;
-    Ok(step(done))
+    Ok(post.answer(done))
 }
 
 /// `POST /hosted/sign-up`.
@@ -201,20 +194,17 @@ pub async fn post_sign_up(
     Query(q): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let form = Form::parse(&q, &body);
-    let rid = form.rid.clone();
-    let now_ms = state.clock().now_ms();
-    let now = now_ms.div_euclid(1000);
-    let step = |s| answer(&state, &headers, &form.restart, &rid, s);
-    if form.has("cancel") {
-        return Ok(step(state.with_world(|w| w.cancel_sign_in(&rid, now))));
+    let post = Post::new(&state, &headers, &q, &body);
+    let (rid, now_ms, now, form) = (post.rid(), post.now_ms, post.now(), &post.form);
+    if let Some(cancelled) = post.cancelled() {
+        return Ok(post.answer(cancelled));
     }
-    let Some(p) = live_page(&state, &rid) else {
-        let done = state.with_world(|w| w.finished_sign_in(&rid, now));
-        return Ok(step(done.unwrap_or(crate::world::SignInStep::Expired)));
+    let p = match post.ongoing() {
+        Ok(p) => p,
+        Err(step) => return Ok(post.answer(step)),
     };
     let app = App::of(&state, &p.client_id);
-    let f = app.frame(&rid);
+    let f = app.frame(rid);
     let (first, last) = (form.field("first_name"), form.field("last_name"));
     let email = invitation_view(&state, &p)
         .map(|(email, _)| email)
@@ -243,13 +233,13 @@ pub async fn post_sign_up(
             Some("The password must have at least 8 characters."),
         ));
     }
-    let early = state.with_world(|w| match w.finished_sign_in(&rid, now) {
+    let early = state.with_world(|w| match w.finished_sign_in(rid, now) {
         Some(done) => Some(Ok(done)),
         None if w.user_by_email(&email).is_some() => Some(Err(SignUpRefusal::EmailTaken)),
         None => None,
     });
     match early {
-        Some(Ok(done)) => return Ok(step(done)),
+        Some(Ok(done)) => return Ok(post.answer(done)),
         Some(Err(refusal)) => return Ok(again(Some(&refusal.to_string()), None)),
         None => {}
     }
@@ -268,8 +258,8 @@ pub async fn post_sign_up(
         last_name: (!last.is_empty()).then(|| last.clone()),
     };
     // The email is checked again under the lock that inserts the user.
-    match state.with_world(|w| w.sign_up_and_finish(&rid, new, now_ms)) {
-        Ok(done) => Ok(step(done)),
+    match state.with_world(|w| w.sign_up_and_finish(rid, new, now_ms)) {
+        Ok(done) => Ok(post.answer(done)),
         Err(SignUpRefusal::EmailTaken) => {
             Ok(again(Some(&SignUpRefusal::EmailTaken.to_string()), None))
         }

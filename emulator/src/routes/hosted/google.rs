@@ -7,12 +7,12 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::{answer, invitation_view, live_page, plausible_email, App, Form};
+use super::{invitation_view, plausible_email, App, Post};
 use crate::error::ApiError;
 use crate::html::hosted::{google_consent, Frame, GoogleView};
 use crate::model::PendingAuth;
 use crate::state::AppState;
-use crate::world::{GoogleAccount, SignInStep};
+use crate::world::GoogleAccount;
 
 /// Values and errors of the consent page.
 #[derive(Debug, Default)]
@@ -62,17 +62,14 @@ pub async fn post_google(
     Query(q): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let form = Form::parse(&q, &body);
-    let rid = form.rid.clone();
-    let now_ms = state.clock().now_ms();
-    let now = now_ms.div_euclid(1000);
-    let step = |s| answer(&state, &headers, &form.restart, &rid, s);
-    if form.has("cancel") {
-        return Ok(step(state.with_world(|w| w.cancel_sign_in(&rid, now))));
+    let post = Post::new(&state, &headers, &q, &body);
+    let (rid, now_ms, form) = (post.rid(), post.now_ms, &post.form);
+    if let Some(cancelled) = post.cancelled() {
+        return Ok(post.answer(cancelled));
     }
-    let Some(p) = live_page(&state, &rid) else {
-        let done = state.with_world(|w| w.finished_sign_in(&rid, now));
-        return Ok(step(done.unwrap_or(SignInStep::Expired)));
+    let p = match post.ongoing() {
+        Ok(p) => p,
+        Err(step) => return Ok(post.answer(step)),
     };
     let (email, first, last) = (
         form.field("email"),
@@ -84,7 +81,7 @@ pub async fn post_google(
         let app = App::of(&state, &p.client_id);
         return Ok(consent_page(
             &state,
-            &app.frame(&rid),
+            &app.frame(rid),
             &p,
             ConsentForm {
                 email: Some(&email),
@@ -100,7 +97,7 @@ pub async fn post_google(
         last_name: (!last.is_empty()).then_some(last),
     };
     let done = state
-        .with_world(|w| w.google_sign_in(&rid, account, now_ms))
+        .with_world(|w| w.google_sign_in(rid, account, now_ms))
         .map_err(|e| ApiError::page_storage("the sign-in", &e))?;
-    Ok(step(done))
+    Ok(post.answer(done))
 }

@@ -12,12 +12,14 @@ mod credentials;
 mod google;
 mod links;
 mod password;
+mod post;
 
 pub use codes::{post_magic_code, post_mfa, post_verify_email};
 pub use credentials::{post_sign_in, post_sign_up};
 pub use google::post_google;
 pub use links::{invitation_link, reset_link, RESET_COOKIE};
 pub use password::{post_forgot_password, post_new_password};
+pub(crate) use post::Post;
 
 use std::collections::HashMap;
 
@@ -180,58 +182,6 @@ pub(crate) fn answer(
         }
         SignInStep::Next(page) => see_other(page.path(), rid),
         SignInStep::Retry(_) | SignInStep::Expired => restart_at_app(state, headers, restart),
-    }
-}
-
-/// A form body: the first value of each field.
-pub(crate) struct Form {
-    fields: HashMap<String, String>,
-    /// The request id (form, else query).
-    pub rid: String,
-    /// Where to restart (the query, with the typed email as `login_hint`).
-    pub restart: HashMap<String, String>,
-}
-
-impl Form {
-    pub(crate) fn parse(q: &HashMap<String, String>, body: &[u8]) -> Self {
-        let mut fields: HashMap<String, String> = HashMap::new();
-        for (k, v) in form_urlencoded::parse(body) {
-            fields
-                .entry(k.into_owned())
-                .or_insert_with(|| v.into_owned());
-        }
-        let rid = fields
-            .get("rid")
-            .or(q.get("rid"))
-            .cloned()
-            .unwrap_or_default();
-        let mut restart = q.clone();
-        if let Some(e) = fields.get("email").filter(|e| !e.trim().is_empty()) {
-            restart.insert("login_hint".into(), e.trim().to_string());
-        }
-        Self {
-            fields,
-            rid,
-            restart,
-        }
-    }
-
-    /// A field, trimmed (empty when absent).
-    pub(crate) fn field(&self, k: &str) -> String {
-        self.fields
-            .get(k)
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
-    }
-
-    /// A field as sent (passwords).
-    pub(crate) fn raw(&self, k: &str) -> String {
-        self.fields.get(k).cloned().unwrap_or_default()
-    }
-
-    /// Whether the field is present.
-    pub(crate) fn has(&self, k: &str) -> bool {
-        self.fields.contains_key(k)
     }
 }
 

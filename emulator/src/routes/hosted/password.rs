@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::{answer, live_page, plausible_email, App, Form, RESET_COOKIE};
+use super::{live_page, plausible_email, App, Post, RESET_COOKIE};
 use crate::cookies;
 use crate::error::ApiError;
 use crate::html::hosted::{self as pages, NewPasswordView};
@@ -25,21 +25,14 @@ pub async fn post_forgot_password(
     Query(q): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let form = Form::parse(&q, &body);
-    let rid = form.rid.clone();
-    let now_ms = state.clock().now_ms();
-    let Some(p) = live_page(&state, &rid) else {
-        return Ok(answer(
-            &state,
-            &headers,
-            &form.restart,
-            &rid,
-            SignInStep::Expired,
-        ));
+    let post = Post::new(&state, &headers, &q, &body);
+    let rid = post.rid();
+    let Some(p) = live_page(&state, rid) else {
+        return Ok(post.answer(SignInStep::Expired));
     };
     let app = App::of(&state, &p.client_id);
-    let f = app.frame(&rid);
-    let email = form.field("email");
+    let f = app.frame(rid);
+    let email = post.form.field("email");
     if !plausible_email(&email) {
         return Ok(pages::forgot_password(
             &f,
@@ -49,7 +42,7 @@ pub async fn post_forgot_password(
         ));
     }
     let base = own_base(&headers);
-    state.with_world(|w| w.request_password_reset(&p.client_id, &email, &base, now_ms));
+    state.with_world(|w| w.request_password_reset(&p.client_id, &email, &base, post.now_ms));
     Ok(pages::reset_sent(&f, &email))
 }
 
@@ -60,38 +53,36 @@ pub async fn post_new_password(
     Query(q): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let form = Form::parse(&q, &body);
-    let rid = form.rid.clone();
-    let now_ms = state.clock().now_ms();
-    let now = now_ms.div_euclid(1000);
+    let post = Post::new(&state, &headers, &q, &body);
+    let (rid, now_ms) = (post.rid(), post.now_ms);
     let done = |s| {
-        let mut r = answer(&state, &headers, &form.restart, &rid, s);
+        let mut r = post.answer(s);
         cookies::clear(r.headers_mut(), &headers, RESET_COOKIE, true);
         r
     };
-    if form.has("cancel") {
-        return Ok(done(state.with_world(|w| w.cancel_sign_in(&rid, now))));
+    if let Some(cancelled) = post.cancelled() {
+        return Ok(done(cancelled));
     }
-    if form.field("intent") == "skip" {
+    if post.form.field("intent") == "skip" {
         return Ok(done(
-            state.with_world(|w| w.skip_password_reset(&rid, now_ms)),
+            state.with_world(|w| w.skip_password_reset(rid, now_ms)),
         ));
     }
-    let Some(p) = live_page(&state, &rid) else {
-        let finished = state.with_world(|w| w.finished_sign_in(&rid, now));
-        return Ok(done(finished.unwrap_or(SignInStep::Expired)));
+    let p = match post.ongoing() {
+        Ok(p) => p,
+        Err(step) => return Ok(done(step)),
     };
     let Stage::NewPassword { user_id, .. } = &p.stage else {
-        return Ok(super::see_other("sign-in", &rid));
+        return Ok(super::see_other("sign-in", rid));
     };
-    let password = form.raw("password");
+    let password = post.form.raw("password");
     if password.chars().count() < 8 {
         let email = state
             .with_world(|w| w.user(user_id).map(|u| u.email.clone()))
             .unwrap_or_default();
         let app = App::of(&state, &p.client_id);
         return Ok(pages::new_password(
-            &app.frame(&rid),
+            &app.frame(rid),
             &NewPasswordView {
                 email: &email,
                 password_error: Some("The password must have at least 8 characters."),
@@ -109,7 +100,7 @@ pub async fn post_new_password(
         ));
     };
     let step = state
-        .with_world(|w| w.set_new_password(&rid, password_hash, now_ms))
+        .with_world(|w| w.set_new_password(rid, password_hash, now_ms))
         .map_err(|e| ApiError::page_storage("the new password", &e))?;
     Ok(done(step))
 }

@@ -1,0 +1,133 @@
+//! A form posted to a hosted page: its fields, and what every handler does with it first
+//! (the request id, one instant for the whole post, Cancel, a request that finished or is
+//! gone).
+
+use std::collections::HashMap;
+
+use axum::http::HeaderMap;
+use axum::response::Response;
+
+use super::answer;
+use crate::model::PendingAuth;
+use crate::state::AppState;
+use crate::world::SignInStep;
+
+/// A form body: the first value of each field.
+pub(crate) struct Form {
+    fields: HashMap<String, String>,
+    /// The request id (form, else query).
+    pub rid: String,
+    /// Where to restart (the query, with the typed email as `login_hint`).
+    pub restart: HashMap<String, String>,
+}
+
+impl Form {
+    /// Read `body` (`rid` from it, else from the query `q`).
+    pub(crate) fn parse(q: &HashMap<String, String>, body: &[u8]) -> Self {
+        let mut fields: HashMap<String, String> = HashMap::new();
+        for (k, v) in form_urlencoded::parse(body) {
+            fields
+                .entry(k.into_owned())
+                .or_insert_with(|| v.into_owned());
+        }
+        let rid = fields
+            .get("rid")
+            .or(q.get("rid"))
+            .cloned()
+            .unwrap_or_default();
+        let mut restart = q.clone();
+        if let Some(e) = fields.get("email").filter(|e| !e.trim().is_empty()) {
+            restart.insert("login_hint".into(), e.trim().to_string());
+        }
+        Self {
+            fields,
+            rid,
+            restart,
+        }
+    }
+
+    /// A field, trimmed (empty when absent).
+    pub(crate) fn field(&self, k: &str) -> String {
+        self.fields
+            .get(k)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    }
+
+    /// A field as sent (passwords).
+    pub(crate) fn raw(&self, k: &str) -> String {
+        self.fields.get(k).cloned().unwrap_or_default()
+    }
+
+    /// Whether the field is present.
+    pub(crate) fn has(&self, k: &str) -> bool {
+        self.fields.contains_key(k)
+    }
+}
+
+/// A hosted form post with what its handler answers with: the app's state, the request's
+/// headers and the time it arrived.
+pub(crate) struct Post<'a> {
+    state: &'a AppState,
+    headers: &'a HeaderMap,
+    /// The fields.
+    pub form: Form,
+    /// When the post arrived, epoch ms: every step of it uses this one instant.
+    pub now_ms: i64,
+}
+
+impl<'a> Post<'a> {
+    /// The post of `body` to a page opened with the query `q`, arriving now.
+    pub(crate) fn new(
+        state: &'a AppState,
+        headers: &'a HeaderMap,
+        q: &HashMap<String, String>,
+        body: &[u8],
+    ) -> Self {
+        Self {
+            state,
+            headers,
+            form: Form::parse(q, body),
+            now_ms: state.clock().now_ms(),
+        }
+    }
+
+    /// The request id.
+    pub(crate) fn rid(&self) -> &str {
+        &self.form.rid
+    }
+
+    /// When the post arrived, epoch seconds.
+    pub(crate) fn now(&self) -> i64 {
+        self.now_ms.div_euclid(1000)
+    }
+
+    /// The response to `step` (see [`answer`]; a request that is gone restarts at the app
+    /// with the typed email as `login_hint`).
+    pub(crate) fn answer(&self, step: SignInStep) -> Response {
+        answer(
+            self.state,
+            self.headers,
+            &self.form.restart,
+            self.rid(),
+            step,
+        )
+    }
+
+    /// The step of Cancel, when the form's Cancel button sent it: back to the app with
+    /// `access_denied`.
+    pub(crate) fn cancelled(&self) -> Option<SignInStep> {
+        self.form.has("cancel").then(|| {
+            self.state
+                .with_world(|w| w.cancel_sign_in(self.rid(), self.now()))
+        })
+    }
+
+    /// The request the form continues, or the step to answer without one: a form posted again
+    /// after the request finished gets the same answer; a request that is gone starts over at
+    /// the app.
+    pub(crate) fn ongoing(&self) -> Result<PendingAuth, SignInStep> {
+        self.state
+            .with_world(|w| w.ongoing_sign_in(self.rid(), self.now()).cloned())
+    }
+}

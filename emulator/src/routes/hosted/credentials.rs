@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::{invitation_view, plausible_email, App, Post};
+use super::{hash_new_password, invitation_view, new_password_error, plausible_email, App, Post};
 use crate::error::ApiError;
 use crate::html::hosted::{self as pages, Frame, SignInView, SignUpView};
 use crate::model::{PendingAuth, Stage};
@@ -227,11 +227,8 @@ pub async fn post_sign_up(
     if !plausible_email(&email) {
         return Ok(again(Some("Enter a valid email address."), None));
     }
-    if password.chars().count() < 8 {
-        return Ok(again(
-            None,
-            Some("The password must have at least 8 characters."),
-        ));
+    if let Some(error) = new_password_error(&password) {
+        return Ok(again(None, Some(error)));
     }
     let early = state.with_world(|w| match w.finished_sign_in(rid, now) {
         Some(done) => Some(Ok(done)),
@@ -243,14 +240,7 @@ pub async fn post_sign_up(
         Some(Err(refusal)) => return Ok(again(Some(&refusal.to_string()), None)),
         None => {}
     }
-    let hashed = tokio::task::spawn_blocking(move || password::hash(&password)).await;
-    let Ok(Ok(password_hash)) = hashed else {
-        return Err(ApiError::page(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "password-hashing-failed",
-            "The emulator could not hash the password. Go back and try again.",
-        ));
-    };
+    let password_hash = hash_new_password(password).await?;
     let new = NewUser {
         email: email.clone(),
         password_hash,

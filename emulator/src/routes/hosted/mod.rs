@@ -28,6 +28,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::common::{client_or_first, redirect, sign_in_endpoint_for, with_query};
+use crate::error::ApiError;
 use crate::html::brand::Brand;
 use crate::html::hosted::{self as pages, CodePage, CodeStep, Frame};
 use crate::html::{self};
@@ -191,6 +192,24 @@ pub(crate) fn plausible_email(email: &str) -> bool {
     email.len() <= 320
         && !email.contains(char::is_whitespace)
         && parts.is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+}
+
+/// Why a new password (sign-up, reset) is refused, if it is: fewer than 8 characters.
+pub(crate) fn new_password_error(password: &str) -> Option<&'static str> {
+    (password.chars().count() < 8).then_some("The password must have at least 8 characters.")
+}
+
+/// Hash a new password off the async workers (argon2 is deliberately slow); a failure is a
+/// `500` page.
+pub(crate) async fn hash_new_password(password: String) -> Result<String, ApiError> {
+    match tokio::task::spawn_blocking(move || crate::password::hash(&password)).await {
+        Ok(Ok(hash)) => Ok(hash),
+        _ => Err(ApiError::page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "password-hashing-failed",
+            "The emulator could not hash the password. Go back and try again.",
+        )),
+    }
 }
 
 /// What the first pages show for an invitation: its fixed address and a banner.

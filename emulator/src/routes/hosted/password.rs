@@ -8,12 +8,13 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::{live_page, plausible_email, App, Post, RESET_COOKIE};
+use super::{
+    hash_new_password, live_page, new_password_error, plausible_email, App, Post, RESET_COOKIE,
+};
 use crate::cookies;
 use crate::error::ApiError;
 use crate::html::hosted::{self as pages, NewPasswordView};
 use crate::model::Stage;
-use crate::password;
 use crate::routes::common::own_base;
 use crate::state::AppState;
 use crate::world::SignInStep;
@@ -76,7 +77,7 @@ pub async fn post_new_password(
         return Ok(super::see_other("sign-in", rid));
     };
     let password = post.form.raw("password");
-    if password.chars().count() < 8 {
+    if let Some(error) = new_password_error(&password) {
         let email = state
             .with_world(|w| w.user(user_id).map(|u| u.email.clone()))
             .unwrap_or_default();
@@ -85,20 +86,13 @@ pub async fn post_new_password(
             &app.frame(rid),
             &NewPasswordView {
                 email: &email,
-                password_error: Some("The password must have at least 8 characters."),
+                password_error: Some(error),
                 error: None,
             },
             StatusCode::BAD_REQUEST,
         ));
     }
-    let hashed = tokio::task::spawn_blocking(move || password::hash(&password)).await;
-    let Ok(Ok(password_hash)) = hashed else {
-        return Err(ApiError::page(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "password-hashing-failed",
-            "The emulator could not hash the password. Go back and try again.",
-        ));
-    };
+    let password_hash = hash_new_password(password).await?;
     let step = state
         .with_world(|w| w.set_new_password(rid, password_hash, now_ms))
         .map_err(|e| ApiError::page_storage("the new password", &e))?;

@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::Frame;
-use crate::html::form::{cancel_form, error_banner, info_banner, rid_input, submit, Input};
+use crate::html::form::{error_banner, info_banner, rid_input, submit, Input};
 
 /// Which code is asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +81,6 @@ pub fn code_page(f: &Frame<'_>, step: CodeStep, v: &CodePage<'_>, status: Status
         .autofocus(true)
         .error(v.error)
         .render();
-    let path = format!("/hosted/{}?rid={}", step.page(), f.rid);
     let body = format!(
         "{notice}{error}<form method=\"post\" action=\"{action}\" novalidate>{rid}{code}{go}{extra}</form>{cancel}",
         notice = info_banner(v.notice),
@@ -89,7 +88,7 @@ pub fn code_page(f: &Frame<'_>, step: CodeStep, v: &CodePage<'_>, status: Status
         action = f.href(step.page()),
         rid = rid_input(f.rid),
         go = submit("submit", "primary", go, None),
-        cancel = cancel_form(&path, f.rid, f.app),
+        cancel = f.cancel(step.page()),
     );
     f.page(status, title, &lead, &body)
 }

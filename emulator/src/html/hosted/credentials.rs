@@ -5,7 +5,7 @@ use axum::response::Response;
 
 use super::Frame;
 use crate::html::esc;
-use crate::html::form::{cancel_form, error_banner, info_banner, rid_input, submit, Input};
+use crate::html::form::{error_banner, info_banner, rid_input, submit, Input};
 
 /// What the sign-in page shows.
 #[derive(Debug, Clone, Default)]
@@ -108,7 +108,7 @@ pub fn sign_in(f: &Frame<'_>, v: &SignInView<'_>, status: StatusCode) -> Respons
         rid = rid_input(f.rid),
         signin = submit("submit", "primary", "Sign in", None),
         up = f.href("sign-up"),
-        cancel = cancel_form(&format!("/hosted/sign-in?rid={}", f.rid), f.rid, f.app),
+        cancel = f.cancel("sign-in"),
     );
     f.page(
         status,
@@ -154,7 +154,7 @@ pub fn sign_up(f: &Frame<'_>, v: &SignUpView<'_>, status: StatusCode) -> Respons
         rid = rid_input(f.rid),
         create = submit("submit", "primary", "Create account", None),
         inp = f.href("sign-in"),
-        cancel = cancel_form(&format!("/hosted/sign-up?rid={}", f.rid), f.rid, f.app),
+        cancel = f.cancel("sign-up"),
     );
     f.page(
         status,
@@ -186,7 +186,7 @@ pub fn org_picker(f: &Frame<'_>, orgs: &[(String, String)], error: Option<&str>)
         action = f.href("sign-in"),
         rid = rid_input(f.rid),
         go = submit("submit", "primary", "Continue", None),
-        cancel = cancel_form(&format!("/hosted/sign-in?rid={}", f.rid), f.rid, f.app),
+        cancel = f.cancel("sign-in"),
     );
     f.page(
         StatusCode::OK,

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::Frame;
-use crate::html::form::{cancel_form, error_banner, rid_input, submit, Input};
+use crate::html::form::{error_banner, rid_input, submit, Input};
 
 /// What the consent page shows.
 #[derive(Debug, Clone, Default)]
@@ -62,7 +62,7 @@ to Google. {app} will receive the account's name and email address.</div>{err}\
         action = f.href("google"),
         rid = rid_input(f.rid),
         go = submit("submit", "primary", "Allow and continue", None),
-        cancel = cancel_form(&format!("/hosted/google?rid={}", f.rid), f.rid, f.app),
+        cancel = f.cancel("google"),
     );
     f.page(
         status,

@@ -18,6 +18,7 @@ use axum::response::Response;
 
 use super::brand::Brand;
 use super::esc;
+use super::form::cancel_form;
 
 /// What every hosted page shows and carries: the app and the request.
 #[derive(Debug, Clone, Copy)]
@@ -34,6 +35,15 @@ impl Frame<'_> {
     /// `/hosted/{page}?rid=…`, escaped for an attribute.
     pub fn href(&self, page: &str) -> String {
         esc(&format!("/hosted/{page}?rid={}", self.rid))
+    }
+
+    /// The Cancel form of `page` (it posts to the page itself, with the request id).
+    pub fn cancel(&self, page: &str) -> String {
+        cancel_form(
+            &format!("/hosted/{page}?rid={}", self.rid),
+            self.rid,
+            self.app,
+        )
     }
 
     /// The page: heading `title` (`#title`), a lead paragraph, then `body`.

@@ -6,7 +6,7 @@ use axum::response::Response;
 
 use super::Frame;
 use crate::html::esc;
-use crate::html::form::{cancel_form, error_banner, rid_input, submit, Input};
+use crate::html::form::{error_banner, rid_input, submit, Input};
 use crate::world::RESET_TTL_SECS;
 
 /// The forgot-password page (`/hosted/forgot-password`).
@@ -89,7 +89,7 @@ pub fn new_password(f: &Frame<'_>, v: &NewPasswordView<'_>, status: StatusCode) 
             "Sign in another way",
             Some("skip")
         ),
-        cancel = cancel_form(&format!("/hosted/new-password?rid={}", f.rid), f.rid, f.app),
+        cancel = f.cancel("new-password"),
     );
     f.page(
         status,

@@ -24,6 +24,14 @@ pub(crate) struct SignInErrors<'a> {
     typed_email: Option<&'a str>,
 }
 
+/// The banner of the sign-in and sign-up pages: the request's own notice (why it went back to
+/// the first page), else the invitation's.
+fn first_page_notice(p: &PendingAuth, invitation: Option<&(String, String)>) -> Option<String> {
+    p.notice
+        .clone()
+        .or_else(|| invitation.map(|(_, banner)| banner.clone()))
+}
+
 /// The sign-in page of `p`.
 pub(crate) fn sign_in_page(
     state: &AppState,
@@ -37,10 +45,7 @@ pub(crate) fn sign_in_page(
         (None, Some(typed)) => typed.to_string(),
         (None, None) => p.login_hint.clone().unwrap_or_default(),
     };
-    let notice = p
-        .notice
-        .clone()
-        .or_else(|| invitation.as_ref().map(|(_, banner)| banner.clone()));
+    let notice = first_page_notice(p, invitation.as_ref());
     let status = if e.password.is_some() {
         StatusCode::UNAUTHORIZED
     } else if e.email.is_some() {
@@ -87,10 +92,7 @@ pub(crate) fn sign_up_page(
         None if v.email.is_empty() => hint.as_str(),
         None => v.email,
     };
-    let notice = p
-        .notice
-        .clone()
-        .or_else(|| invitation.as_ref().map(|(_, banner)| banner.clone()));
+    let notice = first_page_notice(p, invitation.as_ref());
     let status = if v.email_error.is_some() || v.password_error.is_some() {
         StatusCode::BAD_REQUEST
     } else {

@@ -10,8 +10,8 @@ use axum::response::Response;
 
 use super::{live_page, App, Post};
 use crate::error::ApiError;
-use crate::html::hosted::{code_page, CodePage, CodeStep};
-use crate::model::Stage;
+use crate::html::hosted::{code_page, CodePage, CodeStep, Frame};
+use crate::model::{PendingAuth, Stage};
 use crate::state::AppState;
 use crate::store::StoreError;
 use crate::world::{SignInStep, World};
@@ -81,21 +81,33 @@ fn render(
     let Some(p) = live_page(state, rid) else {
         return super::see_other("sign-in", rid);
     };
-    let email = match &p.stage {
-        Stage::MagicCode(ch) | Stage::VerifyEmail { challenge: ch, .. } => ch.email.clone(),
-        _ => String::new(),
-    };
     let app = App::of(state, &p.client_id);
+    code_page_of(&app.frame(rid), &p, which, error, notice)
+}
+
+/// The code page `which` of `p`: the address its code went to (none for the authenticator
+/// app), an error beside the field (`400`) or a notice.
+pub(crate) fn code_page_of(
+    f: &Frame<'_>,
+    p: &PendingAuth,
+    which: CodeStep,
+    error: Option<&str>,
+    notice: Option<&str>,
+) -> Response {
+    let email = match &p.stage {
+        Stage::MagicCode(ch) | Stage::VerifyEmail { challenge: ch, .. } => ch.email.as_str(),
+        _ => "",
+    };
     let status = if error.is_some() {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
     code_page(
-        &app.frame(rid),
+        f,
         which,
         &CodePage {
-            email: &email,
+            email,
             error,
             banner_error: None,
             notice,

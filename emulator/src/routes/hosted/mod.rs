@@ -30,7 +30,7 @@ use axum::response::{IntoResponse, Response};
 use super::common::{client_or_first, redirect, sign_in_endpoint_for, with_query};
 use crate::error::ApiError;
 use crate::html::brand::Brand;
-use crate::html::hosted::{self as pages, CodePage, CodeStep, Frame};
+use crate::html::hosted::{self as pages, CodeStep, Frame};
 use crate::html::{self};
 use crate::model::{PendingAuth, Stage};
 use crate::state::AppState;
@@ -268,27 +268,13 @@ pub(crate) fn show(
             StatusCode::OK,
         ),
         (Page::Google, _) => google::consent_page(state, &f, p, Default::default()),
-        (Page::VerifyEmail, Stage::VerifyEmail { challenge, .. }) => pages::code_page(
-            &f,
-            CodeStep::VerifyEmail,
-            &CodePage {
-                email: &challenge.email,
-                ..CodePage::default()
-            },
-            StatusCode::OK,
-        ),
-        (Page::MagicCode, Stage::MagicCode(challenge)) => pages::code_page(
-            &f,
-            CodeStep::MagicCode,
-            &CodePage {
-                email: &challenge.email,
-                ..CodePage::default()
-            },
-            StatusCode::OK,
-        ),
-        (Page::Mfa, _) => {
-            pages::code_page(&f, CodeStep::Totp, &CodePage::default(), StatusCode::OK)
+        (Page::VerifyEmail, Stage::VerifyEmail { .. }) => {
+            codes::code_page_of(&f, p, CodeStep::VerifyEmail, None, None)
         }
+        (Page::MagicCode, Stage::MagicCode(_)) => {
+            codes::code_page_of(&f, p, CodeStep::MagicCode, None, None)
+        }
+        (Page::Mfa, _) => codes::code_page_of(&f, p, CodeStep::Totp, None, None),
         (Page::NewPassword, Stage::NewPassword { user_id, .. }) => {
             let email = state
                 .with_world(|w| w.user(user_id).map(|u| u.email.clone()))

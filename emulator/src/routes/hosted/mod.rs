@@ -276,17 +276,7 @@ pub(crate) fn show(
         }
         (Page::Mfa, _) => codes::code_page_of(&f, p, CodeStep::Totp, None, None),
         (Page::NewPassword, Stage::NewPassword { user_id, .. }) => {
-            let email = state
-                .with_world(|w| w.user(user_id).map(|u| u.email.clone()))
-                .unwrap_or_default();
-            pages::new_password(
-                &f,
-                &pages::NewPasswordView {
-                    email: &email,
-                    ..Default::default()
-                },
-                StatusCode::OK,
-            )
+            password::new_password_page(state, &f, user_id, None)
         }
         _ => see_other(NextPage::SignIn.path(), rid),
     }

@@ -13,11 +13,38 @@ use super::{
 };
 use crate::cookies;
 use crate::error::ApiError;
-use crate::html::hosted::{self as pages, NewPasswordView};
+use crate::html::hosted::{self as pages, Frame, NewPasswordView};
 use crate::model::Stage;
 use crate::routes::common::own_base;
 use crate::state::AppState;
 use crate::world::SignInStep;
+
+/// The new-password page of a reset of `user_id`'s password (its address, for password
+/// managers), with an error beside the field (`400`).
+pub(crate) fn new_password_page(
+    state: &AppState,
+    f: &Frame<'_>,
+    user_id: &str,
+    password_error: Option<&str>,
+) -> Response {
+    let email = state
+        .with_world(|w| w.user(user_id).map(|u| u.email.clone()))
+        .unwrap_or_default();
+    let status = if password_error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    pages::new_password(
+        f,
+        &NewPasswordView {
+            email: &email,
+            password_error,
+            error: None,
+        },
+        status,
+    )
+}
 
 /// `POST /hosted/forgot-password`: the same answer whether or not the account exists.
 pub async fn post_forgot_password(
@@ -78,18 +105,12 @@ pub async fn post_new_password(
     };
     let password = post.form.raw("password");
     if let Some(error) = new_password_error(&password) {
-        let email = state
-            .with_world(|w| w.user(user_id).map(|u| u.email.clone()))
-            .unwrap_or_default();
         let app = App::of(&state, &p.client_id);
-        return Ok(pages::new_password(
+        return Ok(new_password_page(
+            &state,
             &app.frame(rid),
-            &NewPasswordView {
-                email: &email,
-                password_error: Some(error),
-                error: None,
-            },
-            StatusCode::BAD_REQUEST,
+            user_id,
+            Some(error),
         ));
     }
     let password_hash = hash_new_password(password).await?;

@@ -19,7 +19,8 @@
 //   script drops it from the answer before anything else can see it;
 // - the answer (access token, user) is handed to the SDK once: the accessor removes itself on
 //   the first call, and an answer the SDK has not taken after 30 s is dropped.
-// Nothing here logs, and every failure leaves the restore to the SDK.
+// Nothing here logs. A request that got no answer (a timeout, a network error) is handed over as
+// such; anything the script could not start is left to the SDK.
 (function () {
   "use strict";
   var ACCESSOR = "__authkitEarlyRestore";
@@ -156,8 +157,20 @@
           };
         });
       })
-      .catch(function () {
-        return null;
+      .catch(function (error) {
+        // No answer: the SDK takes it as its own request's failure (a timeout or a network
+        // error, both transient), so a stalled restore shows "reconnecting" after one timeout.
+        return {
+          client_id: config.client_id,
+          base_url: config.base_url,
+          grant: body.grant_type,
+          status: 0,
+          failure: error && error.name === "TimeoutError" ? "timeout" : "network",
+          message: String((error && error.message) || error),
+          retry_after: null,
+          received_at_ms: Date.now(),
+          body: "",
+        };
       });
   }
 

@@ -158,6 +158,35 @@ async fn a_failed_early_restore_is_the_sdks_own_failure_without_a_second_request
 }
 
 #[wasm_bindgen_test]
+async fn a_stalled_early_restore_is_the_sdks_timeout_then_its_retry_signs_in() {
+    session_left_in_storage().await;
+    // The settings the script reads come from the SDK's last start.
+    let options = || options(DevMode::Auto).request_timeout_ms(1_500);
+    initialized(options()).await.dispose();
+    control_delete("requests").await;
+    control_post(
+        "faults",
+        json!({"method": "POST", "path": "/user_management/authenticate",
+               "grant_type": "refresh_token", "delay_ms": 30_000, "count": 1}),
+    )
+    .await;
+    run_early_script();
+    let client = initialized(options()).await;
+    let s = client.state();
+    assert!(s.is_reconnecting, "after one timeout, not two: {s:?}");
+    assert_eq!(
+        s.error,
+        Some(authkit_yew::AuthKitError::Timeout { after_ms: 1_500 })
+    );
+    let c = client.clone();
+    wait_until("the backoff retry signs in", move || {
+        c.state().is_authenticated
+    })
+    .await;
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
 async fn without_a_session_hint_the_script_sends_nothing() {
     reset().await;
     // A start without a session remembers the settings, as every start does.

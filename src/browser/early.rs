@@ -57,8 +57,12 @@ pub struct EarlyAnswer {
     pub grant: String,
     /// The code it exchanged (`authorization_code` only).
     pub code: Option<String>,
-    /// The HTTP status.
+    /// The HTTP status; `0` when no answer came ([`EarlyAnswer::failure`] says why).
     pub status: u16,
+    /// Why no answer came: `timeout` (the request timeout passed) or `network`.
+    pub failure: Option<String>,
+    /// The browser's description of a failure without an answer.
+    pub message: Option<String>,
     /// The `Retry-After` header, when sent.
     pub retry_after: Option<String>,
     /// When the answer arrived (epoch ms, this browser's clock).
@@ -103,6 +107,8 @@ pub async fn take() -> Option<EarlyAnswer> {
             grant: text("grant")?,
             code: text("code"),
             status: u16::try_from(field("status")?.as_f64()? as i64).ok()?,
+            failure: text("failure"),
+            message: text("message"),
             retry_after: text("retry_after"),
             received_at_ms: field("received_at_ms")?.as_f64()?,
             body: text("body")?,

@@ -21,7 +21,20 @@ fn is_ours(inner: &Inner, answer: &EarlyAnswer, grant: &str, code: Option<&str>)
 }
 
 /// The answer as `http::authenticate` would have returned it.
-fn as_response(answer: &EarlyAnswer) -> Result<AuthenticateResponse, HttpFailure> {
+fn as_response(inner: &Inner, answer: &EarlyAnswer) -> Result<AuthenticateResponse, HttpFailure> {
+    if answer.status == 0 {
+        return Err(match answer.failure.as_deref() {
+            Some("timeout") => HttpFailure::Timeout {
+                after_ms: inner.config.request_timeout_ms,
+            },
+            _ => HttpFailure::Network(
+                answer
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| "no answer".to_owned()),
+            ),
+        });
+    }
     if (200..300).contains(&answer.status) {
         return AuthenticateResponse::parse(&answer.body).map_err(|problem| {
             HttpFailure::Unreadable {
@@ -49,7 +62,7 @@ pub(super) fn exchange_answer(
 ) -> Option<Result<AuthenticateResponse, HttpFailure>> {
     let answer = answer.filter(|a| is_ours(inner, a, "authorization_code", Some(code)))?;
     page::mark("authkit:early-exchange");
-    Some(as_response(answer))
+    Some(as_response(inner, answer))
 }
 
 /// The restore the script sent, under the cross-tab lock it still holds, applied as this tab's
@@ -62,7 +75,7 @@ pub(super) fn restore(inner: &Rc<Inner>, answer: &EarlyAnswer) -> bool {
     // The script stored the rotated token (dev mode) before handing the answer over.
     let stored = inner.stored_refresh_token();
     inner.core.borrow_mut().seen_refresh_token = stored;
-    let (error, retry_after_ms) = match as_response(answer)
+    let (error, retry_after_ms) = match as_response(inner, answer)
         .map(|response| Session::from_response(response, answer.received_at_ms))
     {
         Ok(Ok(session)) => {

@@ -198,7 +198,9 @@ async fn settle(b: &authkit_e2e::Browser) -> (String, String) {
 /// Issue 10 item 1: a refresh that never answers at reload. The demo uses the SDK's default
 /// request timeout (10 s): the page turns from loading to "reconnecting" when it passes, and
 /// the retry signs the visitor in once the server answers again. The SDK's performance marks
-/// give the figures, which the scenario prints (it asserts the states, not the times).
+/// give the figures, which the scenario prints (it asserts the states, not the times). With the
+/// early script (the demo includes it) the stalled request is the script's; the SDK takes its
+/// timeout as its own.
 #[tokio::test]
 async fn s10e_a_refresh_stalled_at_reload_reconnects_and_then_signs_in() {
     scenario(|ctx| async move {
@@ -215,11 +217,13 @@ async fn s10e_a_refresh_stalled_at_reload_reconnects_and_then_signs_in() {
         let url = b.wait_status("signed-in").await;
         assert_eq!(path_of(&url), "/account", "bounced to {url}");
         assert!(!b.exists("#error").await, "{:?}", b.text("#error").await);
+        // The stalled request is the early script's (the demo includes it) or the SDK's own;
+        // either way the SDK turns its timeout into "reconnecting", then retries.
         let marks = b
             .js(
                 "const at = n => performance.getEntriesByName(n).map(e => e.startTime); \
-                 return [at('authkit:refresh-start'), at('authkit:refresh-end'), \
-                         at('authkit:signed-in')];",
+                 return [at('authkit:early-restore').concat(at('authkit:refresh-end')), \
+                         at('authkit:refresh-start'), at('authkit:signed-in')];",
                 vec![],
             )
             .await
@@ -232,14 +236,19 @@ async fn s10e_a_refresh_stalled_at_reload_reconnects_and_then_signs_in() {
                 .filter_map(|v| v.as_f64())
                 .collect()
         };
-        let (starts, ends, signed_in) = (times(0), times(1), times(2));
-        assert!(starts.len() >= 2 && ends.len() >= 2, "{marks}");
+        let (failed_at, starts, signed_in) = (times(0), times(1), times(2));
+        let reconnecting_at = failed_at.iter().copied().fold(f64::INFINITY, f64::min);
+        let retry_started = starts.iter().copied().fold(0.0, f64::max);
+        assert!(
+            reconnecting_at.is_finite() && !starts.is_empty() && !signed_in.is_empty(),
+            "{marks}"
+        );
         eprintln!(
-            "s10e: stalled refresh aborted after {:.0} ms (reconnecting from then on); \
-             signed in {:.0} ms later, {:.0} ms after the retry started",
-            ends[0] - starts[0],
-            signed_in[0] - ends[0],
-            signed_in[0] - starts[1],
+            "s10e: the stalled request timed out {:.0} ms after navigation start (reconnecting \
+             from then on); signed in {:.0} ms later, {:.0} ms after the retry started",
+            reconnecting_at,
+            signed_in[0] - reconnecting_at,
+            signed_in[0] - retry_started,
         );
         let refreshes = ctx.emu.grants("refresh_token").await.unwrap();
         assert!(

@@ -16,14 +16,14 @@ use crate::world::SignInStep;
 pub(crate) struct Form {
     fields: HashMap<String, String>,
     /// The request id (form, else query).
-    pub rid: String,
+    rid: String,
     /// Where to restart (the query, with the typed email as `login_hint`).
-    pub restart: HashMap<String, String>,
+    restart: HashMap<String, String>,
 }
 
 impl Form {
     /// Read `body` (`rid` from it, else from the query `q`).
-    pub(crate) fn parse(q: &HashMap<String, String>, body: &[u8]) -> Self {
+    fn parse(q: &HashMap<String, String>, body: &[u8]) -> Self {
         let mut fields: HashMap<String, String> = HashMap::new();
         for (k, v) in form_urlencoded::parse(body) {
             fields

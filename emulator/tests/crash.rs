@@ -137,7 +137,12 @@ fn on_disk(dir: &Path) -> OnDisk {
 async fn sigkill_during_200_refreshes_loses_no_session() {
     let dir = tempfile::tempdir().unwrap();
     let (mut child, base) = spawn(dir.path());
-    let http = reqwest::Client::new();
+    // A request the kill cut off must end as "no answer", not wait on a dead connection forever
+    // (one CI run hung here once); the emulator answers these within milliseconds.
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .unwrap();
     let mut old = Vec::with_capacity(SESSIONS);
     for _ in 0..SESSIONS {
         old.push(new_session(&http, &base).await);

@@ -216,12 +216,7 @@ async fn restores_in_cookie_mode_from_the_has_session_cookie() {
 #[wasm_bindgen_test]
 async fn restore_during_an_outage_is_reconnecting_and_retries() {
     session_left_in_storage().await;
-    control_post(
-        "faults",
-        json!({"method": "POST", "path": "/user_management/authenticate",
-               "grant_type": "refresh_token", "status": 503, "count": 1}),
-    )
-    .await;
+    refresh_fault(json!({"status": 503, "count": 1})).await;
 
     let client = initialized(options(DevMode::Auto)).await;
     let s = client.state();
@@ -231,13 +226,7 @@ async fn restore_during_an_outage_is_reconnecting_and_retries() {
     assert!(s.error.as_ref().is_some_and(|e| e.is_transient()));
     assert!(stored_refresh_token().is_some(), "the token is kept");
     // The backoff timer retries; the fault was one-shot.
-    let c = client.clone();
-    wait_until("the retry restores the session", move || {
-        c.state().is_authenticated
-    })
-    .await;
-    assert!(!client.state().is_reconnecting);
-    assert_eq!(client.state().error, None);
+    wait_until_signed_in_again(&client, "the retry restores the session").await;
     client.dispose();
 }
 
@@ -302,13 +291,7 @@ async fn transient_refresh_failure_keeps_the_session_and_returns_the_valid_token
     let failures = Recorder::new();
     let client = signed_in_client(options(DevMode::Auto).on_refresh_failure(failures.sink())).await;
     let token = client.get_access_token().await.unwrap();
-    control_post(
-        "faults",
-        json!({"method": "POST", "path": "/user_management/authenticate",
-               "grant_type": "refresh_token", "status": 429,
-               "headers": {"Retry-After": "1"}, "count": 1}),
-    )
-    .await;
+    refresh_fault(json!({"status": 429, "headers": {"Retry-After": "1"}, "count": 1})).await;
     // Forced: the transient error is returned; the session stays.
     match client.get_access_token_with(true).await {
         Err(AuthKitError::Refresh {
@@ -661,12 +644,7 @@ async fn an_org_switch_requested_during_a_refresh_is_not_dropped() {
 async fn a_dropped_connection_is_a_transient_network_error() {
     reset().await;
     let client = signed_in_client(options(DevMode::Auto)).await;
-    control_post(
-        "faults",
-        json!({"method": "POST", "path": "/user_management/authenticate",
-               "grant_type": "refresh_token", "drop": true, "count": null}),
-    )
-    .await;
+    refresh_fault(json!({"drop": true, "count": null})).await;
     match client.get_access_token_with(true).await {
         Err(e @ AuthKitError::Network(_)) => assert!(e.is_transient()),
         other => panic!("expected a network error, got {other:?}"),
@@ -764,13 +742,7 @@ async fn lock_timeouts_fall_back_to_the_still_valid_token_unless_forced() {
 async fn coming_back_online_retries_a_failed_restore_at_once() {
     session_left_in_storage().await;
     // The outage asks for a long pause (Retry-After: 60), longer than this test waits.
-    control_post(
-        "faults",
-        json!({"method": "POST", "path": "/user_management/authenticate",
-               "grant_type": "refresh_token", "status": 503,
-               "headers": {"Retry-After": "60"}, "count": null}),
-    )
-    .await;
+    refresh_fault(json!({"status": 503, "headers": {"Retry-After": "60"}, "count": null})).await;
     let client = initialized(options(DevMode::Auto)).await;
     let s = client.state();
     assert!(s.is_reconnecting);
@@ -789,12 +761,7 @@ async fn coming_back_online_retries_a_failed_restore_at_once() {
     control_delete("faults").await;
     let online = web_sys::Event::new("online").unwrap();
     web_sys::window().unwrap().dispatch_event(&online).unwrap();
-    let c = client.clone();
-    wait_until("the online event retries the restore", move || {
-        c.state().is_authenticated
-    })
-    .await;
-    assert!(!client.state().is_reconnecting);
+    wait_until_signed_in_again(&client, "the online event retries the restore").await;
     client.dispose();
 }
 
@@ -1076,12 +1043,7 @@ async fn unmounting_during_a_refresh_keeps_the_rotated_token_for_the_next_mount(
     let client = signed_in_client(options(DevMode::Auto)).await;
     let old_rt = stored_refresh_token().unwrap();
     control_delete("requests").await;
-    control_post(
-        "faults",
-        json!({"method": "POST", "path": "/user_management/authenticate",
-               "grant_type": "refresh_token", "delay_ms": 1500, "count": 1}),
-    )
-    .await;
+    refresh_fault(json!({"delay_ms": 1500, "count": 1})).await;
     let c = client.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let _ = c.get_access_token_with(true).await;

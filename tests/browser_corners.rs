@@ -26,16 +26,6 @@ fn stored_verifier() -> Option<String> {
     )
 }
 
-/// Installs a fault on the refresh grant.
-async fn refresh_fault(fault: serde_json::Value) {
-    let mut spec = json!({"method": "POST", "path": "/user_management/authenticate",
-                          "grant_type": "refresh_token"});
-    for (k, v) in fault.as_object().unwrap() {
-        spec[k] = v.clone();
-    }
-    control_post("faults", spec).await;
-}
-
 fn dispatch_on_window(event: &str) {
     let event = web_sys::Event::new(event).unwrap();
     web_sys::window().unwrap().dispatch_event(&event).unwrap();
@@ -70,13 +60,7 @@ async fn a_stalled_restore_times_out_into_reconnecting_and_then_signs_in() {
     let name = format!("WORKOS_REFRESH_SESSION:{CLIENT_ID}");
     assert_eq!(lock::with_lock(&name, 100, || async { 7 }).await, Ok(7));
     // The stall was one request: the backoff retry gets an answer and signs in.
-    let c = client.clone();
-    wait_until("the retry after the timeout signs in", move || {
-        c.state().is_authenticated
-    })
-    .await;
-    assert!(!client.state().is_reconnecting);
-    assert_eq!(client.state().error, None);
+    wait_until_signed_in_again(&client, "the retry after the timeout signs in").await;
     client.dispose();
 }
 
@@ -253,12 +237,7 @@ async fn a_failed_callback_without_a_hint_is_never_stuck_loading() {
 async fn a_transient_code_exchange_failure_is_retried_with_the_same_code() {
     reset().await;
     let code = prepare_code(DEMO_EMAIL, None).await;
-    control_post(
-        "faults",
-        json!({"method": "POST", "path": "/user_management/authenticate",
-               "grant_type": "authorization_code", "status": 503, "count": 2}),
-    )
-    .await;
+    authenticate_fault("authorization_code", json!({"status": 503, "count": 2})).await;
     set_callback_url(&format!("?code={code}"));
     let client = initialized(options(DevMode::Auto)).await;
     let s = client.state();
@@ -274,12 +253,7 @@ async fn a_transient_code_exchange_failure_is_retried_with_the_same_code() {
 async fn a_dropped_code_exchange_is_retried_too() {
     reset().await;
     let code = prepare_code(DEMO_EMAIL, None).await;
-    control_post(
-        "faults",
-        json!({"method": "POST", "path": "/user_management/authenticate",
-               "grant_type": "authorization_code", "drop": true, "count": 1}),
-    )
-    .await;
+    authenticate_fault("authorization_code", json!({"drop": true, "count": 1})).await;
     set_callback_url(&format!("?code={code}"));
     let client = initialized(options(DevMode::Auto)).await;
     assert!(client.state().is_authenticated, "{:?}", client.state());

@@ -127,12 +127,7 @@ async fn in_cookie_mode_the_answer_carries_no_refresh_token() {
 #[wasm_bindgen_test]
 async fn a_failed_early_restore_is_the_sdks_own_failure_without_a_second_request() {
     session_left_in_storage().await;
-    control_post(
-        "faults",
-        json!({"method": "POST", "path": "/user_management/authenticate",
-               "grant_type": "refresh_token", "status": 503, "count": 1}),
-    )
-    .await;
+    refresh_fault(json!({"status": 503, "count": 1})).await;
     run_early_script();
     let client = initialized(options(DevMode::Auto)).await;
     let s = client.state();
@@ -149,11 +144,7 @@ async fn a_failed_early_restore_is_the_sdks_own_failure_without_a_second_request
         s.error
     );
     assert_eq!(authenticate_requests(Some("refresh_token")).await.len(), 1);
-    let c = client.clone();
-    wait_until("the backoff retry signs in", move || {
-        c.state().is_authenticated
-    })
-    .await;
+    wait_until_signed_in_again(&client, "the backoff retry signs in").await;
     client.dispose();
 }
 
@@ -164,12 +155,7 @@ async fn a_stalled_early_restore_is_the_sdks_timeout_then_its_retry_signs_in() {
     let options = || options(DevMode::Auto).request_timeout_ms(1_500);
     initialized(options()).await.dispose();
     control_delete("requests").await;
-    control_post(
-        "faults",
-        json!({"method": "POST", "path": "/user_management/authenticate",
-               "grant_type": "refresh_token", "delay_ms": 30_000, "count": 1}),
-    )
-    .await;
+    refresh_fault(json!({"delay_ms": 30_000, "count": 1})).await;
     run_early_script();
     let client = initialized(options()).await;
     let s = client.state();
@@ -178,11 +164,7 @@ async fn a_stalled_early_restore_is_the_sdks_timeout_then_its_retry_signs_in() {
         s.error,
         Some(authkit_yew::AuthKitError::Timeout { after_ms: 1_500 })
     );
-    let c = client.clone();
-    wait_until("the backoff retry signs in", move || {
-        c.state().is_authenticated
-    })
-    .await;
+    wait_until_signed_in_again(&client, "the backoff retry signs in").await;
     client.dispose();
 }
 
@@ -246,12 +228,7 @@ async fn the_sdk_takes_the_early_code_exchange() {
 #[wasm_bindgen_test]
 async fn a_transient_early_exchange_failure_is_retried_by_the_sdk_with_the_same_code() {
     on_the_callback().await;
-    control_post(
-        "faults",
-        json!({"method": "POST", "path": "/user_management/authenticate",
-               "grant_type": "authorization_code", "status": 503, "count": 1}),
-    )
-    .await;
+    authenticate_fault("authorization_code", json!({"status": 503, "count": 1})).await;
     run_early_script();
     let client = initialized(options(DevMode::Auto)).await;
     assert!(client.state().is_authenticated, "{:?}", client.state());

@@ -112,6 +112,33 @@ pub async fn control_delete(path: &str) -> Value {
     send("DELETE", &format!("/_emulator/{path}"), None).await
 }
 
+/// Injects a fault into `POST /user_management/authenticate` for one grant type
+/// (`refresh_token` or `authorization_code`): `fault` holds the rest of the emulator's fault
+/// spec (`status`, `delay_ms`, `drop`, `headers`, `count`).
+pub async fn authenticate_fault(grant_type: &str, fault: Value) {
+    let mut spec = json!({"method": "POST", "path": "/user_management/authenticate",
+                          "grant_type": grant_type});
+    for (k, v) in fault.as_object().expect("a fault spec is an object") {
+        spec[k] = v.clone();
+    }
+    control_post("faults", spec).await;
+}
+
+/// A fault on refresh requests (see [`authenticate_fault`]).
+pub async fn refresh_fault(fault: Value) {
+    authenticate_fault("refresh_token", fault).await;
+}
+
+/// Waits until `client` is signed in again after a failure, then checks that it is no longer
+/// reconnecting and carries no error.
+pub async fn wait_until_signed_in_again(client: &AuthKitClient, what: &str) {
+    let c = client.clone();
+    wait_until(what, move || c.state().is_authenticated).await;
+    let s = client.state();
+    assert!(!s.is_reconnecting, "{s:?}");
+    assert_eq!(s.error, None);
+}
+
 /// Clears browser storage, SDK cookies we can reach, the URL, the frame override, and resets
 /// the emulator (seed, faults, clock, request log).
 pub async fn reset() {

@@ -34,12 +34,20 @@ pub async fn complete_hosted_sign_in(b: &Browser, email: &str, password: &str, o
     }
 }
 
-/// From the demo's home page at `home_url`: click Sign in, sign in as the seed demo user in
-/// the organization at `org_index`, and wait until the demo shows `signed-in`.
-pub async fn sign_in_demo_user(b: &Browser, home_url: &str, org_index: usize) {
+/// From the demo's home page at `home_url`, signed out: click Sign in and wait for the
+/// emulator's hosted sign-in page.
+pub async fn open_hosted_sign_in(b: &Browser, home_url: &str) {
     b.goto(home_url).await.unwrap();
     b.wait_status("signed-out").await;
     b.click("#sign-in").await.unwrap();
+    b.wait_url("the hosted sign-in page", |u| u.contains("/hosted/sign-in"))
+        .await;
+}
+
+/// From the demo's home page at `home_url`: click Sign in, sign in as the seed demo user in
+/// the organization at `org_index`, and wait until the demo shows `signed-in`.
+pub async fn sign_in_demo_user(b: &Browser, home_url: &str, org_index: usize) {
+    open_hosted_sign_in(b, home_url).await;
     complete_hosted_sign_in(b, DEMO_EMAIL, DEMO_PASSWORD, org_index).await;
     b.wait_status("signed-in").await;
 }

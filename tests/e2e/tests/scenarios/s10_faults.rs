@@ -2,8 +2,8 @@
 
 use authkit_e2e::config::{DEMO_EMAIL, DEMO_PASSWORD};
 use authkit_e2e::flows::{
-    complete_hosted_sign_in, has_callback_params, long_wait, path_of, sign_in_demo_user,
-    sign_in_with_short_tokens, REFRESH_BUFFER_SECS, SHORT_TTL_SECS,
+    complete_hosted_sign_in, has_callback_params, long_wait, open_hosted_sign_in, path_of,
+    sign_in_demo_user, sign_in_with_short_tokens, REFRESH_BUFFER_SECS, SHORT_TTL_SECS,
 };
 use authkit_e2e::scenario;
 use serde_json::json;
@@ -94,11 +94,7 @@ async fn s10b_refresh_invalid_grant_signs_out_and_says_why() {
 async fn s10c_access_denied_callback_shows_the_error_with_a_clean_url() {
     scenario(|ctx| async move {
         let b = &ctx.browser;
-        b.goto(&ctx.dev_url("/")).await.unwrap();
-        b.wait_status("signed-out").await;
-        b.click("#sign-in").await.unwrap();
-        b.wait_url("the hosted sign-in page", |u| u.contains("/hosted/sign-in"))
-            .await;
+        open_hosted_sign_in(b, &ctx.dev_url("/")).await;
         b.click("#cancel").await.unwrap();
 
         let error = b.wait_element("#error").await;

@@ -4,18 +4,14 @@
 //! new-password page then signs the user in.
 
 use authkit_e2e::config::SOLO_EMAIL;
-use authkit_e2e::flows::{has_callback_params, log_lines, path_of};
+use authkit_e2e::flows::{has_callback_params, log_lines, open_hosted_sign_in, path_of};
 use authkit_e2e::scenario;
 
 #[tokio::test]
 async fn s12_password_reset_goes_through_the_sign_in_endpoint_and_signs_in() {
     scenario(|ctx| async move {
         let b = &ctx.browser;
-        b.goto(&ctx.dev_url("/")).await.unwrap();
-        b.wait_status("signed-out").await;
-        b.click("#sign-in").await.unwrap();
-        b.wait_url("the hosted sign-in page", |u| u.contains("/hosted/sign-in"))
-            .await;
+        open_hosted_sign_in(b, &ctx.dev_url("/")).await;
         b.click("#forgot-password").await.unwrap();
         b.wait_url("the forgot-password page", |u| {
             u.contains("/hosted/forgot-password")

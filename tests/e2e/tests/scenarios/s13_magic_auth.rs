@@ -2,18 +2,14 @@
 //! code from the emulator's mailbox, and the demo signed in with `MagicAuth`.
 
 use authkit_e2e::config::SOLO_EMAIL;
-use authkit_e2e::flows::path_of;
+use authkit_e2e::flows::{open_hosted_sign_in, path_of};
 use authkit_e2e::scenario;
 
 #[tokio::test]
 async fn s13_magic_auth_code_signs_in() {
     scenario(|ctx| async move {
         let b = &ctx.browser;
-        b.goto(&ctx.dev_url("/")).await.unwrap();
-        b.wait_status("signed-out").await;
-        b.click("#sign-in").await.unwrap();
-        b.wait_url("the hosted sign-in page", |u| u.contains("/hosted/sign-in"))
-            .await;
+        open_hosted_sign_in(b, &ctx.dev_url("/")).await;
         b.fill("#email", SOLO_EMAIL).await.unwrap();
         b.click("#magic-code").await.unwrap();
         b.wait_url("the code page", |u| u.contains("/hosted/magic-code"))

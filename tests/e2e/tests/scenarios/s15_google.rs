@@ -1,18 +1,14 @@
 //! Scenario 15 (issue 12, flow 5): "Continue with Google (emulated)" on the hosted sign-in
 //! page, the consent page, and a new user signed in with `GoogleOAuth`.
 
-use authkit_e2e::flows::path_of;
+use authkit_e2e::flows::{open_hosted_sign_in, path_of};
 use authkit_e2e::scenario;
 
 #[tokio::test]
 async fn s15_google_consent_creates_and_signs_in_the_user() {
     scenario(|ctx| async move {
         let b = &ctx.browser;
-        b.goto(&ctx.dev_url("/")).await.unwrap();
-        b.wait_status("signed-out").await;
-        b.click("#sign-in").await.unwrap();
-        b.wait_url("the hosted sign-in page", |u| u.contains("/hosted/sign-in"))
-            .await;
+        open_hosted_sign_in(b, &ctx.dev_url("/")).await;
         b.click("#google").await.unwrap();
         b.wait_url("the consent page", |u| u.contains("/hosted/google"))
             .await;

@@ -3,18 +3,14 @@
 //! secret the emulator's mailbox shows, at the emulator's clock.
 
 use authkit_e2e::config::{MFA_EMAIL, MFA_PASSWORD, ORG_ACME};
-use authkit_e2e::flows::{path_of, totp_code};
+use authkit_e2e::flows::{open_hosted_sign_in, path_of, totp_code};
 use authkit_e2e::scenario;
 
 #[tokio::test]
 async fn s16_totp_code_after_the_password_signs_in() {
     scenario(|ctx| async move {
         let b = &ctx.browser;
-        b.goto(&ctx.dev_url("/")).await.unwrap();
-        b.wait_status("signed-out").await;
-        b.click("#sign-in").await.unwrap();
-        b.wait_url("the hosted sign-in page", |u| u.contains("/hosted/sign-in"))
-            .await;
+        open_hosted_sign_in(b, &ctx.dev_url("/")).await;
         b.fill("#email", MFA_EMAIL).await.unwrap();
         b.fill("#password", MFA_PASSWORD).await.unwrap();
         b.click("#submit").await.unwrap();

@@ -2,6 +2,7 @@
 //! `AUTHKIT_E2E_SCREENSHOTS=/tmp/shots cargo test -p authkit-e2e -- --ignored screenshots`
 
 use authkit_e2e::config::{DEMO_EMAIL, ORG_ACME};
+use authkit_e2e::flows::open_hosted_sign_in;
 use authkit_e2e::scenario;
 
 #[tokio::test]
@@ -52,16 +53,6 @@ async fn shoot(b: &authkit_e2e::Browser, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
 
-/// From the demo's home page to the hosted sign-in page.
-async fn to_sign_in(ctx: &authkit_e2e::Ctx) {
-    let b = &ctx.browser;
-    b.goto(&ctx.dev_url("/")).await.unwrap();
-    b.wait_status("signed-out").await;
-    b.click("#sign-in").await.unwrap();
-    b.wait_url("the hosted sign-in page", |u| u.contains("/hosted/sign-in"))
-        .await;
-}
-
 /// Not a test: a phone-sized screenshot of every hosted page (and the mailbox) for the
 /// emulator README. `cargo test -p authkit-e2e -- --ignored hosted_page_screenshots`
 #[tokio::test]
@@ -70,7 +61,7 @@ async fn hosted_page_screenshots() {
     use authkit_e2e::config::{DEMO_PASSWORD, MFA_EMAIL, MFA_PASSWORD, SOLO_EMAIL};
     scenario(|ctx| async move {
         let b = &ctx.browser;
-        to_sign_in(&ctx).await;
+        open_hosted_sign_in(&ctx.browser, &ctx.dev_url("/")).await;
         b.client.set_window_size(1280, 900).await.unwrap();
         let png = b.client.screenshot().await.unwrap();
         std::fs::create_dir_all(hosted_dir()).unwrap();
@@ -124,14 +115,14 @@ async fn hosted_page_screenshots() {
             .await;
         shoot(b, "verify-email").await;
 
-        to_sign_in(&ctx).await;
+        open_hosted_sign_in(&ctx.browser, &ctx.dev_url("/")).await;
         b.fill("#email", MFA_EMAIL).await.unwrap();
         b.fill("#password", MFA_PASSWORD).await.unwrap();
         b.click("#submit").await.unwrap();
         b.wait_url("mfa", |u| u.contains("/hosted/mfa")).await;
         shoot(b, "mfa").await;
 
-        to_sign_in(&ctx).await;
+        open_hosted_sign_in(&ctx.browser, &ctx.dev_url("/")).await;
         b.fill("#email", DEMO_EMAIL).await.unwrap();
         b.fill("#password", DEMO_PASSWORD).await.unwrap();
         b.click("#submit").await.unwrap();

@@ -1,11 +1,8 @@
 //! `POST /hosted/verify-email`, `/hosted/magic-code` and `/hosted/mfa`: a code, "Send a new
 //! code", "Use a different email", cancel.
 
-use std::collections::HashMap;
-
-use axum::body::Bytes;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::{live_page, App, Post};
@@ -31,14 +28,7 @@ fn check(
     }
 }
 
-async fn post_code(
-    state: AppState,
-    headers: HeaderMap,
-    q: HashMap<String, String>,
-    body: Bytes,
-    which: CodeStep,
-) -> Result<Response, ApiError> {
-    let post = Post::new(&state, &headers, &q, &body);
+async fn post_code(state: AppState, post: Post, which: CodeStep) -> Result<Response, ApiError> {
     let (rid, now_ms, form) = (post.rid(), post.now_ms, &post.form);
     if let Some(cancelled) = post.cancelled() {
         return Ok(post.answer(cancelled));
@@ -119,29 +109,20 @@ pub(crate) fn code_page_of(
 /// `POST /hosted/verify-email`.
 pub async fn post_verify_email(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
-    body: Bytes,
+    post: Post,
 ) -> Result<Response, ApiError> {
-    post_code(state, headers, q, body, CodeStep::VerifyEmail).await
+    post_code(state, post, CodeStep::VerifyEmail).await
 }
 
 /// `POST /hosted/magic-code`.
 pub async fn post_magic_code(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
-    body: Bytes,
+    post: Post,
 ) -> Result<Response, ApiError> {
-    post_code(state, headers, q, body, CodeStep::MagicCode).await
+    post_code(state, post, CodeStep::MagicCode).await
 }
 
 /// `POST /hosted/mfa`.
-pub async fn post_mfa(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    post_code(state, headers, q, body, CodeStep::Totp).await
+pub async fn post_mfa(State(state): State<AppState>, post: Post) -> Result<Response, ApiError> {
+    post_code(state, post, CodeStep::Totp).await
 }

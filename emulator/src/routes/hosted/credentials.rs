@@ -1,11 +1,8 @@
 //! `POST /hosted/sign-in` (password, "Email me a code", the organization picker, cancel) and
 //! `POST /hosted/sign-up`.
 
-use std::collections::HashMap;
-
-use axum::body::Bytes;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::{hash_new_password, invitation_view, new_password_error, plausible_email, App, Post};
@@ -116,18 +113,9 @@ pub(crate) fn sign_up_page(
 }
 
 /// `POST /hosted/sign-in`.
-pub async fn post_sign_in(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let post = Post::new(&state, &headers, &q, &body);
+pub async fn post_sign_in(State(state): State<AppState>, post: Post) -> Result<Response, ApiError> {
     let (rid, now_ms, form) = (post.rid(), post.now_ms, &post.form);
-    if let Some(cancelled) = post.cancelled() {
-        return Ok(post.answer(cancelled));
-    }
-    let p = match post.ongoing() {
+    let p = match post.pending() {
         Ok(p) => p,
         Err(step) => return Ok(post.answer(step)),
     };
@@ -190,18 +178,9 @@ pub async fn post_sign_in(
 }
 
 /// `POST /hosted/sign-up`.
-pub async fn post_sign_up(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let post = Post::new(&state, &headers, &q, &body);
+pub async fn post_sign_up(State(state): State<AppState>, post: Post) -> Result<Response, ApiError> {
     let (rid, now_ms, now, form) = (post.rid(), post.now_ms, post.now(), &post.form);
-    if let Some(cancelled) = post.cancelled() {
-        return Ok(post.answer(cancelled));
-    }
-    let p = match post.ongoing() {
+    let p = match post.pending() {
         Ok(p) => p,
         Err(step) => return Ok(post.answer(step)),
     };

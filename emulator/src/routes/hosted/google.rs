@@ -1,10 +1,7 @@
 //! `POST /hosted/google`: the emulated Google consent page.
 
-use std::collections::HashMap;
-
-use axum::body::Bytes;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::{invitation_view, plausible_email, App, Post};
@@ -56,18 +53,9 @@ pub(crate) fn consent_page(
 }
 
 /// `POST /hosted/google`.
-pub async fn post_google(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let post = Post::new(&state, &headers, &q, &body);
+pub async fn post_google(State(state): State<AppState>, post: Post) -> Result<Response, ApiError> {
     let (rid, now_ms, form) = (post.rid(), post.now_ms, &post.form);
-    if let Some(cancelled) = post.cancelled() {
-        return Ok(post.answer(cancelled));
-    }
-    let p = match post.ongoing() {
+    let p = match post.pending() {
         Ok(p) => p,
         Err(step) => return Ok(post.answer(step)),
     };

@@ -1,11 +1,8 @@
 //! `POST /hosted/forgot-password` (email a reset link) and `POST /hosted/new-password` (the
 //! new password of a reset, reached through the app's sign-in endpoint).
 
-use std::collections::HashMap;
-
-use axum::body::Bytes;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::{
@@ -49,11 +46,8 @@ pub(crate) fn new_password_page(
 /// `POST /hosted/forgot-password`: the same answer whether or not the account exists.
 pub async fn post_forgot_password(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
-    body: Bytes,
+    post: Post,
 ) -> Result<Response, ApiError> {
-    let post = Post::new(&state, &headers, &q, &body);
     let rid = post.rid();
     let Some(p) = live_page(&state, rid) else {
         return Ok(post.answer(SignInStep::Expired));
@@ -69,7 +63,7 @@ pub async fn post_forgot_password(
             StatusCode::BAD_REQUEST,
         ));
     }
-    let base = own_base(&headers);
+    let base = own_base(post.headers());
     state.with_world(|w| w.request_password_reset(&p.client_id, &email, &base, post.now_ms));
     Ok(pages::reset_sent(&f, &email))
 }
@@ -77,15 +71,12 @@ pub async fn post_forgot_password(
 /// `POST /hosted/new-password`. The reset cookie goes once the reset is used or cancelled.
 pub async fn post_new_password(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
-    body: Bytes,
+    post: Post,
 ) -> Result<Response, ApiError> {
-    let post = Post::new(&state, &headers, &q, &body);
     let (rid, now_ms) = (post.rid(), post.now_ms);
     let done = |s| {
         let mut r = post.answer(s);
-        cookies::clear(r.headers_mut(), &headers, RESET_COOKIE, true);
+        cookies::clear(r.headers_mut(), post.headers(), RESET_COOKIE, true);
         r
     };
     if let Some(cancelled) = post.cancelled() {

@@ -4,8 +4,10 @@
 
 use std::collections::HashMap;
 
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use super::answer;
 use crate::model::PendingAuth;
@@ -66,30 +68,44 @@ impl Form {
 }
 
 /// A hosted form post with what its handler answers with: the app's state, the request's
-/// headers and the time it arrived.
-pub(crate) struct Post<'a> {
-    state: &'a AppState,
-    headers: &'a HeaderMap,
+/// headers and the time it arrived. Extracted from the request (its query, headers and body);
+/// a query or body axum cannot read is answered with axum's own rejection.
+pub struct Post {
+    state: AppState,
+    headers: HeaderMap,
     /// The fields.
-    pub form: Form,
+    pub(crate) form: Form,
     /// When the post arrived, epoch ms: every step of it uses this one instant.
-    pub now_ms: i64,
+    pub(crate) now_ms: i64,
 }
 
-impl<'a> Post<'a> {
-    /// The post of `body` to a page opened with the query `q`, arriving now.
-    pub(crate) fn new(
-        state: &'a AppState,
-        headers: &'a HeaderMap,
-        q: &HashMap<String, String>,
-        body: &[u8],
-    ) -> Self {
-        Self {
-            state,
+impl FromRequest<AppState> for Post {
+    type Rejection = Response;
+
+    /// The post of the body to a page opened with the request's query, arriving once the body
+    /// has been read.
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let Query(q) = Query::<HashMap<String, String>>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let headers = parts.headers.clone();
+        let body = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Self {
+            state: state.clone(),
             headers,
-            form: Form::parse(q, body),
+            form: Form::parse(&q, &body),
             now_ms: state.clock().now_ms(),
-        }
+        })
+    }
+}
+
+impl Post {
+    /// The request's headers.
+    pub(crate) fn headers(&self) -> &HeaderMap {
+        &self.headers
     }
 
     /// The request id.
@@ -106,8 +122,8 @@ impl<'a> Post<'a> {
     /// with the typed email as `login_hint`).
     pub(crate) fn answer(&self, step: SignInStep) -> Response {
         answer(
-            self.state,
-            self.headers,
+            &self.state,
+            &self.headers,
             &self.form.restart,
             self.rid(),
             step,
@@ -129,5 +145,14 @@ impl<'a> Post<'a> {
     pub(crate) fn ongoing(&self) -> Result<PendingAuth, SignInStep> {
         self.state
             .with_world(|w| w.ongoing_sign_in(self.rid(), self.now()).cloned())
+    }
+
+    /// The request the form continues, or the step to answer without one: Cancel
+    /// ([`Post::cancelled`]), else a request that finished or is gone ([`Post::ongoing`]).
+    pub(crate) fn pending(&self) -> Result<PendingAuth, SignInStep> {
+        match self.cancelled() {
+            Some(cancelled) => Err(cancelled),
+            None => self.ongoing(),
+        }
     }
 }

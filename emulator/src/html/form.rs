@@ -40,6 +40,29 @@ impl<'a> Input<'a> {
         }
     }
 
+    /// The first-name field (`given-name`), showing `value`.
+    pub fn first_name(value: &'a str) -> Self {
+        Self::new("first_name", "First name", "text")
+            .value(value)
+            .autocomplete("given-name")
+    }
+
+    /// The last-name field (`family-name`), showing `value`.
+    pub fn last_name(value: &'a str) -> Self {
+        Self::new("last_name", "Last name", "text")
+            .value(value)
+            .autocomplete("family-name")
+    }
+
+    /// A new password labelled `label` (sign-up, reset): `new-password`, required, with the
+    /// length rule as its hint.
+    pub fn new_password(label: &'a str) -> Self {
+        Self::new("password", label, "password")
+            .autocomplete("new-password")
+            .hint("8 characters or more.")
+            .required()
+    }
+
     /// The value shown.
     pub fn value(mut self, v: &'a str) -> Self {
         self.value = v;

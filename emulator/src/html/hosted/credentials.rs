@@ -120,15 +120,10 @@ pub fn sign_in(f: &Frame<'_>, v: &SignInView<'_>, status: StatusCode) -> Respons
 
 /// The sign-up page (`/hosted/sign-up`).
 pub fn sign_up(f: &Frame<'_>, v: &SignUpView<'_>, status: StatusCode) -> Response {
-    let first = Input::new("first_name", "First name", "text")
-        .value(v.first_name)
-        .autocomplete("given-name")
+    let first = Input::first_name(v.first_name)
         .autofocus(v.email_error.is_none() && v.password_error.is_none())
         .render();
-    let last = Input::new("last_name", "Last name", "text")
-        .value(v.last_name)
-        .autocomplete("family-name")
-        .render();
+    let last = Input::last_name(v.last_name).render();
     let email = Input::new("email", "Email", "email")
         .value(v.email)
         .autocomplete("email")
@@ -136,10 +131,7 @@ pub fn sign_up(f: &Frame<'_>, v: &SignUpView<'_>, status: StatusCode) -> Respons
         .readonly(v.email_locked)
         .error(v.email_error)
         .render();
-    let password = Input::new("password", "Password", "password")
-        .autocomplete("new-password")
-        .hint("8 characters or more.")
-        .required()
+    let password = Input::new_password("Password")
         .error(v.password_error)
         .render();
     let body = format!(

@@ -36,15 +36,10 @@ pub fn google_consent(f: &Frame<'_>, v: &GoogleView<'_>, status: StatusCode) -> 
         .autofocus(!v.email_locked)
         .error(v.email_error)
         .render();
-    let first = Input::new("first_name", "First name", "text")
-        .value(v.first_name)
-        .autocomplete("given-name")
+    let first = Input::first_name(v.first_name)
         .hint("Used when this creates a new account.")
         .render();
-    let last = Input::new("last_name", "Last name", "text")
-        .value(v.last_name)
-        .autocomplete("family-name")
-        .render();
+    let last = Input::last_name(v.last_name).render();
     let back = if v.back {
         format!(
             "<div class=\"links\"><p><a id=\"back\" href=\"{}\">Back to other ways to sign in</a></p></div>",

@@ -67,10 +67,7 @@ pub struct NewPasswordView<'a> {
 /// The new-password page (`/hosted/new-password`), reached through the app's sign-in endpoint.
 pub fn new_password(f: &Frame<'_>, v: &NewPasswordView<'_>, status: StatusCode) -> Response {
     // The username field lets password managers file the new password under the account.
-    let field = Input::new("password", "New password", "password")
-        .autocomplete("new-password")
-        .hint("8 characters or more.")
-        .required()
+    let field = Input::new_password("New password")
         .autofocus(true)
         .error(v.password_error)
         .render();

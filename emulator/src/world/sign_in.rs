@@ -136,14 +136,7 @@ impl World {
             Ok(p) => p,
             Err(answer) => return answer,
         };
-        let location = with_query(
-            &p.redirect_uri,
-            &[
-                ("error", Some("access_denied")),
-                ("error_description", Some("The user cancelled the sign-in.")),
-                ("state", p.state.as_deref()),
-            ],
-        );
+        let location = error_location(p, "access_denied", "The user cancelled the sign-in.");
         self.finish(rid, location)
     }
 
@@ -295,16 +288,10 @@ impl World {
                 self.complete(rid, &p, user_id, Some(requested), accepted, now_ms)
             }
             (Some(_), _) => {
-                let location = with_query(
-                    &p.redirect_uri,
-                    &[
-                        ("error", Some("organization_invalid")),
-                        (
-                            "error_description",
-                            Some("The user is not a member of the requested organization."),
-                        ),
-                        ("state", p.state.as_deref()),
-                    ],
+                let location = error_location(
+                    &p,
+                    "organization_invalid",
+                    "The user is not a member of the requested organization.",
                 );
                 Ok(self.finish(rid, location))
             }
@@ -428,6 +415,19 @@ impl World {
         );
         Ok(self.finish(rid, location))
     }
+}
+
+/// Where a request that ends in an OAuth `error` sends the browser: the app's redirect URI
+/// with the error, its `description` and the app's `state`.
+fn error_location(p: &PendingAuth, error: &str, description: &str) -> String {
+    with_query(
+        &p.redirect_uri,
+        &[
+            ("error", Some(error)),
+            ("error_description", Some(description)),
+            ("state", p.state.as_deref()),
+        ],
+    )
 }
 
 #[cfg(test)]

@@ -32,7 +32,9 @@ pub enum AuthKitError {
         error: Option<String>,
         /// The server's `error_description`.
         description: Option<String>,
-        /// True when retrying may succeed (network, 408, 429, 5xx, non-JSON body); the session is kept.
+        /// True when retrying may succeed (408, 429, 500, 502, 503, 504, or a 2xx body that could not
+        /// be read); the session is kept. Network errors and timeouts are
+        /// [`Network`](Self::Network) and [`Timeout`](Self::Timeout), also transient.
         transient: bool,
     },
     /// AuthKit did not answer within the request timeout
@@ -46,7 +48,9 @@ pub enum AuthKitError {
     /// Another tab held the refresh lock too long (e.g. after the laptop slept).
     #[error("timed out waiting for another tab to refresh the session (e.g. after the computer slept); the session is kept, retry shortly")]
     RefreshTimeout,
-    /// Exchanging the authorization code failed; the visitor is signed out.
+    /// Exchanging the authorization code failed: the sign-in did not complete. A visitor who
+    /// already had a session (a session hint) stays signed in, the session restored beside this
+    /// error; otherwise nobody is signed in.
     #[error("sign-in failed while exchanging the authorization code: {}", exchange_message(*.status, .error.as_deref(), .description.as_deref()))]
     CodeExchange {
         /// HTTP status, when a response arrived.

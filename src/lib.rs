@@ -169,10 +169,11 @@
 //!
 //! ## Behaviour
 //! Kept from authkit-js: the authorize URL (sorted keys, empty values dropped, S256 PKCE with a
-//! 128-character verifier), JSON bodies, `credentials: include` only in cookie mode, restore on
+//! 128-character verifier), JSON bodies, `credentials: include` on authenticate requests only in
+//! cookie mode, restore on
 //! load only with a session hint (`workos-has-session` naming this client, or a dev-mode token),
-//! local expiry = receive time + (`exp` − `iat`), refresh 10 s before expiry, transient (network,
-//! 408, 429, 5xx) vs terminal failures, a cross-tab lock around every refresh, per-tab
+//! local expiry = receive time + (`exp` − `iat`), refresh 10 s before expiry, transient vs
+//! terminal failures (below), a cross-tab lock around every refresh, per-tab
 //! organization memory, `NoSession` on sign-out without a session. Done better:
 //! - failed callbacks (`?error=`, failed exchange, replayed code, missing verifier) reach the app
 //!   in `auth.error`, the URL is cleaned, nothing loops, and a visitor with a session stays

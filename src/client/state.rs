@@ -20,7 +20,7 @@ pub struct AuthState {
     /// True until the first state is settled (callback handled, session restored or not).
     pub is_loading: bool,
     /// True while the session cannot be confirmed because AuthKit is unreachable or overloaded
-    /// (network, 408, 429, 5xx): the SDK retries with backoff and at once when the tab regains
+    /// (network, timeout, 408, 429, 500, 502, 503, 504): the SDK retries with backoff and at once when the tab regains
     /// focus or the network. Not a sign-out.
     pub is_reconnecting: bool,
     /// True when a session (a user) is present.

@@ -121,8 +121,10 @@ pub fn use_try_auth_handle() -> Option<AuthHandle> {
 
 /// A guard for protected routes: the user, or `None` while loading or redirecting.
 ///
-/// Once loading is over with nobody signed in (and the session is not merely reconnecting, and
-/// no failed sign-in is showing, which a new attempt would only repeat), it starts sign-in with
+/// Once loading is over with nobody signed in (and the session is not merely reconnecting, no
+/// failed sign-in is showing, which a new attempt would only repeat, and the visitor did not
+/// just sign out, see [`AuthState::signed_out_reason`](crate::AuthState::signed_out_reason)),
+/// it starts sign-in with
 /// `state = {"return_to": current path + query}`. After the callback the SDK returns to that
 /// path, same-origin paths only. If sign-in cannot start (e.g. browser storage is denied), the
 /// reason is in `use_auth().error`.

@@ -30,7 +30,7 @@ commands:
             (`--only package,host` runs some stages, for development)
   bench     bundle cost (the SDK over a typical Yew app and over a bare one), time to
             signed-in, requests per flow, wake-ups; a table + target/bench/report.json
-            (`--runs N`, `--only sizes|browser`)";
+            (`--runs N`, `--only sizes|browser`, `--network loopback|mobile|both`)";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

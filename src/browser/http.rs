@@ -148,8 +148,9 @@ impl HttpFailure {
         }
     }
 
-    /// The text shown for a failure of the background logout.
-    fn message(&self) -> String {
+    /// What went wrong, for an error text or a warning (never a body or a token), e.g. of the
+    /// background logout.
+    pub fn message(&self) -> String {
         match self {
             Self::Network(message) => message.clone(),
             Self::Timeout { after_ms } => format!("no answer within {after_ms} ms"),
@@ -233,17 +234,17 @@ async fn read_authenticate(response: Response) -> Result<AuthenticateResponse, H
 
 /// Ends the session in the background: a `no-cors`, credentialed GET of the logout URL,
 /// aborted after `timeout_ms`. The response is opaque, so only a failure to send (offline, a
-/// timeout) can be seen: it is the `Err`, described.
+/// timeout) can be seen: it is the `Err` ([`HttpFailure::Network`] or [`HttpFailure::Timeout`]).
 ///
 /// ```no_run
 /// # async fn f() {
 /// let url = "http://localhost:4100/user_management/sessions/logout?session_id=s";
-/// if let Err(why) = authkit_yew::browser::http::logout_in_background(url, 10_000).await {
-///     let _ = why; // the session may still be active at AuthKit
+/// if let Err(failure) = authkit_yew::browser::http::logout_in_background(url, 10_000).await {
+///     let _ = failure.message(); // the session may still be active at AuthKit
 /// }
 /// # }
 /// ```
-pub async fn logout_in_background(url: &str, timeout_ms: u32) -> Result<(), String> {
+pub async fn logout_in_background(url: &str, timeout_ms: u32) -> Result<(), HttpFailure> {
     let sent = async {
         let deadline = Deadline::start(timeout_ms)?;
         let request = deadline
@@ -253,7 +254,7 @@ pub async fn logout_in_background(url: &str, timeout_ms: u32) -> Result<(), Stri
             .build()?;
         deadline.explain(send(request).await)
     };
-    sent.await.map(drop).map_err(|e| e.message())
+    sent.await.map(drop)
 }
 
 /// Aborts a request when its time is up (an `AbortController` and one timer, cancelled when

@@ -264,10 +264,12 @@ impl AuthKitClient {
             }
             return result;
         }
-        let Err(why) = http::logout_in_background(&url, self.inner.config.request_timeout_ms).await
+        let Err(failure) =
+            http::logout_in_background(&url, self.inner.config.request_timeout_ms).await
         else {
             return Ok(());
         };
+        let why = failure.message();
         if self.inner.config.dev_mode {
             page::warn(&format!(
                 "authkit: the background sign-out request failed ({why}); this browser is signed \

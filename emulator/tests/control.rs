@@ -76,23 +76,15 @@ async fn cors_for_allowed_and_foreign_origins() {
 
     // The control API allows any loopback origin, not others.
     let r = emu
-        .http
-        .get(emu.url("/_emulator/clock"))
-        .header("origin", "http://127.0.0.1:45678")
-        .send()
-        .await
-        .unwrap();
+        .get_with("/_emulator/clock", "origin", "http://127.0.0.1:45678")
+        .await;
     assert_eq!(
         r.headers()["access-control-allow-origin"],
         "http://127.0.0.1:45678"
     );
     let r = emu
-        .http
-        .get(emu.url("/_emulator/clock"))
-        .header("origin", "https://evil.example")
-        .send()
-        .await
-        .unwrap();
+        .get_with("/_emulator/clock", "origin", "https://evil.example")
+        .await;
     assert!(r.headers().get("access-control-allow-origin").is_none());
 }
 
@@ -106,20 +98,16 @@ async fn every_response_has_a_request_id() {
         "/sso/jwks/client_demo",
         "/user_management/sessions/logout",
     ] {
-        let r = emu.http.get(emu.url(path)).send().await.unwrap();
+        let r = emu.get(path).await;
         let id = r.headers()["x-request-id"].to_str().unwrap();
         assert!(!id.is_empty(), "{path}");
     }
     let r = emu
-        .http
-        .get(emu.url("/_emulator/clock"))
-        .header("x-request-id", "my-trace-1")
-        .send()
-        .await
-        .unwrap();
+        .get_with("/_emulator/clock", "x-request-id", "my-trace-1")
+        .await;
     assert_eq!(r.headers()["x-request-id"], "my-trace-1");
-    let a = emu.http.get(emu.url("/nope")).send().await.unwrap();
-    let b = emu.http.get(emu.url("/nope")).send().await.unwrap();
+    let a = emu.get("/nope").await;
+    let b = emu.get("/nope").await;
     assert_ne!(a.headers()["x-request-id"], b.headers()["x-request-id"]);
 }
 
@@ -168,12 +156,7 @@ async fn status_faults_with_count_and_grant_type() {
     assert_eq!(emu.exchange(&code, &p.verifier).await.status(), 200);
     assert_eq!(emu.refresh(&rt, None).await.status(), 500, "until cleared");
     assert_eq!(emu.refresh(&rt, None).await.status(), 500);
-    let r = emu
-        .http
-        .delete(emu.url("/_emulator/faults"))
-        .send()
-        .await
-        .unwrap();
+    let r = emu.delete("/_emulator/faults").await;
     assert!(r.status().is_success());
     assert_eq!(emu.refresh(&rt, None).await.status(), 200);
 }
@@ -244,12 +227,7 @@ async fn delayed_requests_still_complete() {
         json!({"method":"GET","path":"/sso/jwks/*","delay_ms":50,"count":1}),
     )
     .await;
-    let r = emu
-        .http
-        .get(emu.url("/sso/jwks/client_demo"))
-        .send()
-        .await
-        .unwrap();
+    let r = emu.get("/sso/jwks/client_demo").await;
     assert_eq!(r.status(), 200);
     let faults = emu.get_json("/_emulator/faults").await;
     assert_eq!(faults.as_array().unwrap().len(), 0, "count 1 used up");
@@ -270,12 +248,9 @@ async fn clock_expires_access_tokens_and_codes() {
         .control("/_emulator/clock", json!({"advance_secs": 100}))
         .await;
     assert_eq!(v["offset_secs"], 500);
-    let after: Value = emu
-        .refresh(s["refresh_token"].as_str().unwrap(), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let after = emu
+        .refresh_json(s["refresh_token"].as_str().unwrap(), None)
+        .await;
     let iat = claims(after["access_token"].as_str().unwrap())["iat"]
         .as_i64()
         .unwrap();
@@ -294,12 +269,7 @@ async fn request_log_has_no_secrets() {
     let emu = start().await;
     let p = pkce();
     let code = emu.code_for(DEMO, Some(ACME), &p).await;
-    let r = emu
-        .authenticate(
-            json!({"grant_type":"authorization_code","client_id":CLIENT,"code":code,"code_verifier":p.verifier}),
-            Some(ORIGIN),
-        )
-        .await;
+    let r = emu.exchange_from(&code, &p.verifier, Some(ORIGIN)).await;
     let body: Value = r.json().await.unwrap();
     let rt = body["refresh_token"].as_str().unwrap();
     emu.refresh(rt, None).await;
@@ -335,11 +305,7 @@ async fn request_log_has_no_secrets() {
     assert!(entries
         .iter()
         .all(|e| !e["path"].as_str().unwrap().starts_with("/_emulator")));
-    emu.http
-        .delete(emu.url("/_emulator/requests"))
-        .send()
-        .await
-        .unwrap();
+    emu.delete("/_emulator/requests").await;
     assert_eq!(emu.get_json("/_emulator/requests").await, json!([]));
 }
 
@@ -353,10 +319,10 @@ async fn rate_limits_answer_429_with_retry_after() {
         )
         .await;
     assert_eq!(cfg["rate_limits"]["GET /sso/jwks/client_demo"]["limit"], 2);
-    let get = || emu.http.get(emu.url("/sso/jwks/client_demo")).send();
-    assert_eq!(get().await.unwrap().status(), 200);
-    assert_eq!(get().await.unwrap().status(), 200);
-    let r = get().await.unwrap();
+    let get = || emu.get("/sso/jwks/client_demo");
+    assert_eq!(get().await.status(), 200);
+    assert_eq!(get().await.status(), 200);
+    let r = get().await;
     assert_eq!(r.status(), 429);
     let retry: i64 = r.headers()["retry-after"]
         .to_str()
@@ -368,7 +334,7 @@ async fn rate_limits_answer_429_with_retry_after() {
     assert_eq!(v["error"], "too_many_requests");
     emu.control("/_emulator/clock", json!({"advance_secs": 61}))
         .await;
-    assert_eq!(get().await.unwrap().status(), 200);
+    assert_eq!(get().await.status(), 200);
 
     emu.control(
         "/_emulator/config",
@@ -376,7 +342,7 @@ async fn rate_limits_answer_429_with_retry_after() {
             {"limit": 0, "window_secs": 10, "body": "daily_quota_exceeded"}}}),
     )
     .await;
-    let r = get().await.unwrap();
+    let r = get().await;
     assert_eq!(r.status(), 429);
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["code"], "daily_quota_exceeded");
@@ -391,12 +357,9 @@ async fn key_rotation_publishes_both_keys() {
     let v = emu.control("/_emulator/keys/rotate", json!({})).await;
     let new_kid = v["kid"].as_str().unwrap().to_string();
     assert_ne!(old_kid, new_kid.as_str());
-    let s2: Value = emu
-        .refresh(s1["refresh_token"].as_str().unwrap(), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let s2 = emu
+        .refresh_json(s1["refresh_token"].as_str().unwrap(), None)
+        .await;
     let at2 = s2["access_token"].as_str().unwrap();
     assert_eq!(jwt_header(at2)["kid"], new_kid.as_str());
     let jwks = emu.get_json("/sso/jwks/client_demo").await;
@@ -424,32 +387,18 @@ async fn minted_codes_reset_and_dashboard() {
     assert_eq!(r.status(), 200);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["organization_id"], GLOBEX);
-    let bad = emu
-        .http
-        .post(emu.url("/_emulator/codes"))
-        .json(
-            &json!({"client_id":CLIENT,"email":DEMO.0,"code_challenge":p.challenge,
-                      "redirect_uri":"https://evil.example/account"}),
+    let (bad, _) = emu
+        .control_status(
+            "/_emulator/codes",
+            json!({"client_id":CLIENT,"email":DEMO.0,"code_challenge":p.challenge,
+                   "redirect_uri":"https://evil.example/account"}),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(bad.status(), 400);
+        .await;
+    assert_eq!(bad, 400);
 
-    let html = emu
-        .http
-        .get(emu.url("/_emulator/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, html) = emu.page("/_emulator/").await;
     assert!(html.contains("demo@example.com") && html.contains("Globex"));
-    let sid = claims(body["access_token"].as_str().unwrap())["sid"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let sid = sid_of(&body);
     assert!(html.contains(&format!("/_emulator/sessions/{sid}/revoke")));
     // The dashboard's button sends the JSON call (a form post is refused: tests/guard.rs).
     let v = emu

@@ -11,26 +11,8 @@ use serde_json::{json, Value};
 
 /// Start an impersonation of `email` and open its link; returns the cookie pair.
 async fn impersonation_cookie(emu: &Emu, email: &str) -> String {
-    let v = emu
-        .control(
-            "/_emulator/impersonate",
-            json!({"client_id": CLIENT, "email": email, "impersonator": "admin@example.com"}),
-        )
-        .await;
-    let r = emu
-        .http
-        .get(v["url"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
-    set_cookies(r.headers())
-        .into_iter()
-        .find(|c| c.starts_with("authkit-emulator-impersonation="))
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
+    let v = emu.impersonate(email).await;
+    impersonation_pair(emu.open(v["url"].as_str().unwrap()).await.headers())
 }
 
 #[tokio::test]
@@ -39,12 +21,8 @@ async fn impersonation_into_a_requested_organization_checks_the_membership() {
     let cookie = impersonation_cookie(&emu, SOLO.0).await;
     let p = pkce();
     let r = emu
-        .http
-        .get(emu.authorize_url(&[("organization_id", ACME), ("state", "x")], &p))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+        .authorize_with_cookie(&[("organization_id", ACME), ("state", "x")], &p, &cookie)
+        .await;
     let loc = location(r.headers());
     assert!(loc.starts_with(REDIRECT), "{loc}");
     assert_eq!(
@@ -57,12 +35,8 @@ async fn impersonation_into_a_requested_organization_checks_the_membership() {
     // A member gets that organization's role, roles and permissions.
     let cookie = impersonation_cookie(&emu, DEMO.0).await;
     let r = emu
-        .http
-        .get(emu.authorize_url(&[("organization_id", GLOBEX)], &p))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+        .authorize_with_cookie(&[("organization_id", GLOBEX)], &p, &cookie)
+        .await;
     let code = query_param(&location(r.headers()), "code").expect("a code");
     let body: Value = emu.exchange(&code, &p.verifier).await.json().await.unwrap();
     assert_eq!(body["organization_id"], GLOBEX);
@@ -219,28 +193,11 @@ async fn membership_organization_and_client_changes_show_on_the_next_refresh() {
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["access-control-allow-origin"], origin);
     let p = pkce();
-    let mut u = url::Url::parse(&emu.authorize_url(&[], &p)).unwrap();
-    let q: Vec<(String, String)> = u
-        .query_pairs()
-        .map(|(k, v)| {
-            let v = if k == "redirect_uri" {
-                "http://localhost:6006/cb".to_string()
-            } else {
-                v.into_owned()
-            };
-            (k.into_owned(), v)
-        })
-        .collect();
-    u.query_pairs_mut().clear().extend_pairs(q);
-    let r = emu.http.get(u.as_str()).send().await.unwrap();
+    let u = emu.authorize_url_redirecting_to("http://localhost:6006/cb", &p);
+    let r = emu.open(&u).await;
     assert!(location(r.headers()).starts_with("/hosted/sign-in"));
     // The old ones were replaced.
-    let r = emu
-        .http
-        .get(emu.authorize_url(&[], &p))
-        .send()
-        .await
-        .unwrap();
+    let r = emu.open(&emu.authorize_url(&[], &p)).await;
     assert_eq!(r.status(), 400);
 
     // Reset brings back the seed.

@@ -99,12 +99,7 @@ async fn full_pkce_flow_through_the_forms_with_org_picker() {
         key["x5t#S256"].as_str().unwrap(),
         URL_SAFE_NO_PAD.encode(Sha256::digest(&der))
     );
-    let r = emu
-        .http
-        .get(emu.url("/sso/jwks/client_nope"))
-        .send()
-        .await
-        .unwrap();
+    let r = emu.get("/sso/jwks/client_nope").await;
     assert_eq!(r.status(), 404);
     assert!(r.json::<serde_json::Value>().await.unwrap()["message"].is_string());
 }
@@ -138,12 +133,7 @@ async fn state_is_omitted_when_absent_and_org_selector_skips_the_picker() {
         .await;
     assert!(query_param(&loc, "code").is_some());
     assert!(!loc.contains("state="), "{loc}");
-    let body: serde_json::Value = emu
-        .exchange(&query_param(&loc, "code").unwrap(), &p.verifier)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body = emu.exchange_redirect(&loc, &p).await;
     assert_eq!(body["organization_id"], ACME);
 }
 
@@ -196,7 +186,7 @@ async fn authorize_errors_render_a_page_and_never_redirect() {
             )
             .collect();
         u.query_pairs_mut().clear().extend_pairs(pairs);
-        let r = emu.http.get(u.as_str()).send().await.unwrap();
+        let r = emu.open(u.as_str()).await;
         assert_eq!(r.status(), 400, "{expected}");
         assert!(r.headers().get("location").is_none(), "{expected}");
         assert!(r.headers().get("x-request-id").is_some());
@@ -215,19 +205,7 @@ async fn loopback_port_wildcard_redirect_uris() {
         ("http://localhost:41234/other", false),
         ("http://127.0.0.2:9/account", false),
     ] {
-        let mut u = url::Url::parse(&emu.authorize_url(&[], &p)).unwrap();
-        let pairs: Vec<(String, String)> = u
-            .query_pairs()
-            .map(|(k, v)| {
-                if k == "redirect_uri" {
-                    (k.into_owned(), uri.to_string())
-                } else {
-                    (k.into_owned(), v.into_owned())
-                }
-            })
-            .collect();
-        u.query_pairs_mut().clear().extend_pairs(pairs);
-        let r = emu.http.get(u.as_str()).send().await.unwrap();
+        let r = emu.open(&emu.authorize_url_redirecting_to(uri, &p)).await;
         assert_eq!(r.status() == 302, ok, "{uri}");
     }
 }
@@ -237,11 +215,8 @@ async fn unknown_organization_is_reported_to_the_app() {
     let emu = start().await;
     let p = pkce();
     let r = emu
-        .http
-        .get(emu.authorize_url(&[("organization_id", "org_nope"), ("state", "s1")], &p))
-        .send()
-        .await
-        .unwrap();
+        .open(&emu.authorize_url(&[("organization_id", "org_nope"), ("state", "s1")], &p))
+        .await;
     assert_eq!(r.status(), 302);
     let loc = location(r.headers());
     assert!(loc.starts_with(REDIRECT));
@@ -304,15 +279,7 @@ async fn login_hint_prefills_and_links_join_the_pages() {
     let emu = start().await;
     let p = pkce();
     let page = emu.begin(&[("login_hint", "demo@example.com")], &p).await;
-    let html = emu
-        .http
-        .get(emu.url(&page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, html) = emu.page(&page).await;
     assert!(html.contains("value=\"demo@example.com\""));
     assert!(html.contains("name=\"password\""));
     assert!(html.contains("id=\"submit\"") && html.contains("id=\"cancel\""));
@@ -328,15 +295,7 @@ async fn sign_up_creates_a_user_and_rejects_bad_input() {
         .begin(&[("screen_hint", "sign-up"), ("state", "su")], &p)
         .await;
     assert!(page.starts_with("/hosted/sign-up?rid="));
-    let html = emu
-        .http
-        .get(emu.url(&page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, html) = emu.page(&page).await;
     for field in ["first_name", "last_name", "email", "password"] {
         assert!(html.contains(&format!("name=\"{field}\"")), "{field}");
     }
@@ -388,12 +347,7 @@ async fn sign_up_creates_a_user_and_rejects_bad_input() {
     assert_eq!(r.status(), 302);
     let loc = location(r.headers());
     assert_eq!(query_param(&loc, "state").as_deref(), Some("su"));
-    let body: serde_json::Value = emu
-        .exchange(&query_param(&loc, "code").unwrap(), &p.verifier)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body = emu.exchange_redirect(&loc, &p).await;
     assert_eq!(body["user"]["email"], "new@example.com");
     assert_eq!(body["user"]["first_name"], "New");
     assert_eq!(body["user"]["email_verified"], true);
@@ -425,56 +379,45 @@ async fn cancel_redirects_with_access_denied() {
 async fn bookmarked_or_stale_page_goes_to_the_sign_in_endpoint() {
     let emu = start().await;
     // The test server is reached as 127.0.0.1, so the 127.0.0.1 variant is chosen.
-    let r = emu
-        .http
-        .get(emu.url("/hosted/sign-in"))
-        .send()
-        .await
-        .unwrap();
+    let r = emu.get("/hosted/sign-in").await;
     assert_eq!(r.status(), 302);
     assert_eq!(location(r.headers()), "http://127.0.0.1:5173/login");
     let port = emu.emu.addrs()[0].port();
     let r = emu
-        .http
-        .get(emu.url("/hosted/sign-in?login_hint=demo%40example.com"))
-        .header("host", format!("localhost:{port}"))
-        .send()
-        .await
-        .unwrap();
+        .get_with(
+            "/hosted/sign-in?login_hint=demo%40example.com",
+            "host",
+            &format!("localhost:{port}"),
+        )
+        .await;
     assert_eq!(
         location(r.headers()),
         "http://localhost:5173/login?login_hint=demo%40example.com"
     );
     // A browser that last came from a wildcard-port app goes back to that app.
     let r = emu
-        .http
-        .get(emu.url("/hosted/sign-up?rid=stale"))
-        .header(
+        .get_with(
+            "/hosted/sign-up?rid=stale",
             "cookie",
             "authkit-emulator-app.client_demo=http://localhost:41234",
         )
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(location(r.headers()), "http://localhost:41234/login");
     // A foreign origin in that cookie is ignored.
     let r = emu
-        .http
-        .get(emu.url("/hosted/sign-in"))
-        .header(
+        .get_with(
+            "/hosted/sign-in",
             "cookie",
             "authkit-emulator-app.client_demo=https://evil.example",
         )
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(location(r.headers()), "http://127.0.0.1:5173/login");
     // A page left open past its lifetime is stale too.
     let p = pkce();
     let page = emu.begin(&[], &p).await;
     emu.control("/_emulator/clock", json!({"advance_secs": 1801}))
         .await;
-    let r = emu.http.get(emu.url(&page)).send().await.unwrap();
+    let r = emu.get(&page).await;
     assert_eq!(r.status(), 302);
     assert!(location(r.headers()).ends_with("/login"));
 }

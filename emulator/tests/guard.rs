@@ -14,6 +14,17 @@ async fn offset(emu: &Emu) -> i64 {
         .unwrap()
 }
 
+/// A JSON reset call sent with an `Origin` header.
+async fn reset_from(emu: &Emu, origin: &str) -> reqwest::Response {
+    emu.http
+        .post(emu.url("/_emulator/reset"))
+        .header("origin", origin)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn simple_posts_cannot_change_state() {
     let emu = start().await;
@@ -54,10 +65,7 @@ async fn simple_posts_cannot_change_state() {
 async fn the_dashboard_revoke_form_post_is_refused_and_its_json_call_works() {
     let emu = start().await;
     let s = emu.session(SOLO, None).await;
-    let sid = claims(s["access_token"].as_str().unwrap())["sid"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let sid = sid_of(&s);
     let path = format!("/_emulator/sessions/{sid}/revoke");
     assert_eq!(emu.post_form(&path, &[]).await.status(), 415);
     let rt = s["refresh_token"].as_str().unwrap();
@@ -65,15 +73,7 @@ async fn the_dashboard_revoke_form_post_is_refused_and_its_json_call_works() {
     assert_eq!(r.status(), 200, "the session survived the form post");
     let rt: Value = r.json().await.unwrap();
 
-    let html = emu
-        .http
-        .get(emu.url("/_emulator/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, html) = emu.page("/_emulator/").await;
     assert!(html.contains(&format!("data-revoke=\"{path}\"")), "{html}");
     assert!(html.contains("'Content-Type': 'application/json'"));
     let v = emu.control(&path, json!({})).await;
@@ -90,14 +90,11 @@ async fn the_dashboard_revoke_form_post_is_refused_and_its_json_call_works() {
 async fn get_impersonate_no_longer_signs_anyone_in() {
     let emu = start().await;
     let r = emu
-        .http
-        .get(emu.url(&format!(
+        .get(&format!(
             "/_emulator/impersonate?client_id={CLIENT}&email={}&impersonator=evil%40example.com",
             DEMO.0
-        )))
-        .send()
-        .await
-        .unwrap();
+        ))
+        .await;
     assert_eq!(r.status(), 405);
     assert_eq!(r.headers()["allow"], "POST");
     assert!(
@@ -112,12 +109,7 @@ async fn get_impersonate_no_longer_signs_anyone_in() {
 #[tokio::test]
 async fn impersonation_links_are_single_use_capabilities() {
     let emu = start().await;
-    let v = emu
-        .control(
-            "/_emulator/impersonate",
-            json!({"client_id": CLIENT, "email": DEMO.0, "impersonator": "admin@example.com"}),
-        )
-        .await;
+    let v = emu.impersonate(DEMO.0).await;
     let url = v["url"].as_str().unwrap().to_string();
     assert!(
         url.starts_with(&format!("{}/_emulator/impersonate/", emu.base)),
@@ -125,66 +117,35 @@ async fn impersonation_links_are_single_use_capabilities() {
     );
     assert!(v["expires_at"].is_i64());
     // Opening the link twice changes nothing: the same pending impersonation.
-    let cookie_of = |r: &reqwest::Response| {
-        set_cookies(r.headers())
-            .into_iter()
-            .find(|c| c.starts_with("authkit-emulator-impersonation="))
-            .expect("impersonation cookie")
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string()
-    };
-    let first = emu.http.get(&url).send().await.unwrap();
-    let second = emu.http.get(&url).send().await.unwrap();
+    let first = emu.open(&url).await;
+    let second = emu.open(&url).await;
     assert_eq!(
         (first.status().as_u16(), second.status().as_u16()),
         (302, 302)
     );
-    let cookie = cookie_of(&first);
-    assert_eq!(cookie, cookie_of(&second));
+    let cookie = impersonation_pair(first.headers());
+    assert_eq!(cookie, impersonation_pair(second.headers()));
 
     let p = pkce();
-    let r = emu
-        .http
-        .get(emu.authorize_url(&[], &p))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let r = emu.authorize_with_cookie(&[], &p, &cookie).await;
     assert!(query_param(&location(r.headers()), "code").is_some());
     // Used up: the link is gone.
-    let r = emu.http.get(&url).send().await.unwrap();
+    let r = emu.open(&url).await;
     assert_eq!(r.status(), 410);
     assert!(set_cookies(r.headers()).is_empty());
 
     // An unknown ticket is refused the same way, never a sign-in.
-    let r = emu
-        .http
-        .get(emu.url("/_emulator/impersonate/not-a-ticket"))
-        .send()
-        .await
-        .unwrap();
+    let r = emu.get("/_emulator/impersonate/not-a-ticket").await;
     assert_eq!(r.status(), 410);
 
     // A client that lost its sign-in endpoint meanwhile: the link says so.
-    let v = emu
-        .control(
-            "/_emulator/impersonate",
-            json!({"client_id": CLIENT, "email": DEMO.0, "impersonator": "admin@example.com"}),
-        )
-        .await;
+    let v = emu.impersonate(DEMO.0).await;
     emu.control(
         &format!("/_emulator/clients/{CLIENT}"),
         json!({"sign_in_endpoint": ""}),
     )
     .await;
-    let r = emu
-        .http
-        .get(v["url"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
+    let r = emu.open(v["url"].as_str().unwrap()).await;
     assert_eq!(r.status(), 400);
     assert!(r
         .text()
@@ -198,14 +159,7 @@ async fn cross_origin_control_calls_are_refused() {
     let emu = start().await;
     emu.control("/_emulator/clock", json!({"offset_secs": 7}))
         .await;
-    let r = emu
-        .http
-        .post(emu.url("/_emulator/reset"))
-        .header("origin", "https://evil.example")
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let r = reset_from(&emu, "https://evil.example").await;
     let (status, error, message) = error_parts(r).await;
     assert_eq!(status, 403);
     assert_eq!(error, "control_origin_refused");
@@ -227,14 +181,7 @@ async fn cross_origin_control_calls_are_refused() {
         pre.headers()["access-control-allow-origin"],
         "http://127.0.0.1:45678"
     );
-    let r = emu
-        .http
-        .post(emu.url("/_emulator/reset"))
-        .header("origin", "http://127.0.0.1:45678")
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let r = reset_from(&emu, "http://127.0.0.1:45678").await;
     assert_eq!(r.status(), 200);
     assert_eq!(offset(&emu).await, 0);
 }
@@ -243,13 +190,7 @@ async fn cross_origin_control_calls_are_refused() {
 async fn a_foreign_host_name_is_refused_as_dns_rebinding() {
     let emu = start().await;
     for path in ["/_emulator/sessions", "/_emulator/"] {
-        let r = emu
-            .http
-            .get(emu.url(path))
-            .header("host", "rebound.evil.example")
-            .send()
-            .await
-            .unwrap();
+        let r = emu.get_with(path, "host", "rebound.evil.example").await;
         let (status, error, message) = error_parts(r).await;
         assert_eq!(status, 403, "{path}");
         assert_eq!(error, "control_host_refused");
@@ -257,11 +198,7 @@ async fn a_foreign_host_name_is_refused_as_dns_rebinding() {
     }
     // The public API does not care about the host name.
     let r = emu
-        .http
-        .get(emu.url("/sso/jwks/client_demo"))
-        .header("host", "auth.example.com")
-        .send()
-        .await
-        .unwrap();
+        .get_with("/sso/jwks/client_demo", "host", "auth.example.com")
+        .await;
     assert_eq!(r.status(), 200);
 }

@@ -194,7 +194,7 @@ async fn password_reset_link_goes_through_the_sign_in_endpoint() {
     assert!(link.starts_with(&format!("{}/hosted/reset-password?token=", emu.base)));
 
     // The link, opened directly: to the app's sign-in endpoint, the token in a cookie.
-    let r = emu.http.get(&link).send().await.unwrap();
+    let r = emu.open(&link).await;
     assert_eq!(r.status(), 302);
     assert_eq!(
         location(r.headers()),
@@ -206,12 +206,12 @@ async fn password_reset_link_goes_through_the_sign_in_endpoint() {
     // The app's sign-in endpoint starts a fresh PKCE authorize: the new-password page.
     let p = pkce();
     let r = emu
-        .http
-        .get(emu.authorize_url(&[("login_hint", SOLO.0)], &p))
-        .header("cookie", format!("authkit-emulator-reset={token}"))
-        .send()
-        .await
-        .unwrap();
+        .authorize_with_cookie(
+            &[("login_hint", SOLO.0)],
+            &p,
+            &format!("authkit-emulator-reset={token}"),
+        )
+        .await;
     assert_eq!(r.status(), 302);
     let page = location(r.headers());
     assert!(page.starts_with("/hosted/new-password?rid="), "{page}");
@@ -249,7 +249,7 @@ async fn password_reset_link_goes_through_the_sign_in_endpoint() {
         )
         .await;
     assert_eq!(r.status(), 401);
-    let r = emu.http.get(&link).send().await.unwrap();
+    let r = emu.open(&link).await;
     assert_eq!(r.status(), 410);
     assert!(r
         .text()
@@ -373,12 +373,7 @@ async fn invitations_create_the_user_and_the_membership() {
     assert_eq!(mail[0]["kind"], "invitation");
     assert_eq!(mail[0]["link"], inv["accept_invitation_url"]);
     // The emailed link goes to the app's sign-in endpoint, which forwards invitation_token.
-    let r = emu
-        .http
-        .get(mail[0]["link"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
+    let r = emu.open(mail[0]["link"].as_str().unwrap()).await;
     assert_eq!(r.status(), 302);
     let to_app = location(r.headers());
     assert!(
@@ -500,11 +495,8 @@ async fn invitations_create_the_user_and_the_membership() {
         .await;
     assert_eq!(revoked["state"], "revoked");
     let r = emu
-        .http
-        .get(other["accept_invitation_url"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
+        .open(other["accept_invitation_url"].as_str().unwrap())
+        .await;
     assert_eq!(r.status(), 410);
     assert!(r.text().await.unwrap().contains("invitation-revoked"));
 }
@@ -567,7 +559,7 @@ async fn continue_with_google_signs_in_or_creates_the_user() {
     let u = emu
         .authorize_url(&[], &p)
         .replace("provider=authkit", "provider=GoogleOAuth");
-    let r = emu.http.get(&u).send().await.unwrap();
+    let r = emu.open(&u).await;
     assert!(location(r.headers()).starts_with("/hosted/google?rid="));
     // A bad address stays on the page, the error beside the field.
     let rid = query_param(&location(r.headers()), "rid").unwrap();
@@ -728,11 +720,8 @@ async fn screen_hint_login_hint_and_prompt() {
     }
     // prompt=none cannot show a page: the app gets login_required with its state.
     let r = emu
-        .http
-        .get(emu.authorize_url(&[("prompt", "none"), ("state", "pn")], &p))
-        .send()
-        .await
-        .unwrap();
+        .open(&emu.authorize_url(&[("prompt", "none"), ("state", "pn")], &p))
+        .await;
     assert_eq!(r.status(), 302);
     let loc = location(r.headers());
     assert!(loc.starts_with(REDIRECT), "{loc}");
@@ -746,11 +735,8 @@ async fn screen_hint_login_hint_and_prompt() {
         assert!(page.starts_with("/hosted/sign-in?"), "{prompt}");
     }
     let r = emu
-        .http
-        .get(emu.authorize_url(&[("prompt", "always")], &p))
-        .send()
-        .await
-        .unwrap();
+        .open(&emu.authorize_url(&[("prompt", "always")], &p))
+        .await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("invalid-prompt"));
 }
@@ -865,12 +851,7 @@ async fn the_mailbox_lists_clears_and_is_linked_from_the_dashboard() {
     assert!(dashboard.contains("href=\"/_emulator/mailbox.html\""));
     let stats = emu.get_json("/_emulator/stats").await;
     assert_eq!(stats["emails"], 1);
-    let r = emu
-        .http
-        .delete(emu.url("/_emulator/mailbox"))
-        .send()
-        .await
-        .unwrap();
+    let r = emu.delete("/_emulator/mailbox").await;
     assert_eq!(r.status(), 200);
     assert!(emu.mailbox(SOLO.0).await.is_empty());
     // A reset empties it too, and drops invitations.
@@ -884,11 +865,7 @@ async fn the_mailbox_lists_clears_and_is_linked_from_the_dashboard() {
     assert!(emu.mailbox("z@example.com").await.is_empty());
     // Like the rest of the control API, it refuses other origins.
     let r = emu
-        .http
-        .get(emu.url("/_emulator/mailbox"))
-        .header("origin", "https://evil.example")
-        .send()
-        .await
-        .unwrap();
+        .get_with("/_emulator/mailbox", "origin", "https://evil.example")
+        .await;
     assert_eq!(r.status(), 403);
 }

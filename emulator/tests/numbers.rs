@@ -108,8 +108,8 @@ async fn sign_in_tolerantly(emu: &Emu) {
         .refresh(body["refresh_token"].as_str().unwrap(), None)
         .await;
     assert!(r.status().as_u16() < 500, "refresh: {}", r.status());
-    let r = emu.http.get(emu.url("/sso/jwks/client_demo")).send().await;
-    assert!(r.unwrap().status().as_u16() < 500);
+    let r = emu.get("/sso/jwks/client_demo").await;
+    assert!(r.status().as_u16() < 500);
 }
 
 #[test]
@@ -154,11 +154,7 @@ fn arbitrary_numbers_through_the_control_api_never_break_a_sign_in() {
                            "inactivity_timeout_secs": 0, "rate_limits": {}}),
                 )
                 .await;
-                emu.http
-                    .delete(emu.url("/_emulator/faults"))
-                    .send()
-                    .await
-                    .unwrap();
+                emu.delete("/_emulator/faults").await;
                 emu.sign_in_and_refresh(SOLO, None).await;
             });
             Ok(())

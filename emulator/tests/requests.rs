@@ -70,12 +70,7 @@ async fn a_cross_site_simple_post_cannot_use_the_refresh_cookie() {
     let emu = start().await;
     let p = pkce();
     let code = emu.code_for(DEMO, Some(ACME), &p).await;
-    let r = emu
-        .authenticate(
-            json!({"grant_type":"authorization_code","client_id":CLIENT,"code":code,"code_verifier":p.verifier}),
-            Some(ORIGIN),
-        )
-        .await;
+    let r = emu.exchange_from(&code, &p.verifier, Some(ORIGIN)).await;
     let cookies = set_cookies(r.headers());
     let token = cookie_value(&cookies, "workos-refresh-token.client_demo").unwrap();
     let cookie = format!("workos-refresh-token.client_demo={token}");
@@ -223,12 +218,7 @@ async fn a_client_that_stalls_is_cut_off() {
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 
     // The server itself is fine.
-    let r = emu
-        .http
-        .get(emu.url("/sso/jwks/client_demo"))
-        .send()
-        .await
-        .unwrap();
+    let r = emu.get("/sso/jwks/client_demo").await;
     assert_eq!(r.status(), 200);
 }
 

@@ -92,8 +92,8 @@ async fn grace_window_returns_the_same_successor() {
     .await;
     let s = emu.session(SOLO, None).await;
     let rt1 = s["refresh_token"].as_str().unwrap();
-    let a: Value = emu.refresh(rt1, None).await.json().await.unwrap();
-    let b: Value = emu.refresh(rt1, None).await.json().await.unwrap();
+    let a = emu.refresh_json(rt1, None).await;
+    let b = emu.refresh_json(rt1, None).await;
     assert_eq!(a["refresh_token"], b["refresh_token"], "same successor");
     assert!(b["access_token"].is_string());
     emu.control("/_emulator/clock", json!({"advance_secs": 301}))
@@ -144,12 +144,9 @@ async fn organization_switch_keeps_the_session() {
     assert_eq!(c["permissions"], json!(["posts:read"]));
     assert_eq!(s2["organization_id"], GLOBEX);
     // The switch is remembered.
-    let s3: Value = emu
-        .refresh(s2["refresh_token"].as_str().unwrap(), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let s3 = emu
+        .refresh_json(s2["refresh_token"].as_str().unwrap(), None)
+        .await;
     assert_eq!(
         claims(s3["access_token"].as_str().unwrap())["org_id"],
         GLOBEX
@@ -178,20 +175,15 @@ async fn organization_switch_keeps_the_session() {
 async fn logout_ends_the_session_and_redirects_only_to_allowed_urls() {
     let emu = start().await;
     let s = emu.session(DEMO, Some(ACME)).await;
-    let sid = claims(s["access_token"].as_str().unwrap())["sid"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let sid = sid_of(&s);
     let port = emu.emu.addrs()[0].port();
     let r = emu
-        .http
-        .get(emu.url(&format!(
-            "/user_management/sessions/logout?session_id={sid}&return_to=http%3A%2F%2Flocalhost%3A5173%2F"
-        )))
-        .header("host", format!("localhost:{port}"))
-        .send()
-        .await
-        .unwrap();
+        .get_with(
+            &format!("/user_management/sessions/logout?session_id={sid}&return_to=http%3A%2F%2Flocalhost%3A5173%2F"),
+            "host",
+            &format!("localhost:{port}"),
+        )
+        .await;
     assert_eq!(r.status(), 302);
     assert_eq!(location(r.headers()), "http://localhost:5173/");
     assert_eq!(
@@ -218,22 +210,14 @@ async fn logout_ends_the_session_and_redirects_only_to_allowed_urls() {
 
     // A foreign return_to falls back to the default for the host in use (127.0.0.1 here).
     let r = emu
-        .http
-        .get(emu.url(&format!(
+        .get(&format!(
             "/user_management/sessions/logout?session_id={sid}&return_to=https%3A%2F%2Fevil.example%2F"
-        )))
-        .send()
-        .await
-        .unwrap();
+        ))
+        .await;
     assert_eq!(r.status(), 302);
     assert_eq!(location(r.headers()), "http://127.0.0.1:5173/");
 
-    let r = emu
-        .http
-        .get(emu.url("/user_management/sessions/logout"))
-        .send()
-        .await
-        .unwrap();
+    let r = emu.get("/user_management/sessions/logout").await;
     assert_eq!(r.status(), 422);
     let v: Value = r.json().await.unwrap();
     assert!(v["message"].is_string());
@@ -243,10 +227,7 @@ async fn logout_ends_the_session_and_redirects_only_to_allowed_urls() {
 async fn revoke_expiry_and_inactivity_end_sessions() {
     let emu = start().await;
     let a = emu.session(SOLO, None).await;
-    let sid = claims(a["access_token"].as_str().unwrap())["sid"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let sid = sid_of(&a);
     let v = emu
         .control(&format!("/_emulator/sessions/{sid}/revoke"), json!({}))
         .await;
@@ -277,12 +258,9 @@ async fn revoke_expiry_and_inactivity_end_sessions() {
     emu.control("/_emulator/config", json!({"inactivity_timeout_secs": 60}))
         .await;
     let c = emu.session(SOLO, None).await;
-    let c2: Value = emu
-        .refresh(c["refresh_token"].as_str().unwrap(), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let c2 = emu
+        .refresh_json(c["refresh_token"].as_str().unwrap(), None)
+        .await;
     emu.control("/_emulator/clock", json!({"advance_secs": 61}))
         .await;
     assert_eq!(
@@ -312,12 +290,9 @@ async fn access_token_ttl_is_configurable() {
         .control("/_emulator/config", json!({"access_token_ttl_secs": 7}))
         .await;
     assert_eq!(cfg["access_token_ttl_secs"], 7);
-    let s2: Value = emu
-        .refresh(s["refresh_token"].as_str().unwrap(), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let s2 = emu
+        .refresh_json(s["refresh_token"].as_str().unwrap(), None)
+        .await;
     let c = claims(s2["access_token"].as_str().unwrap());
     assert_eq!(c["exp"].as_i64().unwrap() - c["iat"].as_i64().unwrap(), 7);
     assert!(c.get("aud").is_none());
@@ -328,12 +303,9 @@ async fn access_token_ttl_is_configurable() {
         json!({"audience": "client_demo", "issuer_base": "https://api.workos.com"}),
     )
     .await;
-    let s3: Value = emu
-        .refresh(s2["refresh_token"].as_str().unwrap(), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let s3 = emu
+        .refresh_json(s2["refresh_token"].as_str().unwrap(), None)
+        .await;
     let c = claims(s3["access_token"].as_str().unwrap());
     assert_eq!(c["aud"], "client_demo");
     assert_eq!(
@@ -347,12 +319,7 @@ async fn cookie_mode_sets_uses_and_clears_cookies() {
     let emu = start().await;
     let p = pkce();
     let code = emu.code_for(SOLO, None, &p).await;
-    let r = emu
-        .authenticate(
-            json!({"grant_type":"authorization_code","client_id":CLIENT,"code":code,"code_verifier":p.verifier}),
-            Some(ORIGIN),
-        )
-        .await;
+    let r = emu.exchange_from(&code, &p.verifier, Some(ORIGIN)).await;
     assert_eq!(r.status(), 200);
     let cookies = set_cookies(r.headers());
     let refresh_name = "workos-refresh-token.client_demo";
@@ -409,22 +376,14 @@ async fn cookie_mode_sets_uses_and_clears_cookies() {
     .await;
 
     // Logout clears both cookies.
-    let sid = claims(body["access_token"].as_str().unwrap())["sid"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let sid = sid_of(&body);
     let r = emu
-        .http
-        .get(emu.url(&format!(
-            "/user_management/sessions/logout?session_id={sid}"
-        )))
-        .header(
+        .get_with(
+            &format!("/user_management/sessions/logout?session_id={sid}"),
             "cookie",
-            format!("{refresh_name}={rotated}; workos-has-session=client_demo"),
+            &format!("{refresh_name}={rotated}; workos-has-session=client_demo"),
         )
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), 302);
     let cleared = set_cookies(r.headers());
     assert!(cleared
@@ -441,12 +400,7 @@ async fn no_cookies_without_an_allowed_origin_and_secure_behind_https() {
     for origin in [None, Some("https://evil.example")] {
         let p = pkce();
         let code = emu.code_for(SOLO, None, &p).await;
-        let r = emu
-            .authenticate(
-                json!({"grant_type":"authorization_code","client_id":CLIENT,"code":code,"code_verifier":p.verifier}),
-                origin,
-            )
-            .await;
+        let r = emu.exchange_from(&code, &p.verifier, origin).await;
         assert_eq!(r.status(), 200);
         assert!(set_cookies(r.headers()).is_empty(), "{origin:?}");
     }
@@ -477,34 +431,21 @@ async fn impersonation_lands_on_the_sign_in_endpoint_and_yields_act() {
         .await;
     let url = v["url"].as_str().unwrap();
     assert!(url.starts_with(&emu.base));
-    let r = emu.http.get(url).send().await.unwrap();
+    let r = emu.open(url).await;
     assert_eq!(r.status(), 302);
     assert_eq!(location(r.headers()), "http://127.0.0.1:5173/login");
-    let cookie = set_cookies(r.headers())
-        .into_iter()
-        .find(|c| c.starts_with("authkit-emulator-impersonation="))
-        .unwrap();
-    let pair = cookie.split(';').next().unwrap().to_string();
+    let pair = impersonation_pair(r.headers());
 
     // The app's /login starts a normal authorize; no form is shown.
     let p = pkce();
     let r = emu
-        .http
-        .get(emu.authorize_url(&[("state", "imp")], &p))
-        .header("cookie", pair.clone())
-        .send()
-        .await
-        .unwrap();
+        .authorize_with_cookie(&[("state", "imp")], &p, &pair)
+        .await;
     assert_eq!(r.status(), 302);
     let loc = location(r.headers());
     assert!(loc.starts_with(REDIRECT), "{loc}");
     assert_eq!(query_param(&loc, "state").as_deref(), Some("imp"));
-    let body: Value = emu
-        .exchange(&query_param(&loc, "code").unwrap(), &p.verifier)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body = emu.exchange_redirect(&loc, &p).await;
     assert_eq!(body["authentication_method"], "Impersonation");
     assert_eq!(
         body["impersonator"],
@@ -515,12 +456,9 @@ async fn impersonation_lands_on_the_sign_in_endpoint_and_yields_act() {
     assert_eq!(c["act"], json!({"sub": "admin@example.com"}));
 
     // The refresh keeps the impersonation; the session is capped at 60 minutes.
-    let r: Value = emu
-        .refresh(body["refresh_token"].as_str().unwrap(), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let r = emu
+        .refresh_json(body["refresh_token"].as_str().unwrap(), None)
+        .await;
     assert_eq!(r["authentication_method"], "Impersonation");
     assert!(r["impersonator"].is_object());
     emu.control("/_emulator/clock", json!({"advance_secs": 3601}))
@@ -536,13 +474,7 @@ async fn impersonation_lands_on_the_sign_in_endpoint_and_yields_act() {
     );
 
     // The pending impersonation was used up: the next authorize shows the form.
-    let r = emu
-        .http
-        .get(emu.authorize_url(&[], &p))
-        .header("cookie", pair)
-        .send()
-        .await
-        .unwrap();
+    let r = emu.authorize_with_cookie(&[], &p, &pair).await;
     assert!(location(r.headers()).starts_with("/hosted/sign-in"));
 }
 
@@ -579,12 +511,7 @@ async fn switching_into_an_sso_or_mfa_org_needs_the_hosted_page() {
     let loc = emu
         .sign_in(DEMO, None, &[("organization_id", ACME)], &p)
         .await;
-    let body: Value = emu
-        .exchange(&query_param(&loc, "code").unwrap(), &p.verifier)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body = emu.exchange_redirect(&loc, &p).await;
     assert_eq!(body["organization_id"], ACME);
     // Refreshing within the org it is already in is fine.
     assert_eq!(

@@ -142,11 +142,7 @@ async fn codes_sign_ins_impersonations_and_successors_are_swept() {
     let p = pkce();
     emu.begin(&[], &p).await;
     emu.code_for(DEMO, Some(ACME), &p).await;
-    emu.control(
-        "/_emulator/impersonate",
-        json!({"client_id": CLIENT, "email": DEMO.0, "impersonator": "admin@example.com"}),
-    )
-    .await;
+    emu.impersonate(DEMO.0).await;
     let stats = emu.get_json("/_emulator/stats").await;
     assert_eq!(stats["codes"], 1);
     assert_eq!(stats["pending_sign_ins"], 1, "{stats}");

@@ -202,11 +202,7 @@ impl Emu {
     }
 
     pub async fn exchange(&self, code: &str, verifier: &str) -> reqwest::Response {
-        self.authenticate(
-            json!({"grant_type":"authorization_code","client_id":CLIENT,"code":code,"code_verifier":verifier}),
-            None,
-        )
-        .await
+        self.exchange_from(code, verifier, None).await
     }
 
     /// Sign in and exchange: the success body.
@@ -399,4 +395,122 @@ impl Emu {
         assert_eq!(r.status(), 302, "a verified sign-up goes back to the app");
         location(r.headers())
     }
+}
+
+impl Emu {
+    /// `GET` a path of the emulator.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// `GET` a path of the emulator with one extra request header.
+    pub async fn get_with(&self, path: &str, header: &str, value: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .header(header, value)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// `GET` an absolute URL (a link the emulator handed out).
+    pub async fn open(&self, url: &str) -> reqwest::Response {
+        self.http.get(url).send().await.unwrap()
+    }
+
+    /// `DELETE` a path of the emulator.
+    pub async fn delete(&self, path: &str) -> reqwest::Response {
+        self.http.delete(self.url(path)).send().await.unwrap()
+    }
+
+    /// The authorize URL of [`Emu::authorize_url`] (no extra parameters) with `redirect_uri`
+    /// set to `uri`.
+    pub fn authorize_url_redirecting_to(&self, uri: &str, p: &Pkce) -> String {
+        let mut u = url::Url::parse(&self.authorize_url(&[], p)).unwrap();
+        let pairs: Vec<(String, String)> = u
+            .query_pairs()
+            .map(|(k, v)| {
+                if k == "redirect_uri" {
+                    (k.into_owned(), uri.to_string())
+                } else {
+                    (k.into_owned(), v.into_owned())
+                }
+            })
+            .collect();
+        u.query_pairs_mut().clear().extend_pairs(pairs);
+        u.to_string()
+    }
+
+    /// Exchange the code in the redirect `loc` for `p`; the JSON answer, whatever its status.
+    pub async fn exchange_redirect(&self, loc: &str, p: &Pkce) -> Value {
+        self.exchange(&query_param(loc, "code").unwrap(), &p.verifier)
+            .await
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// `GET` authorize with `extra` parameters and a `Cookie` header (a pending reset or
+    /// impersonation); the response, not followed.
+    pub async fn authorize_with_cookie(
+        &self,
+        extra: &[(&str, &str)],
+        p: &Pkce,
+        cookie: &str,
+    ) -> reqwest::Response {
+        self.http
+            .get(self.authorize_url(extra, p))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The code exchange of [`Emu::exchange`], sent with an `Origin` header (`None`: without).
+    pub async fn exchange_from(
+        &self,
+        code: &str,
+        verifier: &str,
+        origin: Option<&str>,
+    ) -> reqwest::Response {
+        self.authenticate(
+            json!({"grant_type":"authorization_code","client_id":CLIENT,"code":code,"code_verifier":verifier}),
+            origin,
+        )
+        .await
+    }
+
+    /// Refresh `token` (into `org`) and read the JSON answer, whatever its status.
+    pub async fn refresh_json(&self, token: &str, org: Option<&str>) -> Value {
+        self.refresh(token, org).await.json().await.unwrap()
+    }
+
+    /// Start an impersonation of `email` by admin@example.com: the control API's answer.
+    pub async fn impersonate(&self, email: &str) -> Value {
+        self.control(
+            "/_emulator/impersonate",
+            json!({"client_id": CLIENT, "email": email, "impersonator": "admin@example.com"}),
+        )
+        .await
+    }
+}
+
+/// The session id (`sid` claim) of a success body's access token.
+pub fn sid_of(body: &Value) -> String {
+    claims(body["access_token"].as_str().unwrap())["sid"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The `name=value` pair of the pending-impersonation cookie a response sets.
+pub fn impersonation_pair(h: &HeaderMap) -> String {
+    set_cookies(h)
+        .into_iter()
+        .find(|c| c.starts_with("authkit-emulator-impersonation="))
+        .expect("impersonation cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
 }

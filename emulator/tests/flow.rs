@@ -232,24 +232,17 @@ async fn unknown_organization_is_reported_to_the_app() {
 async fn wrong_password_and_unknown_email_look_the_same() {
     let emu = start().await;
     let p = pkce();
-    let page = emu.begin(&[], &p).await;
-    let rid = query_param(&page, "rid").unwrap();
+    let (page, rid) = emu.begin_rid(&[], &p).await;
     let a = emu
-        .post_form(
-            &page,
-            &[("rid", &rid), ("email", DEMO.0), ("password", "wrong")],
-        )
+        .post_with_rid(&page, &rid, &[("email", DEMO.0), ("password", "wrong")])
         .await;
     assert_eq!(a.status(), 401);
     let a = a.text().await.unwrap();
     let b = emu
-        .post_form(
+        .post_with_rid(
             &page,
-            &[
-                ("rid", &rid),
-                ("email", "nobody@example.com"),
-                ("password", "wrong"),
-            ],
+            &rid,
+            &[("email", "nobody@example.com"), ("password", "wrong")],
         )
         .await;
     assert_eq!(b.status(), 401);
@@ -266,10 +259,7 @@ async fn wrong_password_and_unknown_email_look_the_same() {
     );
     // The request is still pending: the right password now works.
     let r = emu
-        .post_form(
-            &page,
-            &[("rid", &rid), ("email", SOLO.0), ("password", SOLO.1)],
-        )
+        .post_with_rid(&page, &rid, &[("email", SOLO.0), ("password", SOLO.1)])
         .await;
     assert_eq!(r.status(), 302);
 }
@@ -291,8 +281,8 @@ async fn login_hint_prefills_and_links_join_the_pages() {
 async fn sign_up_creates_a_user_and_rejects_bad_input() {
     let emu = start().await;
     let p = pkce();
-    let page = emu
-        .begin(&[("screen_hint", "sign-up"), ("state", "su")], &p)
+    let (page, rid) = emu
+        .begin_rid(&[("screen_hint", "sign-up"), ("state", "su")], &p)
         .await;
     assert!(page.starts_with("/hosted/sign-up?rid="));
     let (_, html) = emu.page(&page).await;
@@ -300,35 +290,28 @@ async fn sign_up_creates_a_user_and_rejects_bad_input() {
         assert!(html.contains(&format!("name=\"{field}\"")), "{field}");
     }
     assert!(html.contains("/hosted/sign-in?rid="));
-    let rid = query_param(&page, "rid").unwrap();
     let r = emu
-        .post_form(
+        .post_with_rid(
             &page,
-            &[
-                ("rid", &rid),
-                ("email", "demo@example.com"),
-                ("password", "long-enough"),
-            ],
+            &rid,
+            &[("email", "demo@example.com"), ("password", "long-enough")],
         )
         .await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("already exists"));
     let r = emu
-        .post_form(
+        .post_with_rid(
             &page,
-            &[
-                ("rid", &rid),
-                ("email", "new@example.com"),
-                ("password", "short"),
-            ],
+            &rid,
+            &[("email", "new@example.com"), ("password", "short")],
         )
         .await;
     assert_eq!(r.status(), 400);
     let r = emu
-        .post_form(
+        .post_with_rid(
             &page,
+            &rid,
             &[
-                ("rid", &rid),
                 ("email", "new@example.com"),
                 ("password", "new-password"),
                 ("first_name", "New"),
@@ -341,9 +324,7 @@ async fn sign_up_creates_a_user_and_rejects_bad_input() {
     let verify = location(r.headers());
     assert_eq!(verify, format!("/hosted/verify-email?rid={rid}"));
     let code = emu.latest_code("new@example.com").await;
-    let r = emu
-        .post_form(&verify, &[("rid", &rid), ("code", &code)])
-        .await;
+    let r = emu.post_with_rid(&verify, &rid, &[("code", &code)]).await;
     assert_eq!(r.status(), 302);
     let loc = location(r.headers());
     assert_eq!(query_param(&loc, "state").as_deref(), Some("su"));
@@ -361,11 +342,8 @@ async fn sign_up_creates_a_user_and_rejects_bad_input() {
 async fn cancel_redirects_with_access_denied() {
     let emu = start().await;
     let p = pkce();
-    let page = emu.begin(&[("state", "c-1")], &p).await;
-    let rid = query_param(&page, "rid").unwrap();
-    let r = emu
-        .post_form(&page, &[("rid", &rid), ("cancel", "1")])
-        .await;
+    let (page, rid) = emu.begin_rid(&[("state", "c-1")], &p).await;
+    let r = emu.post_with_rid(&page, &rid, &[("cancel", "1")]).await;
     assert_eq!(r.status(), 302);
     let loc = location(r.headers());
     assert!(loc.starts_with(REDIRECT));

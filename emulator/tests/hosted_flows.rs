@@ -17,11 +17,10 @@ async fn exchange_at(emu: &Emu, location: &str, p: &Pkce) -> Value {
     r.json().await.unwrap()
 }
 
-/// The hosted page a sign-in starts on, and its `rid`.
-async fn begin_rid(emu: &Emu, extra: &[(&str, &str)], p: &Pkce) -> (String, String) {
-    let page = emu.begin(extra, p).await;
-    let rid = query_param(&page, "rid").unwrap();
-    (page, rid)
+/// POST the form of the hosted page `step` (`/hosted/{step}?rid=…`): `rid`, then `fields`.
+async fn post_step(emu: &Emu, step: &str, rid: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    emu.post_with_rid(&format!("/hosted/{step}?rid={rid}"), rid, fields)
+        .await
 }
 
 fn seed_with(extra: &str) -> EmulatorOptions {
@@ -41,15 +40,11 @@ async fn email_verification_after_sign_up_and_for_unverified_seed_users() {
     ))
     .await;
     let p = pkce();
-    let (page, rid) = begin_rid(&emu, &[("screen_hint", "sign-up")], &p).await;
-    let r = emu
-        .post_form(
-            &page,
-            &[
-                ("rid", &rid),
-                ("email", "vera@example.com"),
-                ("password", "vera-password"),
-            ],
+    let (_, rid, r) = emu
+        .begin_and_post(
+            &[("screen_hint", "sign-up")],
+            &p,
+            &[("email", "vera@example.com"), ("password", "vera-password")],
         )
         .await;
     assert_eq!(r.status(), 303);
@@ -73,29 +68,23 @@ async fn email_verification_after_sign_up_and_for_unverified_seed_users() {
     } else {
         "000000"
     };
-    let r = emu
-        .post_form(&verify, &[("rid", &rid), ("code", wrong)])
-        .await;
+    let r = emu.post_with_rid(&verify, &rid, &[("code", wrong)]).await;
     assert_eq!(r.status(), 400);
     let html = r.text().await.unwrap();
     assert!(html.contains("id=\"code-error\"") && html.contains("aria-invalid=\"true\""));
     // A new code replaces the old one.
     let r = emu
-        .post_form(&verify, &[("rid", &rid), ("intent", "resend")])
+        .post_with_rid(&verify, &rid, &[("intent", "resend")])
         .await;
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("We sent a new code"));
     let second = emu.latest_code("vera@example.com").await;
     assert_eq!(emu.mailbox("vera@example.com").await.len(), 2);
     if second != first {
-        let r = emu
-            .post_form(&verify, &[("rid", &rid), ("code", &first)])
-            .await;
+        let r = emu.post_with_rid(&verify, &rid, &[("code", &first)]).await;
         assert_eq!(r.status(), 400, "the old code no longer works");
     }
-    let r = emu
-        .post_form(&verify, &[("rid", &rid), ("code", &second)])
-        .await;
+    let r = emu.post_with_rid(&verify, &rid, &[("code", &second)]).await;
     assert_eq!(r.status(), 302);
     let body = exchange_at(&emu, &location(r.headers()), &p).await;
     // What WorkOS answers after a verification: the password method, a verified user.
@@ -106,15 +95,11 @@ async fn email_verification_after_sign_up_and_for_unverified_seed_users() {
     // A seed user with email_verified = false is asked at the password sign-in; the demo
     // user (verified) is not.
     let p = pkce();
-    let (page, rid) = begin_rid(&emu, &[], &p).await;
-    let r = emu
-        .post_form(
-            &page,
-            &[
-                ("rid", &rid),
-                ("email", "late@example.com"),
-                ("password", "late-password"),
-            ],
+    let (_, rid, r) = emu
+        .begin_and_post(
+            &[],
+            &p,
+            &[("email", "late@example.com"), ("password", "late-password")],
         )
         .await;
     assert_eq!(r.status(), 303);
@@ -123,12 +108,7 @@ async fn email_verification_after_sign_up_and_for_unverified_seed_users() {
         format!("/hosted/verify-email?rid={rid}")
     );
     let code = emu.latest_code("late@example.com").await;
-    let r = emu
-        .post_form(
-            &format!("/hosted/verify-email?rid={rid}"),
-            &[("rid", &rid), ("code", &code)],
-        )
-        .await;
+    let r = post_step(&emu, "verify-email", &rid, &[("code", &code)]).await;
     let body = exchange_at(&emu, &location(r.headers()), &p).await;
     assert_eq!(body["user"]["email_verified"], true);
     let demo = emu.session(DEMO, Some(ACME)).await;
@@ -142,15 +122,11 @@ async fn email_verification_after_sign_up_and_for_unverified_seed_users() {
     emu.control("/_emulator/config", json!({"email_verification": false}))
         .await;
     let p = pkce();
-    let (page, rid) = begin_rid(&emu, &[("screen_hint", "sign-up")], &p).await;
-    let r = emu
-        .post_form(
-            &page,
-            &[
-                ("rid", &rid),
-                ("email", "off@example.com"),
-                ("password", "off-password"),
-            ],
+    let (_, _, r) = emu
+        .begin_and_post(
+            &[("screen_hint", "sign-up")],
+            &p,
+            &[("email", "off@example.com"), ("password", "off-password")],
         )
         .await;
     assert_eq!(r.status(), 302);
@@ -162,15 +138,12 @@ async fn email_verification_after_sign_up_and_for_unverified_seed_users() {
 async fn password_reset_link_goes_through_the_sign_in_endpoint() {
     let emu = start().await;
     let p = pkce();
-    let (page, rid) = begin_rid(&emu, &[], &p).await;
+    let (page, rid) = emu.begin_rid(&[], &p).await;
     let (_, html) = emu.page(&page).await;
     assert!(html.contains(&format!("href=\"/hosted/forgot-password?rid={rid}\"")));
     // After a wrong password, the link takes the typed address along.
     let r = emu
-        .post_form(
-            &page,
-            &[("rid", &rid), ("email", SOLO.0), ("password", "wrong")],
-        )
+        .post_with_rid(&page, &rid, &[("email", SOLO.0), ("password", "wrong")])
         .await;
     let html = r.text().await.unwrap();
     let carried = format!("/hosted/forgot-password?rid={rid}&amp;email=solo%40example.com");
@@ -180,9 +153,7 @@ async fn password_reset_link_goes_through_the_sign_in_endpoint() {
     let forgot = format!("/hosted/forgot-password?rid={rid}");
     // Unknown and known addresses get the same page; only the known one gets an email.
     for email in ["nobody@example.com", SOLO.0] {
-        let r = emu
-            .post_form(&forgot, &[("rid", &rid), ("email", email)])
-            .await;
+        let r = emu.post_with_rid(&forgot, &rid, &[("email", email)]).await;
         assert_eq!(r.status(), 200);
         let html = r.text().await.unwrap();
         assert!(html.contains("If an account exists for"), "{email}");
@@ -220,12 +191,12 @@ async fn password_reset_link_goes_through_the_sign_in_endpoint() {
     assert_eq!(status, 200);
     assert!(html.contains("solo@example.com") && html.contains("autocomplete=\"new-password\""));
     let r = emu
-        .post_form(&page, &[("rid", &rid), ("password", "short")])
+        .post_with_rid(&page, &rid, &[("password", "short")])
         .await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("id=\"password-error\""));
     let r = emu
-        .post_form(&page, &[("rid", &rid), ("password", "brand-new-password")])
+        .post_with_rid(&page, &rid, &[("password", "brand-new-password")])
         .await;
     assert_eq!(r.status(), 302);
     let cleared = set_cookies(r.headers());
@@ -241,12 +212,8 @@ async fn password_reset_link_goes_through_the_sign_in_endpoint() {
     let again = emu.session((SOLO.0, "brand-new-password"), None).await;
     assert_eq!(again["user"]["id"], body["user"]["id"]);
     let p = pkce();
-    let (page, rid) = begin_rid(&emu, &[], &p).await;
-    let r = emu
-        .post_form(
-            &page,
-            &[("rid", &rid), ("email", SOLO.0), ("password", SOLO.1)],
-        )
+    let (_, _, r) = emu
+        .begin_and_post(&[], &p, &[("email", SOLO.0), ("password", SOLO.1)])
         .await;
     assert_eq!(r.status(), 401);
     let r = emu.open(&link).await;
@@ -262,11 +229,11 @@ async fn password_reset_link_goes_through_the_sign_in_endpoint() {
 async fn magic_auth_signs_in_and_creates_accounts() {
     let emu = start().await;
     let p = pkce();
-    let (page, rid) = begin_rid(&emu, &[("state", "m1")], &p).await;
-    let r = emu
-        .post_form(
-            &page,
-            &[("rid", &rid), ("email", SOLO.0), ("intent", "magic")],
+    let (_, rid, r) = emu
+        .begin_and_post(
+            &[("state", "m1")],
+            &p,
+            &[("email", SOLO.0), ("intent", "magic")],
         )
         .await;
     assert_eq!(r.status(), 303);
@@ -281,7 +248,7 @@ async fn magic_auth_signs_in_and_creates_accounts() {
         html.contains("autocomplete=\"one-time-code\"") && html.contains("inputmode=\"numeric\"")
     );
     let r = emu
-        .post_form(&code_page, &[("rid", &rid), ("code", &code)])
+        .post_with_rid(&code_page, &rid, &[("code", &code)])
         .await;
     assert_eq!(r.status(), 302);
     let loc = location(r.headers());
@@ -294,36 +261,33 @@ async fn magic_auth_signs_in_and_creates_accounts() {
 
     // An address without an account: the code creates it, verified, without a password.
     let p = pkce();
-    let (page, rid) = begin_rid(&emu, &[], &p).await;
-    emu.post_form(
-        &page,
-        &[
-            ("rid", &rid),
-            ("email", "fresh@example.com"),
-            ("intent", "magic"),
-        ],
-    )
-    .await;
+    let (_, rid, _) = emu
+        .begin_and_post(
+            &[],
+            &p,
+            &[("email", "fresh@example.com"), ("intent", "magic")],
+        )
+        .await;
     let code_page = format!("/hosted/magic-code?rid={rid}");
     // Five wrong codes void it; a new code works.
     let good = emu.latest_code("fresh@example.com").await;
     let wrong = if good == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
         let r = emu
-            .post_form(&code_page, &[("rid", &rid), ("code", wrong)])
+            .post_with_rid(&code_page, &rid, &[("code", wrong)])
             .await;
         assert_eq!(r.status(), 400);
     }
     let r = emu
-        .post_form(&code_page, &[("rid", &rid), ("code", &good)])
+        .post_with_rid(&code_page, &rid, &[("code", &good)])
         .await;
     assert_eq!(r.status(), 400, "void after five wrong codes");
     assert!(r.text().await.unwrap().contains("Too many incorrect codes"));
-    emu.post_form(&code_page, &[("rid", &rid), ("intent", "resend")])
+    emu.post_with_rid(&code_page, &rid, &[("intent", "resend")])
         .await;
     let fresh = emu.latest_code("fresh@example.com").await;
     let r = emu
-        .post_form(&code_page, &[("rid", &rid), ("code", &fresh)])
+        .post_with_rid(&code_page, &rid, &[("code", &fresh)])
         .await;
     assert_eq!(r.status(), 302);
     let body = exchange_at(&emu, &location(r.headers()), &p).await;
@@ -338,18 +302,10 @@ async fn magic_auth_signs_in_and_creates_accounts() {
 
     // "Use a different email" goes back to the sign-in page with the address filled in.
     let p = pkce();
-    let (page, rid) = begin_rid(&emu, &[], &p).await;
-    emu.post_form(
-        &page,
-        &[("rid", &rid), ("email", SOLO.0), ("intent", "magic")],
-    )
-    .await;
-    let r = emu
-        .post_form(
-            &format!("/hosted/magic-code?rid={rid}"),
-            &[("rid", &rid), ("intent", "back")],
-        )
+    let (page, rid, _) = emu
+        .begin_and_post(&[], &p, &[("email", SOLO.0), ("intent", "magic")])
         .await;
+    let r = post_step(&emu, "magic-code", &rid, &[("intent", "back")]).await;
     assert_eq!(r.status(), 303);
     assert_eq!(location(r.headers()), format!("/hosted/sign-in?rid={rid}"));
     let (_, html) = emu.page(&page).await;
@@ -387,20 +343,17 @@ async fn invitations_create_the_user_and_the_membership() {
 
     // authorize with invitation_token: the sign-up page with the invited address, fixed.
     let p = pkce();
-    let (page, rid) = begin_rid(&emu, &[("invitation_token", &token)], &p).await;
+    let (page, rid) = emu.begin_rid(&[("invitation_token", &token)], &p).await;
     assert!(page.starts_with("/hosted/sign-up?"), "{page}");
     let (_, html) = emu.page(&page).await;
     assert!(html.contains("value=\"ivy@example.com\"") && html.contains(" readonly"));
     assert!(html.contains("invited to join Globex"));
     // The typed address cannot replace the invited one; no verification (the email proved it).
     let r = emu
-        .post_form(
+        .post_with_rid(
             &page,
-            &[
-                ("rid", &rid),
-                ("email", "other@example.com"),
-                ("password", "ivy-password"),
-            ],
+            &rid,
+            &[("email", "other@example.com"), ("password", "ivy-password")],
         )
         .await;
     assert_eq!(r.status(), 302, "straight back to the app");
@@ -417,7 +370,7 @@ async fn invitations_create_the_user_and_the_membership() {
 
     // A used token: the sign-in page says so; the control API refuses what makes no sense.
     let p = pkce();
-    let (page, _) = begin_rid(&emu, &[("invitation_token", &token)], &p).await;
+    let (page, _) = emu.begin_rid(&[("invitation_token", &token)], &p).await;
     let (_, html) = emu.page(&page).await;
     assert!(html.contains("already accepted"), "{html}");
     let refusals = [
@@ -464,18 +417,12 @@ async fn invitations_create_the_user_and_the_membership() {
         (400, "invitation_already_pending")
     );
     let p = pkce();
-    let (page, rid) = begin_rid(
-        &emu,
-        &[("invitation_token", inv["token"].as_str().unwrap())],
-        &p,
-    )
-    .await;
+    let (page, rid) = emu
+        .begin_rid(&[("invitation_token", inv["token"].as_str().unwrap())], &p)
+        .await;
     assert!(page.starts_with("/hosted/sign-in?"), "{page}");
     let r = emu
-        .post_form(
-            &page,
-            &[("rid", &rid), ("email", SOLO.0), ("password", SOLO.1)],
-        )
+        .post_with_rid(&page, &rid, &[("email", SOLO.0), ("password", SOLO.1)])
         .await;
     let body = exchange_at(&emu, &location(r.headers()), &p).await;
     assert_eq!(body["organization_id"], ACME);
@@ -505,7 +452,9 @@ async fn invitations_create_the_user_and_the_membership() {
 async fn continue_with_google_signs_in_or_creates_the_user() {
     let emu = start().await;
     let p = pkce();
-    let (page, rid) = begin_rid(&emu, &[("login_hint", "gail@example.com")], &p).await;
+    let (page, rid) = emu
+        .begin_rid(&[("login_hint", "gail@example.com")], &p)
+        .await;
     let (_, html) = emu.page(&page).await;
     let google = format!("/hosted/google?rid={rid}");
     assert!(
@@ -519,10 +468,10 @@ async fn continue_with_google_signs_in_or_creates_the_user() {
         "login_hint fills the consent page"
     );
     let r = emu
-        .post_form(
+        .post_with_rid(
             &google,
+            &rid,
             &[
-                ("rid", &rid),
                 ("email", "gail@example.com"),
                 ("first_name", "Gail"),
                 ("last_name", "Gee"),
@@ -537,19 +486,12 @@ async fn continue_with_google_signs_in_or_creates_the_user() {
 
     // An existing account (two organizations): the picker, then GoogleOAuth.
     let p = pkce();
-    let (_, rid) = begin_rid(&emu, &[], &p).await;
+    let (_, rid) = emu.begin_rid(&[], &p).await;
     let google = format!("/hosted/google?rid={rid}");
-    let r = emu
-        .post_form(&google, &[("rid", &rid), ("email", DEMO.0)])
-        .await;
+    let r = emu.post_with_rid(&google, &rid, &[("email", DEMO.0)]).await;
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("name=\"organization_id\""));
-    let r = emu
-        .post_form(
-            &format!("/hosted/sign-in?rid={rid}"),
-            &[("rid", &rid), ("organization_id", ACME)],
-        )
-        .await;
+    let r = post_step(&emu, "sign-in", &rid, &[("organization_id", ACME)]).await;
     let body = exchange_at(&emu, &location(r.headers()), &p).await;
     assert_eq!(body["authentication_method"], "GoogleOAuth");
     assert_eq!(body["user"]["email"], DEMO.0);
@@ -563,12 +505,7 @@ async fn continue_with_google_signs_in_or_creates_the_user() {
     assert!(location(r.headers()).starts_with("/hosted/google?rid="));
     // A bad address stays on the page, the error beside the field.
     let rid = query_param(&location(r.headers()), "rid").unwrap();
-    let r = emu
-        .post_form(
-            &format!("/hosted/google?rid={rid}"),
-            &[("rid", &rid), ("email", "no")],
-        )
-        .await;
+    let r = post_step(&emu, "google", &rid, &[("email", "no")]).await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("id=\"email-error\""));
 }
@@ -608,12 +545,8 @@ async fn totp_is_asked_after_the_password_of_an_enrolled_user() {
         .contains(&format!("secret={secret}")));
 
     let p = pkce();
-    let (page, rid) = begin_rid(&emu, &[], &p).await;
-    let r = emu
-        .post_form(
-            &page,
-            &[("rid", &rid), ("email", mfa.0), ("password", mfa.1)],
-        )
+    let (_, rid, r) = emu
+        .begin_and_post(&[], &p, &[("email", mfa.0), ("password", mfa.1)])
         .await;
     assert_eq!(r.status(), 303);
     let mfa_page = location(r.headers());
@@ -622,12 +555,10 @@ async fn totp_is_asked_after_the_password_of_an_enrolled_user() {
     let good = totp_code(&secret, now);
     let wrong = format!("{:06}", (good.parse::<u32>().unwrap() + 1) % 1_000_000);
     let r = emu
-        .post_form(&mfa_page, &[("rid", &rid), ("code", &wrong)])
+        .post_with_rid(&mfa_page, &rid, &[("code", &wrong)])
         .await;
     assert_eq!(r.status(), 400);
-    let r = emu
-        .post_form(&mfa_page, &[("rid", &rid), ("code", &good)])
-        .await;
+    let r = emu.post_with_rid(&mfa_page, &rid, &[("code", &good)]).await;
     assert_eq!(r.status(), 302);
     let body = exchange_at(&emu, &location(r.headers()), &p).await;
     assert_eq!(body["authentication_method"], "Password");
@@ -635,22 +566,17 @@ async fn totp_is_asked_after_the_password_of_an_enrolled_user() {
 
     // The same code cannot be used twice.
     let p = pkce();
-    let (page, rid) = begin_rid(&emu, &[], &p).await;
-    emu.post_form(
-        &page,
-        &[("rid", &rid), ("email", mfa.0), ("password", mfa.1)],
-    )
-    .await;
-    let mfa_page = format!("/hosted/mfa?rid={rid}");
-    let r = emu
-        .post_form(&mfa_page, &[("rid", &rid), ("code", &good)])
+    let (_, rid, _) = emu
+        .begin_and_post(&[], &p, &[("email", mfa.0), ("password", mfa.1)])
         .await;
+    let mfa_page = format!("/hosted/mfa?rid={rid}");
+    let r = emu.post_with_rid(&mfa_page, &rid, &[("code", &good)]).await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("already used"));
     // Five wrong codes end the attempt: back to the sign-in page, which says why.
     for i in 0..5 {
         let r = emu
-            .post_form(&mfa_page, &[("rid", &rid), ("code", &wrong)])
+            .post_with_rid(&mfa_page, &rid, &[("code", &wrong)])
             .await;
         assert_eq!(r.status(), if i < 4 { 400 } else { 303 });
     }
@@ -660,34 +586,18 @@ async fn totp_is_asked_after_the_password_of_an_enrolled_user() {
     emu.control("/_emulator/clock", json!({"advance_secs": 30}))
         .await;
     let p = pkce();
-    let (page, rid) = begin_rid(&emu, &[], &p).await;
-    emu.post_form(
-        &page,
-        &[("rid", &rid), ("email", mfa.0), ("password", mfa.1)],
-    )
-    .await;
-    let code = totp_code(&secret, emulator_now(&emu).await);
-    let r = emu
-        .post_form(
-            &format!("/hosted/mfa?rid={rid}"),
-            &[("rid", &rid), ("code", &code)],
-        )
+    let (_, rid, _) = emu
+        .begin_and_post(&[], &p, &[("email", mfa.0), ("password", mfa.1)])
         .await;
+    let code = totp_code(&secret, emulator_now(&emu).await);
+    let r = post_step(&emu, "mfa", &rid, &[("code", &code)]).await;
     assert_eq!(r.status(), 302);
     let p = pkce();
-    let (page, rid) = begin_rid(&emu, &[], &p).await;
-    emu.post_form(
-        &page,
-        &[("rid", &rid), ("email", mfa.0), ("intent", "magic")],
-    )
-    .await;
-    let code = emu.latest_code(mfa.0).await;
-    let r = emu
-        .post_form(
-            &format!("/hosted/magic-code?rid={rid}"),
-            &[("rid", &rid), ("code", &code)],
-        )
+    let (_, rid, _) = emu
+        .begin_and_post(&[], &p, &[("email", mfa.0), ("intent", "magic")])
         .await;
+    let code = emu.latest_code(mfa.0).await;
+    let r = post_step(&emu, "magic-code", &rid, &[("code", &code)]).await;
     assert_eq!(
         r.status(),
         302,
@@ -782,7 +692,7 @@ async fn hosted_pages_carry_the_brand_labels_and_one_stylesheet() {
     })
     .await;
     let p = pkce();
-    let (page, rid) = begin_rid(&emu, &[], &p).await;
+    let (page, rid) = emu.begin_rid(&[], &p).await;
     let mut pages = Vec::new();
     for path in ["sign-in", "sign-up", "forgot-password", "google"] {
         pages.push((
@@ -791,14 +701,11 @@ async fn hosted_pages_carry_the_brand_labels_and_one_stylesheet() {
         ));
     }
     let r = emu
-        .post_form(&page, &[("rid", &rid), ("email", "bad"), ("password", "x")])
+        .post_with_rid(&page, &rid, &[("email", "bad"), ("password", "x")])
         .await;
     pages.push(("sign-in with an error".into(), r.text().await.unwrap()));
-    emu.post_form(
-        &page,
-        &[("rid", &rid), ("email", SOLO.0), ("intent", "magic")],
-    )
-    .await;
+    emu.post_with_rid(&page, &rid, &[("email", SOLO.0), ("intent", "magic")])
+        .await;
     pages.push((
         "magic-code".into(),
         emu.page(&format!("/hosted/magic-code?rid={rid}")).await.1,
@@ -836,12 +743,9 @@ async fn hosted_pages_carry_the_brand_labels_and_one_stylesheet() {
 async fn the_mailbox_lists_clears_and_is_linked_from_the_dashboard() {
     let emu = start().await;
     let p = pkce();
-    let (page, rid) = begin_rid(&emu, &[], &p).await;
-    emu.post_form(
-        &page,
-        &[("rid", &rid), ("email", SOLO.0), ("intent", "magic")],
-    )
-    .await;
+    let (_, _, _) = emu
+        .begin_and_post(&[], &p, &[("email", SOLO.0), ("intent", "magic")])
+        .await;
     let code = emu.latest_code(SOLO.0).await;
     let (status, html) = emu.page("/_emulator/mailbox.html").await;
     assert_eq!(status, 200);

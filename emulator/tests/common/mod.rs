@@ -135,6 +135,38 @@ impl Emu {
         loc
     }
 
+    /// GET authorize; the hosted page it redirects to and that page's `rid`.
+    pub async fn begin_rid(&self, extra: &[(&str, &str)], p: &Pkce) -> (String, String) {
+        let page = self.begin(extra, p).await;
+        let rid = query_param(&page, "rid").unwrap();
+        (page, rid)
+    }
+
+    /// POST a hosted form whose fields are `rid` and then `fields`.
+    pub async fn post_with_rid(
+        &self,
+        path: &str,
+        rid: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut form = vec![("rid", rid)];
+        form.extend_from_slice(fields);
+        self.post_form(path, &form).await
+    }
+
+    /// Begin a sign-in and post the form of the page it starts on (`rid`, then `fields`): the
+    /// page, its `rid` and the answer.
+    pub async fn begin_and_post(
+        &self,
+        extra: &[(&str, &str)],
+        p: &Pkce,
+        fields: &[(&str, &str)],
+    ) -> (String, String, reqwest::Response) {
+        let (page, rid) = self.begin_rid(extra, p).await;
+        let r = self.post_with_rid(&page, &rid, fields).await;
+        (page, rid, r)
+    }
+
     /// POST a hosted form; returns the response.
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         self.http
@@ -167,10 +199,7 @@ impl Emu {
         assert!(html.contains("<form method=\"post\""), "sign-in form");
         let rid = input_value(&html, "rid").expect("rid input");
         let r = self
-            .post_form(
-                &page,
-                &[("rid", &rid), ("email", creds.0), ("password", creds.1)],
-            )
+            .post_with_rid(&page, &rid, &[("email", creds.0), ("password", creds.1)])
             .await;
         if r.status() == 302 {
             return location(r.headers());
@@ -179,9 +208,10 @@ impl Emu {
         let html = r.text().await.unwrap();
         assert!(html.contains("name=\"organization_id\""), "{html}");
         let r = self
-            .post_form(
+            .post_with_rid(
                 &page,
-                &[("rid", &rid), ("organization_id", org.expect("org choice"))],
+                &rid,
+                &[("organization_id", org.expect("org choice"))],
             )
             .await;
         assert_eq!(r.status(), 302);
@@ -377,21 +407,18 @@ impl Emu {
     /// Sign up through the hosted form and enter the verification code from the mailbox;
     /// returns the final redirect (to the app).
     pub async fn sign_up(&self, email: &str, password: &str, p: &Pkce) -> String {
-        let page = self.begin(&[("screen_hint", "sign-up")], p).await;
-        let rid = query_param(&page, "rid").unwrap();
-        let r = self
-            .post_form(
-                &page,
-                &[("rid", &rid), ("email", email), ("password", password)],
+        let (_, rid, r) = self
+            .begin_and_post(
+                &[("screen_hint", "sign-up")],
+                p,
+                &[("email", email), ("password", password)],
             )
             .await;
         assert_eq!(r.status(), 303, "sign-up goes on to the verification page");
         let next = location(r.headers());
         assert_eq!(next, format!("/hosted/verify-email?rid={rid}"));
         let code = self.latest_code(email).await;
-        let r = self
-            .post_form(&next, &[("rid", &rid), ("code", &code)])
-            .await;
+        let r = self.post_with_rid(&next, &rid, &[("code", &code)]).await;
         assert_eq!(r.status(), 302, "a verified sign-up goes back to the app");
         location(r.headers())
     }

@@ -1,11 +1,19 @@
 //! The binary: `--help`, the one stdout line, a request, a clean stop.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::process::{Command, Stdio};
 
-use serde_json::{json, Value};
+use common::binary::{mint_and_exchange, post_refresh, spawn_and_read_line, stop, BIN};
 
-const BIN: &str = env!("CARGO_BIN_EXE_authkit-emulator");
+/// Run `f` to completion on a new current-thread runtime.
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
 
 #[test]
 fn help_documents_every_flag() {
@@ -31,78 +39,30 @@ fn help_documents_every_flag() {
 fn prints_the_listening_line_serves_and_logs_no_secrets() {
     let dir = tempfile::tempdir().unwrap();
     let log_path = dir.path().join("stderr.log");
-    let mut child = Command::new(BIN)
+    let mut command = Command::new(BIN);
+    command
         .args(["--host", "127.0.0.1", "--port", "0", "--in-memory"])
         .env("RUST_LOG", "trace")
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&log_path).unwrap())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+        .stderr(std::fs::File::create(&log_path).unwrap());
+    let (mut child, line) = spawn_and_read_line(command);
     let base = line
         .trim_end()
         .strip_prefix("authkit-emulator listening on http://127.0.0.1:")
         .map(|port| format!("http://127.0.0.1:{port}"));
     let result = std::panic::catch_unwind(|| {
         let base = base.expect("listening line");
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
+        block_on(async {
             let http = reqwest::Client::new();
             let verifier = "v".repeat(64);
-            let challenge = {
-                use base64::Engine;
-                use sha2::Digest;
-                base64::engine::general_purpose::URL_SAFE_NO_PAD
-                    .encode(sha2::Sha256::digest(verifier.as_bytes()))
-            };
-            let code: Value = http
-                .post(format!("{base}/_emulator/codes"))
-                .json(
-                    &json!({"client_id":"client_demo","email":"demo@example.com",
-                    "code_challenge":challenge,"redirect_uri":"http://localhost:5173/account"}),
-                )
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            let code = code["code"].as_str().unwrap().to_string();
-            let body: Value = http
-                .post(format!("{base}/user_management/authenticate"))
-                .json(
-                    &json!({"grant_type":"authorization_code","client_id":"client_demo",
-                    "code":code,"code_verifier":verifier}),
-                )
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let (code, body) = mint_and_exchange(&http, &base, "demo@example.com", &verifier).await;
             let refresh = body["refresh_token"].as_str().unwrap().to_string();
-            let r = http
-                .post(format!("{base}/user_management/authenticate"))
-                .json(
-                    &json!({"grant_type":"refresh_token","client_id":"client_demo",
-                    "refresh_token":refresh}),
-                )
-                .send()
-                .await
-                .unwrap();
+            let r = post_refresh(&http, &base, &refresh).await.unwrap();
             assert_eq!(r.status(), 200);
             let access = body["access_token"].as_str().unwrap().to_string();
             vec![code, verifier, refresh, access]
         })
     });
-    child.kill().unwrap();
-    child.wait().unwrap();
+    stop(&mut child);
     let secrets = result.unwrap();
     let log = std::fs::read_to_string(&log_path).unwrap();
     assert!(log.contains("path=/user_management/authenticate"), "{log}");
@@ -144,8 +104,7 @@ fn refused(args: &[&str]) -> (i32, String, String) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while child.try_wait().unwrap().is_none() {
         if std::time::Instant::now() > deadline {
-            child.kill().unwrap();
-            child.wait().unwrap();
+            stop(&mut child);
             panic!("{args:?} started instead of refusing");
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
@@ -195,16 +154,9 @@ fn out_of_range_numbers_in_flags_and_seed_are_refused_at_start() {
 
 /// Spawn the binary; wait for its listening line; returns the child and the base URL.
 fn spawn(args: &[&str], stderr: Stdio) -> (std::process::Child, String) {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(stderr)
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let mut command = Command::new(BIN);
+    command.args(args).stderr(stderr);
+    let (child, line) = spawn_and_read_line(command);
     let port = line
         .trim_end()
         .rsplit(':')
@@ -224,8 +176,7 @@ fn a_second_emulator_on_one_data_dir_names_the_first_ones_pid() {
     );
     let (code, stdout, stderr) =
         refused(&["--host", "127.0.0.1", "--port", "0", "--data-dir", data]);
-    first.kill().unwrap();
-    first.wait().unwrap();
+    stop(&mut first);
     assert_eq!(code, 1);
     assert!(stdout.is_empty());
     assert!(stderr.contains(&format!("pid {}", first.id())), "{stderr}");
@@ -239,19 +190,14 @@ fn listening_on_all_interfaces_warns_and_keeps_the_control_api_local() {
         &["--host", "0.0.0.0", "--port", "0", "--in-memory"],
         Stdio::from(std::fs::File::create(&log).unwrap()),
     );
-    let status = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(async {
-            reqwest::Client::new()
-                .get(format!("{base}/_emulator/clock"))
-                .send()
-                .await
-                .map(|r| r.status().as_u16())
-        });
-    child.kill().unwrap();
-    child.wait().unwrap();
+    let status = block_on(async {
+        reqwest::Client::new()
+            .get(format!("{base}/_emulator/clock"))
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+    });
+    stop(&mut child);
     assert_eq!(status.unwrap(), 200, "this machine may still drive it");
     let stderr = std::fs::read_to_string(&log).unwrap();
     assert!(stderr.contains("reachable from other machines"), "{stderr}");

@@ -2,25 +2,23 @@
 //! middle of 200 concurrent refreshes; after a restart every session is at its old or its new
 //! refresh token, and the database holds exactly one current token per session.
 
+mod common;
+
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use authkit_emulator::ids::digest;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
+use common::binary::{mint_and_exchange, post_refresh, spawn_and_read_line, stop, BIN};
+use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_authkit-emulator");
 const SESSIONS: usize = 200;
-const CLIENT: &str = "client_demo";
 
 /// Start the binary on `dir` with a long grace window, so that a session whose rotation
 /// happened but whose answer was lost can still be reached through its old token.
 fn spawn(dir: &Path) -> (Child, String) {
-    let mut child = Command::new(BIN)
+    let mut command = Command::new(BIN);
+    command
         .args([
             "--host",
             "127.0.0.1",
@@ -31,14 +29,8 @@ fn spawn(dir: &Path) -> (Child, String) {
         ])
         .arg("--data-dir")
         .arg(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+        .stderr(Stdio::null());
+    let (child, line) = spawn_and_read_line(command);
     let base = line
         .trim_end()
         .strip_prefix("authkit-emulator listening on ")
@@ -49,40 +41,13 @@ fn spawn(dir: &Path) -> (Child, String) {
 
 async fn new_session(http: &reqwest::Client, base: &str) -> String {
     let verifier = authkit_emulator::ids::secret(48);
-    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-    let code: Value = http
-        .post(format!("{base}/_emulator/codes"))
-        .json(&json!({"client_id": CLIENT, "email": "solo@example.com",
-                      "code_challenge": challenge, "redirect_uri": "http://localhost:5173/account"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let body: Value = http
-        .post(format!("{base}/user_management/authenticate"))
-        .json(
-            &json!({"grant_type": "authorization_code", "client_id": CLIENT,
-                      "code": code["code"], "code_verifier": verifier}),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, body) = mint_and_exchange(http, base, "solo@example.com", &verifier).await;
     body["refresh_token"].as_str().unwrap().to_string()
 }
 
 /// Refresh `token`; the new token when an answer arrived.
 async fn refresh(http: reqwest::Client, base: String, token: String) -> Option<String> {
-    let r = http
-        .post(format!("{base}/user_management/authenticate"))
-        .json(&json!({"grant_type": "refresh_token", "client_id": CLIENT, "refresh_token": token}))
-        .send()
-        .await
-        .ok()?;
+    let r = post_refresh(&http, &base, &token).await.ok()?;
     assert!(
         r.status() == 200,
         "a refresh before the crash answered {}",
@@ -159,8 +124,7 @@ async fn sigkill_during_200_refreshes_loses_no_session() {
         let (i, token) = done.unwrap();
         new[i] = token;
         if !killed {
-            child.kill().unwrap(); // SIGKILL, while the other refreshes are in flight
-            child.wait().unwrap();
+            stop(&mut child); // SIGKILL, while the other refreshes are in flight
             killed = true;
         }
     }
@@ -207,18 +171,11 @@ async fn sigkill_during_200_refreshes_loses_no_session() {
             // session that rotated without its answer reaching us is reached through the old
             // token's grace window, which hands out the current token.
             let token = new[i].clone().unwrap_or_else(|| old_token.clone());
-            let r = http
-                .post(format!("{base}/user_management/authenticate"))
-                .json(&json!({"grant_type": "refresh_token", "client_id": CLIENT,
-                              "refresh_token": token}))
-                .send()
-                .await
-                .unwrap();
+            let r = post_refresh(&http, &base, &token).await.unwrap();
             assert_eq!(r.status(), 200, "session {i} after the restart");
         }
     }
     .await;
-    child.kill().unwrap();
-    child.wait().unwrap();
+    stop(&mut child);
     result
 }

@@ -2,6 +2,8 @@
 //! drive the hosted HTML forms, exchange codes, verify JWTs against the JWKS.
 #![allow(dead_code)]
 
+pub mod binary;
+
 use std::path::PathBuf;
 
 use authkit_emulator::{Emulator, EmulatorOptions};

@@ -49,10 +49,8 @@ async fn impersonation_into_a_requested_organization_checks_the_membership() {
 
 fn grace(secs: i64) -> EmulatorOptions {
     EmulatorOptions {
-        host: "127.0.0.1".into(),
-        port: 0,
         refresh_grace_secs: Some(secs),
-        ..EmulatorOptions::default()
+        ..local_options()
     }
 }
 

@@ -415,10 +415,8 @@ email = "solo@example.com"
 password = "solo-password"
 "#;
     let emu = start_with(EmulatorOptions {
-        host: "127.0.0.1".into(),
-        port: 0,
         seed: Some(Seed::parse(two_clients).unwrap()),
-        ..EmulatorOptions::default()
+        ..local_options()
     })
     .await;
     let p = pkce();

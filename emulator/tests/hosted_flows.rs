@@ -26,10 +26,8 @@ async fn post_step(emu: &Emu, step: &str, rid: &str, fields: &[(&str, &str)]) ->
 fn seed_with(extra: &str) -> EmulatorOptions {
     let text = format!("{}\n{extra}", authkit_emulator::seed::DEFAULT_SEED);
     EmulatorOptions {
-        host: "127.0.0.1".into(),
-        port: 0,
         seed: Some(Seed::parse(&text).unwrap()),
-        ..EmulatorOptions::default()
+        ..local_options()
     }
 }
 
@@ -685,10 +683,8 @@ async fn hosted_pages_carry_the_brand_labels_and_one_stylesheet() {
     let text = authkit_emulator::seed::DEFAULT_SEED
         .replace("primary_color = \"#4f46e5\"", "primary_color = \"#0a8\"");
     let emu = start_with(EmulatorOptions {
-        host: "127.0.0.1".into(),
-        port: 0,
         seed: Some(Seed::parse(&text).unwrap()),
-        ..EmulatorOptions::default()
+        ..local_options()
     })
     .await;
     let p = pkce();

@@ -181,10 +181,8 @@ async fn read_until_closed(stream: &mut TcpStream) -> String {
 #[tokio::test]
 async fn a_client_that_stalls_is_cut_off() {
     let emu = start_with(EmulatorOptions {
-        host: "127.0.0.1".into(),
-        port: 0,
         read_timeout: Duration::from_secs(1),
-        ..EmulatorOptions::default()
+        ..local_options()
     })
     .await;
     let addr = emu.emu.addrs()[0];
@@ -226,10 +224,8 @@ async fn a_client_that_stalls_is_cut_off() {
 async fn a_read_timeout_out_of_range_is_refused_at_start() {
     for bad in [Duration::ZERO, Duration::MAX, Duration::from_secs(3601)] {
         let e = authkit_emulator::Emulator::start(EmulatorOptions {
-            host: "127.0.0.1".into(),
-            port: 0,
             read_timeout: bad,
-            ..EmulatorOptions::default()
+            ..local_options()
         })
         .await
         .expect_err("refused");

@@ -84,10 +84,8 @@ async fn refresh_rotates_and_replay_is_rejected() {
 #[tokio::test]
 async fn grace_window_returns_the_same_successor() {
     let emu = start_with(EmulatorOptions {
-        host: "127.0.0.1".into(),
-        port: 0,
         refresh_grace_secs: Some(300),
-        ..EmulatorOptions::default()
+        ..local_options()
     })
     .await;
     let s = emu.session(SOLO, None).await;
@@ -277,10 +275,8 @@ async fn revoke_expiry_and_inactivity_end_sessions() {
 #[tokio::test]
 async fn access_token_ttl_is_configurable() {
     let emu = start_with(EmulatorOptions {
-        host: "127.0.0.1".into(),
-        port: 0,
         access_token_ttl_secs: Some(42),
-        ..EmulatorOptions::default()
+        ..local_options()
     })
     .await;
     let s = emu.session(SOLO, None).await;

@@ -17,10 +17,8 @@ fn database(dir: &Path) -> Connection {
 
 fn options_in(dir: &Path) -> EmulatorOptions {
     EmulatorOptions {
-        host: "127.0.0.1".into(),
-        port: 0,
         data_dir: Some(dir.to_path_buf()),
-        ..EmulatorOptions::default()
+        ..local_options()
     }
 }
 
@@ -130,10 +128,8 @@ async fn an_unversioned_data_dir_is_migrated() {
 #[tokio::test]
 async fn codes_sign_ins_impersonations_and_successors_are_swept() {
     let emu = start_with(EmulatorOptions {
-        host: "127.0.0.1".into(),
-        port: 0,
         refresh_grace_secs: Some(30),
-        ..EmulatorOptions::default()
+        ..local_options()
     })
     .await;
     let s = emu.session(SOLO, None).await;

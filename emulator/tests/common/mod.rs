@@ -28,21 +28,24 @@ pub struct Emu {
     pub http: reqwest::Client,
 }
 
-pub async fn start() -> Emu {
-    start_with(EmulatorOptions {
+/// Default options on 127.0.0.1 and a free port; tests change fields with
+/// `EmulatorOptions { field, ..local_options() }`.
+pub fn local_options() -> EmulatorOptions {
+    EmulatorOptions {
         host: "127.0.0.1".into(),
         port: 0,
         ..EmulatorOptions::default()
-    })
-    .await
+    }
+}
+
+pub async fn start() -> Emu {
+    start_with(local_options()).await
 }
 
 pub async fn start_in(dir: PathBuf) -> Emu {
     start_with(EmulatorOptions {
-        host: "127.0.0.1".into(),
-        port: 0,
         data_dir: Some(dir),
-        ..EmulatorOptions::default()
+        ..local_options()
     })
     .await
 }

@@ -18,7 +18,11 @@
 //   the SDK's key, as the SDK does; in cookie mode it stays in the HttpOnly cookie, and the
 //   script drops it from the answer before anything else can see it;
 // - the answer (access token, user) is handed to the SDK once: the accessor removes itself on
-//   the first call, and an answer the SDK has not taken after 30 s is dropped.
+//   the first call, and an answer the SDK has not taken after 30 s is dropped;
+// - nothing another tab says is lost while the SDK is not listening yet: from its request on,
+//   the script keeps the messages of the SDK's tab channel (a sign-out, a hand-off) and hands
+//   them over with the answer, and the SDK applies them before the answer (a session another
+//   tab signed out of meanwhile is not restored, and its token not kept).
 // Nothing here logs. A request that got no answer (a timeout, a network error) is handed over as
 // such; anything the script could not start is left to the SDK.
 (function () {
@@ -42,7 +46,13 @@
     },
   });
   setTimeout(function () {
+    var dropped = answer;
     answer = Promise.resolve(null);
+    dropped.then(function (result) {
+      if (result) {
+        result.messages();
+      }
+    });
   }, KEEP_MS);
 
   function start() {
@@ -56,7 +66,7 @@
     var tokenKey = "workos:refresh-token:" + config.client_id;
     var timeout = Math.max(1, Number(config.timeout_ms) || 10000);
     if (isCallback(config.redirect_path)) {
-      return exchange(config, tokenKey, timeout);
+      return heard(config, exchange(config, tokenKey, timeout));
     }
     var hint = config.dev_mode
       ? localStorage.getItem(tokenKey) !== null
@@ -64,6 +74,49 @@
     if (!hint || !navigator.locks) {
       return Promise.resolve(null);
     }
+    return heard(config, restore(config, tokenKey, timeout));
+  }
+
+  // The answer with `messages()`: what the SDK's tab channel carried from the request until the
+  // SDK asks (calling it closes the channel). No answer, no channel.
+  function heard(config, request) {
+    var messages = [];
+    var channel = null;
+    try {
+      channel = new BroadcastChannel("authkit:" + config.client_id);
+      channel.onmessage = function (event) {
+        if (typeof event.data === "string" && messages.length < 100) {
+          messages.push(event.data);
+        }
+      };
+    } catch (e) {
+      channel = null;
+    }
+    function close() {
+      if (channel) {
+        channel.close();
+        channel = null;
+      }
+      return messages;
+    }
+    return request.then(
+      function (result) {
+        if (result) {
+          result.messages = close;
+        } else {
+          close();
+        }
+        return result;
+      },
+      function () {
+        close();
+        return null;
+      }
+    );
+  }
+
+  // The restore refresh, under the SDK's lock.
+  function restore(config, tokenKey, timeout) {
     return new Promise(function (resolve) {
       var lock = navigator.locks.request(
         config.lock_name,
@@ -149,6 +202,7 @@
           return {
             client_id: config.client_id,
             base_url: config.base_url,
+            dev_mode: !!config.dev_mode,
             grant: body.grant_type,
             status: response.status,
             retry_after: response.headers.get("retry-after"),
@@ -163,6 +217,7 @@
         return {
           client_id: config.client_id,
           base_url: config.base_url,
+          dev_mode: !!config.dev_mode,
           grant: body.grant_type,
           status: 0,
           failure: error && error.name === "TimeoutError" ? "timeout" : "network",

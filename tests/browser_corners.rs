@@ -433,6 +433,65 @@ async fn a_siblings_sign_out_of_another_session_is_ignored() {
     client.dispose();
 }
 
+#[wasm_bindgen_test]
+async fn a_siblings_sign_out_during_a_code_exchange_keeps_the_new_sign_in_and_its_token() {
+    use authkit_yew::browser::channel::{Channel, Message};
+    reset().await;
+    let code = prepare_code(DEMO_EMAIL, None).await;
+    set_callback_url(&format!("?code={code}"));
+    authenticate_fault("authorization_code", json!({"delay_ms": 1_500, "count": 1})).await;
+    let sibling = Channel::open(CLIENT_ID, |_| {}).expect("BroadcastChannel");
+    let signing_out_elsewhere = async {
+        // While this tab exchanges its code, another tab signs out of an older session.
+        timer::sleep_ms(500).await;
+        sibling.post(&Message::SignedOut {
+            session_id: Some("session_01OLDER".into()),
+        });
+    };
+    let (client, ()) = futures::join!(
+        initialized(options(DevMode::Auto)),
+        signing_out_elsewhere
+    );
+    assert!(client.state().is_authenticated, "{:?}", client.state());
+    assert!(
+        stored_refresh_token().is_some(),
+        "the new sign-in's refresh token is kept"
+    );
+    assert!(
+        client.get_access_token_with(true).await.is_ok(),
+        "and it refreshes"
+    );
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn a_late_sign_out_message_leaves_a_newer_sessions_token_alone() {
+    use authkit_yew::browser::channel::{Channel, Message};
+    reset().await;
+    let client = signed_in_client(options(DevMode::Auto)).await;
+    let ours = client.state().session_id.clone();
+    // Meanwhile this browser signed out of that session and signed in anew in another tab,
+    // whose token is stored now; the old sign-out message reaches this (frozen) tab late.
+    storage::set(
+        storage::Area::Local,
+        &session::refresh_token_key(CLIENT_ID),
+        "refresh_of_the_newer_session",
+    );
+    let sibling = Channel::open(CLIENT_ID, |_| {}).expect("BroadcastChannel");
+    sibling.post(&Message::SignedOut { session_id: ours });
+    let c = client.clone();
+    wait_until("the sign-out naming this session applies", move || {
+        !c.state().is_authenticated
+    })
+    .await;
+    assert_eq!(
+        stored_refresh_token().as_deref(),
+        Some("refresh_of_the_newer_session"),
+        "only the token this tab knew may be removed"
+    );
+    client.dispose();
+}
+
 // 9. "Your session has ended" vs "not signed in".
 
 #[wasm_bindgen_test]

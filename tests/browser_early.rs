@@ -57,6 +57,11 @@ async fn the_sdk_takes_the_early_restore_with_one_request_under_the_lock() {
     let held = lock::with_lock(&lock_name(), 50, || async {}).await;
     assert!(held.is_err(), "the early restore holds the lock");
     let client = initialized(options(DevMode::Auto)).await;
+    assert!(
+        lock::with_lock(&lock_name(), 10, || async {}).await.is_err(),
+        "held a moment after the take-over, as after the SDK's own refresh, until the other \
+         windows see the rotated token"
+    );
     assert!(client.state().is_authenticated, "{:?}", client.state());
     assert!(marked("authkit:early-restore"));
     assert!(!accessor_present(), "the answer is handed over once");
@@ -265,6 +270,87 @@ async fn an_answer_for_another_api_is_left_alone_and_the_sdk_restores_itself() {
         authenticate_requests(Some("refresh_token")).await.len(),
         2,
         "the early request, then the SDK's own with the rotated token"
+    );
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn a_sign_out_in_another_tab_while_the_script_restores_is_not_undone() {
+    use authkit_yew::browser::channel::{Channel, Message};
+    let session_id = session_left_in_storage().await;
+    // The restore is on its way while another tab signs out of that session: it removes the
+    // token and tells the tabs, before the script's answer stores the rotated one.
+    refresh_fault(json!({"delay_ms": 1_500, "count": 1})).await;
+    run_early_script();
+    let other_tab = Channel::open(CLIENT_ID, |_| {}).expect("BroadcastChannel");
+    // The script holds the lock from the moment it reads the token and sends the request.
+    let held = lock::with_lock(&lock_name(), 50, || async {}).await;
+    assert!(held.is_err(), "the script's restore is on its way");
+    storage::remove(
+        storage::Area::Local,
+        &session::refresh_token_key(CLIENT_ID),
+    );
+    other_tab.post(&Message::SignedOut {
+        session_id: Some(session_id),
+    });
+    let client = initialized(options(DevMode::Auto)).await;
+    let s = client.state();
+    assert!(!s.is_authenticated, "the ended session came back: {s:?}");
+    assert_eq!(
+        s.signed_out_reason,
+        Some(authkit_yew::SignedOutReason::SignedOut)
+    );
+    assert_eq!(
+        stored_refresh_token(),
+        None,
+        "the token the script stored after the sign-out is removed again"
+    );
+    assert_eq!(
+        authenticate_requests(Some("refresh_token")).await.len(),
+        1,
+        "only the script's request"
+    );
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn an_early_code_exchange_counts_the_tokens_lifetime_from_its_answer() {
+    on_the_callback().await;
+    run_early_script();
+    let sent_at = js_sys::Date::now();
+    // The wasm arrives late: the answer has waited two seconds when the SDK takes it.
+    authkit_yew::browser::timer::sleep_ms(2_000).await;
+    let client = initialized(options(DevMode::Auto)).await;
+    assert!(marked("authkit:early-exchange"));
+    let token = client.get_access_token().await.expect("signed in");
+    let claims = authkit_yew::protocol::claims::decode_claims(&token).unwrap();
+    let lifetime_ms = ((claims.exp - claims.iat) * 1000) as f64;
+    let expires_at = client.access_token_expires_at_ms().expect("an expiry");
+    assert!(
+        expires_at < sent_at + 1_000.0 + lifetime_ms,
+        "expiry counted from the answer (sent at {sent_at}), not from the SDK's start: \
+         {expires_at} vs lifetime {lifetime_ms}"
+    );
+    client.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn outside_dev_mode_a_left_over_token_is_removed_and_a_dev_mode_answer_left_alone() {
+    // The last start was a dev-mode build: the script restores with its token.
+    session_left_in_storage().await;
+    run_early_script();
+    // This build runs in cookie mode (no session cookie here).
+    let client = initialized(options(DevMode::Off)).await;
+    let s = client.state();
+    assert!(
+        !s.is_authenticated,
+        "a dev-mode answer adopted in cookie mode: {s:?}"
+    );
+    assert!(!marked("authkit:early-restore"));
+    assert_eq!(
+        stored_refresh_token(),
+        None,
+        "no refresh token stays in localStorage outside dev mode"
     );
     client.dispose();
 }

@@ -53,6 +53,8 @@ pub struct EarlyAnswer {
     pub client_id: String,
     /// The API it asked.
     pub base_url: String,
+    /// The storage mode it ran in (the settings the SDK remembered on its last start).
+    pub dev_mode: bool,
     /// The grant it sent: `refresh_token` (a restore) or `authorization_code` (the callback).
     pub grant: String,
     /// The code it exchanged (`authorization_code` only).
@@ -69,6 +71,9 @@ pub struct EarlyAnswer {
     pub received_at_ms: f64,
     /// The body (a success without its refresh token).
     pub body: String,
+    /// What the SDK's tab channel carried from the script's request until the answer was
+    /// taken (raw message texts, for the SDK to apply as if it had heard them).
+    pub messages: Vec<String>,
     release: Option<js_sys::Function>,
 }
 
@@ -99,11 +104,20 @@ pub async fn take() -> Option<EarlyAnswer> {
     }
     let field = |name: &str| js_sys::Reflect::get(&answer, &JsValue::from_str(name)).ok();
     let text = |name: &str| field(name)?.as_string();
-    let release: Option<js_sys::Function> = field("release").and_then(|f| f.dyn_into().ok());
+    let function = |name: &str| field(name)?.dyn_into::<js_sys::Function>().ok();
+    let release = function("release");
+    // Called at once, also for an unusable answer: it closes the script's channel, and the SDK
+    // listens itself from here on.
+    let messages: Vec<String> = function("messages")
+        .and_then(|f| f.call0(&JsValue::UNDEFINED).ok())
+        .and_then(|list| list.dyn_into::<js_sys::Array>().ok())
+        .map(|list| list.iter().filter_map(|m| m.as_string()).collect())
+        .unwrap_or_default();
     let read = || {
         Some(EarlyAnswer {
             client_id: text("client_id")?,
             base_url: text("base_url")?,
+            dev_mode: field("dev_mode")?.as_bool()?,
             grant: text("grant")?,
             code: text("code"),
             status: u16::try_from(field("status")?.as_f64()? as i64).ok()?,
@@ -112,6 +126,7 @@ pub async fn take() -> Option<EarlyAnswer> {
             retry_after: text("retry_after"),
             received_at_ms: field("received_at_ms")?.as_f64()?,
             body: text("body")?,
+            messages: messages.clone(),
             release: release.clone(),
         })
     };

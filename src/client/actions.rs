@@ -213,7 +213,8 @@ impl AuthKitClient {
     /// - With no session: [`AuthKitError::NoSession`], and nothing happens.
     /// - While reconnecting at page load (the session could not be restored yet, so its id is
     ///   unknown): the stored token is cleared and the retries stop, `Ok`. AuthKit was not
-    ///   reachable, so the session there ends when it expires.
+    ///   reachable, so the session there ends when it expires; in cookie mode its HttpOnly
+    ///   cookie stays, so a reload once AuthKit answers again can restore it.
     /// - `navigate: false`: when the background request fails (offline, a timeout),
     ///   [`AuthKitError::SignOutIncomplete`] in cookie mode, where the session cookie survives
     ///   and a reload could restore the session; in dev mode the refresh token is gone from

@@ -4,18 +4,20 @@
 use std::rc::Rc;
 
 use super::phase::{Event, Via};
-use super::{request, Inner, Session};
+use super::{hand_off, request, Inner, Session};
+use crate::browser::channel::Message;
 use crate::browser::early::EarlyAnswer;
 use crate::browser::http::HttpFailure;
 use crate::browser::page;
 use crate::protocol::timing::parse_retry_after;
 use crate::protocol::wire::{ApiErrorBody, AuthenticateResponse};
 
-/// True when `answer` is this client's: the same client id, API and grant (and, for a code
-/// exchange, `code`). Anything else is left alone, and the SDK sends its own request.
+/// True when `answer` is this client's: the same client id, API, storage mode and grant (and,
+/// for a code exchange, `code`). Anything else is left alone, and the SDK sends its own request.
 fn is_ours(inner: &Inner, answer: &EarlyAnswer, grant: &str, code: Option<&str>) -> bool {
     answer.client_id == inner.config.client_id
         && answer.base_url == inner.config.base_url
+        && answer.dev_mode == inner.config.dev_mode
         && answer.grant == grant
         && answer.code.as_deref() == code
 }
@@ -54,15 +56,32 @@ fn as_response(inner: &Inner, answer: &EarlyAnswer) -> Result<AuthenticateRespon
     })
 }
 
-/// The first attempt of the code exchange for `code`, when the script made it.
+/// Applies what the script heard on the tab channel before the SDK listened (a sibling's
+/// sign-out, a hand-off), as if this tab had heard it: a session signed out meanwhile is then
+/// not restored. The rotated token the script stored (dev mode) counts as this tab's own write,
+/// so a sign-out that crossed the restore removes it again.
+pub(super) fn replay_messages(inner: &Rc<Inner>, answer: &EarlyAnswer) {
+    if is_ours(inner, answer, "refresh_token", None) {
+        let stored = inner.stored_refresh_token();
+        inner.core.borrow_mut().seen_refresh_token = stored;
+    }
+    for text in &answer.messages {
+        if let Some(message) = Message::parse(text) {
+            hand_off::on_message(inner, message);
+        }
+    }
+}
+
+/// The first attempt of the code exchange for `code`, when the script made it, with the time
+/// its answer arrived.
 pub(super) fn exchange_answer(
     inner: &Inner,
     answer: Option<&EarlyAnswer>,
     code: &str,
-) -> Option<Result<AuthenticateResponse, HttpFailure>> {
+) -> Option<(Result<AuthenticateResponse, HttpFailure>, f64)> {
     let answer = answer.filter(|a| is_ours(inner, a, "authorization_code", Some(code)))?;
     page::mark("authkit:early-exchange");
-    Some(as_response(inner, answer))
+    Some((as_response(inner, answer), answer.received_at_ms))
 }
 
 /// The restore the script sent, under the cross-tab lock it still holds, applied as this tab's
@@ -70,6 +89,11 @@ pub(super) fn exchange_answer(
 pub(super) fn restore(inner: &Rc<Inner>, answer: &EarlyAnswer) -> bool {
     if !is_ours(inner, answer, "refresh_token", None) {
         return false;
+    }
+    if inner.core.borrow().machine.signed_out_deliberately() {
+        // Another tab signed out while the script restored: nothing to install, and the
+        // replayed sign-out already removed the token the script stored.
+        return true;
     }
     page::mark("authkit:early-restore");
     // The script stored the rotated token (dev mode) before handing the answer over.

@@ -18,7 +18,7 @@ use crate::error::AuthKitError;
 /// its hand-off. Windows of one browser run in separate processes: `localStorage` writes and
 /// `BroadcastChannel` messages reach them asynchronously, on other channels than the lock
 /// grant, so a sibling granted the lock at once could still read the retired token.
-const HAND_OFF_SETTLE_MS: u32 = 100;
+pub(super) const HAND_OFF_SETTLE_MS: u32 = 100;
 
 /// What a refresh is for.
 #[derive(Debug, Clone, Default)]

@@ -51,12 +51,20 @@ pub(super) async fn initialize(inner: Rc<Inner>) {
     // The answer of `js/authkit-early.js`, which may have sent the first request while the wasm
     // loaded (after a refresh it holds the cross-tab lock until the answer is released).
     let early_answer = early::take().await;
+    if !inner.config.dev_mode {
+        // A refresh token left in localStorage by a dev-mode build of this app (or written by
+        // the script with the settings of that build): outside dev mode it must not stay.
+        storage::remove(storage::Area::Local, &inner.rt_key());
+    }
     let here = page::location();
     let warning = inner.options.borrow().dev_mode.warning(&here.hostname);
     if let Some(warning) = warning {
         page::warn(&warning);
     }
     listen(&inner);
+    if let Some(answer) = &early_answer {
+        super::early::replay_messages(&inner, answer);
+    }
     let signed_in = match parse_callback(&inner.config.redirect_path, &here.pathname, &here.search)
     {
         Callback::Code { code, state } => {
@@ -83,8 +91,17 @@ pub(super) async fn initialize(inner: Rc<Inner>) {
         && early_answer
             .as_ref()
             .is_some_and(|answer| super::early::restore(&inner, answer));
-    if let Some(answer) = &early_answer {
-        answer.release();
+    if let Some(answer) = early_answer {
+        if restored && inner.core.borrow().machine.session().is_some() {
+            // As after this tab's own refresh: the lock stays held a moment, until the other
+            // windows see the rotated token in storage.
+            wasm_bindgen_futures::spawn_local(async move {
+                timer::sleep_ms(flight::HAND_OFF_SETTLE_MS).await;
+                answer.release();
+            });
+        } else {
+            answer.release();
+        }
     }
     if restore && !restored {
         let _ = flight::refresh(
@@ -165,7 +182,7 @@ async fn handle_code(
     here: &Location,
     code: &str,
     raw_state: Option<&str>,
-    first: Option<Result<AuthenticateResponse, http::HttpFailure>>,
+    first: Option<(Result<AuthenticateResponse, http::HttpFailure>, f64)>,
 ) -> bool {
     let clean = clean_url(here);
     let verifier_key = inner.verifier_key();
@@ -178,16 +195,17 @@ async fn handle_code(
     page::mark("authkit:exchange-end");
     // Spent or refused for good (or given up): the verifier cannot serve again.
     storage::remove(storage::Area::Session, &verifier_key);
-    if let Ok(response) = &result {
+    if let Ok((response, _)) = &result {
         // Before the disposed check: the code is spent, and a remount restores from this token.
-        inner.keep_rotated_refresh_token(response);
+        inner.store_refresh_token(response);
     }
     if inner.core.borrow().machine.is_disposed() {
         return false;
     }
     let session = match result
         .map_err(|failure| failure.into_exchange_error())
-        .and_then(|response| Session::from_response(response, page::now_ms()))
+        // Expiry counts from when the answer arrived (the early script's may be older).
+        .and_then(|(response, received_at_ms)| Session::from_response(response, received_at_ms))
     {
         Ok(session) => session,
         Err(error) => {
@@ -225,19 +243,20 @@ async fn handle_code(
 /// Exchanges the code, retrying with backoff (and `Retry-After`) while AuthKit is
 /// unreachable or overloaded: the code is still valid, and throwing it away would send the
 /// visitor through the hosted pages again. The state shows `is_reconnecting` meanwhile.
-/// `first`: the first attempt's answer, when the early script made it.
+/// `first`: the first attempt's answer and when it arrived, when the early script made it. The
+/// response comes with the time it arrived.
 async fn exchange(
     inner: &Rc<Inner>,
     code: &str,
     verifier: &str,
-    mut first: Option<Result<AuthenticateResponse, http::HttpFailure>>,
-) -> Result<AuthenticateResponse, http::HttpFailure> {
+    mut first: Option<(Result<AuthenticateResponse, http::HttpFailure>, f64)>,
+) -> Result<(AuthenticateResponse, f64), http::HttpFailure> {
     let body = CodeGrant::new(&inner.config.client_id, code, verifier);
     let mut backoff = None;
     loop {
         let result = match first.take() {
-            Some(answer) => answer,
-            None => inner.authenticate(&body).await,
+            Some((answer, received_at_ms)) => answer.map(|r| (r, received_at_ms)),
+            None => inner.authenticate(&body).await.map(|r| (r, page::now_ms())),
         };
         let failure = match result {
             Err(failure) if failure.is_transient() => failure,

@@ -430,6 +430,14 @@ impl Inner {
                 storage::set(storage::Area::Session, &self.org_key(), &organization);
             }
             Effect::ForgetStoredSession => {
+                let seen = self.core.borrow_mut().seen_refresh_token.take();
+                // Compare, then delete: a token this tab never saw is a sibling's newer one.
+                if seen.is_some() && self.stored_refresh_token() == seen {
+                    storage::remove(storage::Area::Local, &self.rt_key());
+                }
+                storage::remove(storage::Area::Session, &self.org_key());
+            }
+            Effect::ClearStoredSession => {
                 self.core.borrow_mut().seen_refresh_token = None;
                 if self.config.dev_mode {
                     storage::remove(storage::Area::Local, &self.rt_key());
@@ -537,10 +545,19 @@ impl Inner {
         }
     }
 
-    /// Stores the refresh token of a successful response (dev mode), unless the visitor signed
+    /// Stores the refresh token of a successful refresh (dev mode), unless the visitor signed
     /// out meanwhile (here or in another tab): then it must not come back.
     fn keep_rotated_refresh_token(&self, response: &AuthenticateResponse) {
-        if !self.config.dev_mode || self.core.borrow().machine.signed_out_deliberately() {
+        if !self.core.borrow().machine.signed_out_deliberately() {
+            self.store_refresh_token(response);
+        }
+    }
+
+    /// Stores the refresh token of a successful response (dev mode) as the one this tab last
+    /// saw. A code exchange stores its token whatever happened before: a sign-out in another
+    /// tab while this tab was loading cannot name the session this sign-in just created.
+    fn store_refresh_token(&self, response: &AuthenticateResponse) {
+        if !self.config.dev_mode {
             return;
         }
         if let Some(rt) = response.refresh_token.as_deref().filter(|t| !t.is_empty()) {

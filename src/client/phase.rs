@@ -143,8 +143,13 @@ pub(crate) enum Effect {
     PostSignOut(Option<String>),
     /// Remember this tab's organization (an explicit switch).
     RememberOrganization(String),
-    /// Remove what this client keeps in storage (dev-mode refresh token, tab organization).
+    /// Remove what this client keeps in storage for the session that ended: the tab's
+    /// organization, and the dev-mode refresh token while it is still the one this tab last
+    /// saw (a different one is a sibling's newer session, e.g. a sign-in after this sign-out).
     ForgetStoredSession,
+    /// Remove what this client keeps in storage, whatever refresh token is stored: the visitor
+    /// signed out here, so no session of this browser may stay.
+    ClearStoredSession,
     /// Call `on_refresh` with the current session.
     FireOnRefresh,
     /// Call `on_refresh_failure`.
@@ -451,7 +456,7 @@ impl Machine {
                 let mut effects = vec![
                     CancelTimer,
                     EndHandOffWaits,
-                    ForgetStoredSession,
+                    ClearStoredSession,
                     PostSignOut(session_id),
                 ];
                 if !navigating {
@@ -956,7 +961,7 @@ mod tests {
             vec![
                 CancelTimer,
                 EndHandOffWaits,
-                ForgetStoredSession,
+                ClearStoredSession,
                 PostSignOut(Some("s1".into())),
                 Publish
             ]

@@ -75,6 +75,9 @@ pub(super) async fn locked_refresh(
             rt.as_deref(),
             organization_id.as_deref(),
         );
+        // The token this request spends is the one this tab last saw: after a terminal answer
+        // only this token is removed from storage, not a newer one a sibling stored meanwhile.
+        inner.core.borrow_mut().seen_refresh_token = rt.clone();
         let response = inner.authenticate(&body).await;
         if cancelled(&inner) {
             // The server has rotated the token already: after an unmount keep the new one, or

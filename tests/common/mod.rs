@@ -246,14 +246,16 @@ pub async fn signed_in_client(options: AuthKitOptions) -> AuthKitClient {
 
 /// A dev-mode session left in storage by a tab that is gone (signed in, then disposed), on a
 /// page that is no callback, without readable cookies, with an empty request log: the next
-/// client restores from it.
-pub async fn session_left_in_storage() {
+/// client restores from it. Returns the session's id.
+pub async fn session_left_in_storage() -> String {
     reset().await;
     let first = signed_in_client(options(DevMode::Auto)).await;
+    let session_id = first.state().session_id.clone().expect("a session id");
     first.dispose();
     clear_readable_cookies();
     page::replace_url("/").expect("replaceState");
     control_delete("requests").await;
+    session_id
 }
 
 /// Puts the tab on `path_and_query` (without navigating).

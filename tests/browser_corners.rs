@@ -448,10 +448,7 @@ async fn a_siblings_sign_out_during_a_code_exchange_keeps_the_new_sign_in_and_it
             session_id: Some("session_01OLDER".into()),
         });
     };
-    let (client, ()) = futures::join!(
-        initialized(options(DevMode::Auto)),
-        signing_out_elsewhere
-    );
+    let (client, ()) = futures::join!(initialized(options(DevMode::Auto)), signing_out_elsewhere);
     assert!(client.state().is_authenticated, "{:?}", client.state());
     assert!(
         stored_refresh_token().is_some(),

@@ -58,7 +58,9 @@ async fn the_sdk_takes_the_early_restore_with_one_request_under_the_lock() {
     assert!(held.is_err(), "the early restore holds the lock");
     let client = initialized(options(DevMode::Auto)).await;
     assert!(
-        lock::with_lock(&lock_name(), 10, || async {}).await.is_err(),
+        lock::with_lock(&lock_name(), 10, || async {})
+            .await
+            .is_err(),
         "held a moment after the take-over, as after the SDK's own refresh, until the other \
          windows see the rotated token"
     );
@@ -286,10 +288,7 @@ async fn a_sign_out_in_another_tab_while_the_script_restores_is_not_undone() {
     // The script holds the lock from the moment it reads the token and sends the request.
     let held = lock::with_lock(&lock_name(), 50, || async {}).await;
     assert!(held.is_err(), "the script's restore is on its way");
-    storage::remove(
-        storage::Area::Local,
-        &session::refresh_token_key(CLIENT_ID),
-    );
+    storage::remove(storage::Area::Local, &session::refresh_token_key(CLIENT_ID));
     other_tab.post(&Message::SignedOut {
         session_id: Some(session_id),
     });

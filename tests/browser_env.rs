@@ -232,3 +232,33 @@ async fn a_fetch_failure_that_cannot_be_printed_is_still_a_network_error() {
         HttpFailure::Network("TypeError: Failed to fetch".into())
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_fallback_lease_is_renewed_while_its_holder_works() {
+    let name = "authkit-test-renewed";
+    let (release_tx, release_rx) = futures::channel::oneshot::channel::<()>();
+    let (held_tx, held_rx) = futures::channel::oneshot::channel::<()>();
+    let holder = async move {
+        lock::with_fallback_lock_leased(name, 5_000, 600, || async move {
+            let _ = held_tx.send(());
+            let _ = release_rx.await;
+        })
+        .await
+    };
+    let waiter = async move {
+        held_rx.await.unwrap();
+        // Over three leases: without renewal the lease would run out under the working holder
+        // and the waiter would take the lock.
+        let result = lock::with_fallback_lock_leased(name, 2_000, 600, || async { 7 }).await;
+        let _ = release_tx.send(());
+        result
+    };
+    let (held, waited) = futures::join!(holder, waiter);
+    assert_eq!(held, Ok(()));
+    assert_eq!(waited, Err(LockTimeout));
+    assert_eq!(
+        lock::with_fallback_lock_leased(name, 5_000, 600, || async { 8 }).await,
+        Ok(8),
+        "released when the holder is done"
+    );
+}

@@ -17,8 +17,9 @@ use crate::browser::{page, storage, timer};
 /// ```
 pub const ACQUIRE_TIMEOUT_MS: u32 = 10_000;
 
-/// How long a fallback lease stays valid when its holder disappears.
-const FALLBACK_LEASE_MS: f64 = 15_000.0;
+/// How long a fallback lease stays valid when its holder disappears. A live holder renews it
+/// every third of that, so work under the lock may take longer (a refresh with its retry can).
+const FALLBACK_LEASE_MS: u32 = 15_000;
 
 /// The fallback lock's record in `localStorage` (JSON): who holds it, and until when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,7 +115,7 @@ where
         },
         None => f,
     };
-    with_storage_lock(name, timeout_ms, f).await
+    with_storage_lock(name, timeout_ms, FALLBACK_LEASE_MS, f).await
 }
 
 /// Resolves a JS function once, when dropped.
@@ -186,7 +187,12 @@ fn read_lease(key: &str) -> Option<Lease> {
     storage::get_json(storage::Area::Local, key)
 }
 
-async fn with_storage_lock<T, Fut, F>(name: &str, timeout_ms: u32, f: F) -> Result<T, LockTimeout>
+async fn with_storage_lock<T, Fut, F>(
+    name: &str,
+    timeout_ms: u32,
+    lease_ms: u32,
+    f: F,
+) -> Result<T, LockTimeout>
 where
     F: FnOnce() -> Fut,
     Fut: Future<Output = T>,
@@ -199,11 +205,7 @@ where
         match read_lease(&key) {
             Some(lease) if lease.expires_at_ms as f64 > now && lease.holder != me => {}
             _ => {
-                let lease = Lease {
-                    holder: me.clone(),
-                    expires_at_ms: (now + FALLBACK_LEASE_MS) as u64,
-                };
-                storage::set_json(storage::Area::Local, &key, &lease);
+                write_lease(&key, &me, lease_ms);
                 // Let a racing tab overwrite, then check who won.
                 timer::sleep_ms(15).await;
                 if read_lease(&key).is_some_and(|lease| lease.holder == me) {
@@ -224,8 +226,31 @@ where
             }
         }
     }
-    let _release = Release(key, me);
-    Ok(f().await)
+    let _release = Release(key.clone(), me.clone());
+    // Renewed while `f` runs, so that a slow holder is not taken for a vanished one (until the
+    // record is not ours any more, e.g. storage was cleared).
+    let renew = async {
+        timer::sleep_ms(lease_ms / 3).await;
+        while read_lease(&key).is_some_and(|lease| lease.holder == me) {
+            write_lease(&key, &me, lease_ms);
+            timer::sleep_ms(lease_ms / 3).await;
+        }
+    };
+    let work = f();
+    futures::pin_mut!(work, renew);
+    match futures::future::select(work, renew).await {
+        futures::future::Either::Left((result, _)) => Ok(result),
+        futures::future::Either::Right(((), work)) => Ok(work.await),
+    }
+}
+
+/// Records `me` as the holder for the next `lease_ms`.
+fn write_lease(key: &str, me: &str, lease_ms: u32) {
+    let lease = Lease {
+        holder: me.to_owned(),
+        expires_at_ms: (page::now_ms() + f64::from(lease_ms)) as u64,
+    };
+    storage::set_json(storage::Area::Local, key, &lease);
 }
 
 /// Runs `f` under the `localStorage` fallback lock even where Web Locks exist (for tests).
@@ -245,5 +270,26 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = T>,
 {
-    with_storage_lock(name, timeout_ms, f).await
+    with_storage_lock(name, timeout_ms, FALLBACK_LEASE_MS, f).await
+}
+
+/// [`with_fallback_lock`] with a lease of `lease_ms` instead of 15 s (for tests of its renewal).
+///
+/// ```no_run
+/// # async fn g() {
+/// let r = authkit_yew::browser::lock::with_fallback_lock_leased("n", 100, 300, || async { 1 }).await;
+/// # }
+/// ```
+#[cfg(feature = "internals")]
+pub async fn with_fallback_lock_leased<T, Fut, F>(
+    name: &str,
+    timeout_ms: u32,
+    lease_ms: u32,
+    f: F,
+) -> Result<T, LockTimeout>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = T>,
+{
+    with_storage_lock(name, timeout_ms, lease_ms, f).await
 }

@@ -15,6 +15,12 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// Waits until `client` shows nobody signed in.
+async fn wait_until_signed_out(client: &authkit_yew::client::AuthKitClient, what: &str) {
+    let c = client.clone();
+    wait_until(what, move || !c.state().is_authenticated).await;
+}
+
 fn stored_refresh_token() -> Option<String> {
     storage::get(storage::Area::Local, &session::refresh_token_key(CLIENT_ID))
 }
@@ -421,11 +427,7 @@ async fn a_siblings_sign_out_of_another_session_is_ignored() {
     assert!(stored_refresh_token().is_some());
     let ours = client.state().session_id.clone();
     sibling.post(&Message::SignedOut { session_id: ours });
-    let c = client.clone();
-    wait_until("the sign-out naming this session applies", move || {
-        !c.state().is_authenticated
-    })
-    .await;
+    wait_until_signed_out(&client, "the sign-out naming this session applies").await;
     assert_eq!(
         client.state().signed_out_reason,
         Some(SignedOutReason::SignedOut)
@@ -476,11 +478,7 @@ async fn a_late_sign_out_message_leaves_a_newer_sessions_token_alone() {
     );
     let sibling = Channel::open(CLIENT_ID, |_| {}).expect("BroadcastChannel");
     sibling.post(&Message::SignedOut { session_id: ours });
-    let c = client.clone();
-    wait_until("the sign-out naming this session applies", move || {
-        !c.state().is_authenticated
-    })
-    .await;
+    wait_until_signed_out(&client, "the sign-out naming this session applies").await;
     assert_eq!(
         stored_refresh_token().as_deref(),
         Some("refresh_of_the_newer_session"),

@@ -84,7 +84,7 @@ async fn exclusive_sections(use_fallback: bool) {
                 id
             };
             if use_fallback {
-                lock::with_fallback_lock(name, 5_000, body).await
+                lock::with_fallback_lock(name, 5_000, 15_000, body).await
             } else {
                 lock::with_lock(name, 5_000, body).await
             }
@@ -128,7 +128,7 @@ async fn times_out_while_held(use_fallback: bool) {
             let _ = release_rx.await;
         };
         if use_fallback {
-            lock::with_fallback_lock(name, 5_000, body).await
+            lock::with_fallback_lock(name, 5_000, 15_000, body).await
         } else {
             lock::with_lock(name, 5_000, body).await
         }
@@ -136,7 +136,7 @@ async fn times_out_while_held(use_fallback: bool) {
     let waiter = async move {
         held_rx.await.unwrap();
         let result = if use_fallback {
-            lock::with_fallback_lock(name, 100, || async { 7 }).await
+            lock::with_fallback_lock(name, 100, 15_000, || async { 7 }).await
         } else {
             lock::with_lock(name, 100, || async { 7 }).await
         };
@@ -148,7 +148,7 @@ async fn times_out_while_held(use_fallback: bool) {
     assert_eq!(waited, Err(LockTimeout));
     // Released afterwards: a new request succeeds.
     let again = if use_fallback {
-        lock::with_fallback_lock(name, 5_000, || async { 8 }).await
+        lock::with_fallback_lock(name, 5_000, 15_000, || async { 8 }).await
     } else {
         lock::with_lock(name, 5_000, || async { 8 }).await
     };
@@ -239,7 +239,7 @@ async fn a_fallback_lease_is_renewed_while_its_holder_works() {
     let (release_tx, release_rx) = futures::channel::oneshot::channel::<()>();
     let (held_tx, held_rx) = futures::channel::oneshot::channel::<()>();
     let holder = async move {
-        lock::with_fallback_lock_leased(name, 5_000, 600, || async move {
+        lock::with_fallback_lock(name, 5_000, 600, || async move {
             let _ = held_tx.send(());
             let _ = release_rx.await;
         })
@@ -249,7 +249,7 @@ async fn a_fallback_lease_is_renewed_while_its_holder_works() {
         held_rx.await.unwrap();
         // Over three leases: without renewal the lease would run out under the working holder
         // and the waiter would take the lock.
-        let result = lock::with_fallback_lock_leased(name, 2_000, 600, || async { 7 }).await;
+        let result = lock::with_fallback_lock(name, 2_000, 600, || async { 7 }).await;
         let _ = release_tx.send(());
         result
     };
@@ -257,7 +257,7 @@ async fn a_fallback_lease_is_renewed_while_its_holder_works() {
     assert_eq!(held, Ok(()));
     assert_eq!(waited, Err(LockTimeout));
     assert_eq!(
-        lock::with_fallback_lock_leased(name, 5_000, 600, || async { 8 }).await,
+        lock::with_fallback_lock(name, 5_000, 600, || async { 8 }).await,
         Ok(8),
         "released when the holder is done"
     );

@@ -253,35 +253,16 @@ fn write_lease(key: &str, me: &str, lease_ms: u32) {
     storage::set_json(storage::Area::Local, key, &lease);
 }
 
-/// Runs `f` under the `localStorage` fallback lock even where Web Locks exist (for tests).
+/// Runs `f` under the `localStorage` fallback lock even where Web Locks exist, with a lease of
+/// `lease_ms` (the SDK uses 15 s) (for tests).
 ///
 /// ```no_run
 /// # async fn g() {
-/// let r = authkit_yew::browser::lock::with_fallback_lock("n", 100, || async { 1 }).await;
+/// let r = authkit_yew::browser::lock::with_fallback_lock("n", 100, 15_000, || async { 1 }).await;
 /// # }
 /// ```
 #[cfg(feature = "internals")]
 pub async fn with_fallback_lock<T, Fut, F>(
-    name: &str,
-    timeout_ms: u32,
-    f: F,
-) -> Result<T, LockTimeout>
-where
-    F: FnOnce() -> Fut,
-    Fut: Future<Output = T>,
-{
-    with_storage_lock(name, timeout_ms, FALLBACK_LEASE_MS, f).await
-}
-
-/// [`with_fallback_lock`] with a lease of `lease_ms` instead of 15 s (for tests of its renewal).
-///
-/// ```no_run
-/// # async fn g() {
-/// let r = authkit_yew::browser::lock::with_fallback_lock_leased("n", 100, 300, || async { 1 }).await;
-/// # }
-/// ```
-#[cfg(feature = "internals")]
-pub async fn with_fallback_lock_leased<T, Fut, F>(
     name: &str,
     timeout_ms: u32,
     lease_ms: u32,

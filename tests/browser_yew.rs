@@ -470,3 +470,83 @@ async fn use_user_reports_a_sign_in_that_cannot_start_in_auth_error() {
     assert_eq!(navigations.len(), 0);
     app.destroy();
 }
+
+#[derive(Properties, PartialEq)]
+struct ObservedProps {
+    options: AuthKitOptions,
+    probe: ProbeRef,
+}
+
+#[component]
+fn ObservedSignedOut(props: &ObservedProps) -> Html {
+    html! {
+        <AuthKitProvider options={props.options.clone()}>
+            <SignedOut><span>{"content-for-visitors"}</span></SignedOut>
+            <AuthConsumer probe={props.probe.clone()} />
+        </AuthKitProvider>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_signed_out_guard_stays_empty_while_reconnecting() {
+    session_left_in_storage().await;
+    refresh_fault(json!({"status": 503, "count": null})).await;
+    let probe = ProbeRef(Rc::new(Probe::default()));
+    let (app, root) = render::<ObservedSignedOut>(ObservedProps {
+        options: options(DevMode::Auto),
+        probe: probe.clone(),
+    });
+    let p = probe.0.clone();
+    wait_until("reconnecting at load", move || {
+        p.last.borrow().as_ref().is_some_and(|s| s.is_reconnecting)
+    })
+    .await;
+    yew::scheduler::flush().await;
+    assert!(
+        !root.inner_html().contains("content-for-visitors"),
+        "an outage is not a sign-out"
+    );
+    app.destroy();
+}
+
+#[component]
+fn ObservedEndpoint(props: &ObservedProps) -> Html {
+    html! {
+        <AuthKitProvider options={props.options.clone()}>
+            <SignInEndpoint><span>{"redirecting"}</span></SignInEndpoint>
+            <AuthConsumer probe={props.probe.clone()} />
+        </AuthKitProvider>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_sign_in_endpoint_reports_a_sign_in_that_cannot_start_in_auth_error() {
+    reset().await;
+    let navigations = intercept_navigation();
+    page_url("/login");
+    deny_storage("sessionStorage", true);
+    let probe = ProbeRef(Rc::new(Probe::default()));
+    let (app, root) = render::<ObservedEndpoint>(ObservedProps {
+        options: options(DevMode::Auto),
+        probe: probe.clone(),
+    });
+    let p = probe.0.clone();
+    wait_until("the endpoint's failure reaches auth.error", move || {
+        p.last.borrow().as_ref().is_some_and(|s| s.error.is_some())
+    })
+    .await;
+    deny_storage("sessionStorage", false);
+    yew::scheduler::flush().await;
+    let state = probe.0.last.borrow().clone().unwrap();
+    assert!(
+        matches!(state.error, Some(AuthKitError::Storage(_))),
+        "{:?}",
+        state.error
+    );
+    assert!(
+        root.inner_html().contains("authkit-error"),
+        "and the endpoint still shows it"
+    );
+    assert_eq!(navigations.len(), 0);
+    app.destroy();
+}

@@ -25,7 +25,11 @@ pub struct SignInEndpointProps {
 ///
 /// AuthKit sends sign-ins that did not start in the app (a bookmarked hosted page, an
 /// impersonation started from the dashboard) to this route: register its URL as the **sign-in
-/// endpoint** in the WorkOS dashboard (Redirects). If sign-in cannot start, the error is shown.
+/// endpoint** in the WorkOS dashboard (Redirects). If sign-in cannot start (e.g. browser storage
+/// is denied), the error is shown in place of the children and reported in `use_auth().error`.
+///
+/// # Panics
+/// Outside an [`AuthKitProvider`](crate::AuthKitProvider).
 ///
 /// ```no_run
 /// use authkit_yew::prelude::*;
@@ -46,6 +50,7 @@ pub fn SignInEndpoint(props: &SignInEndpointProps) -> Html {
             let options = sign_in_endpoint_options(&page::location().search);
             wasm_bindgen_futures::spawn_local(async move {
                 if let Err(e) = handle.sign_in(options).await {
+                    handle.client().report_error(e.clone());
                     setter.set(Some(e));
                 }
             });
@@ -72,6 +77,9 @@ pub struct GuardProps {
 
 /// Renders its children only while someone is signed in.
 ///
+/// # Panics
+/// Outside an [`AuthKitProvider`](crate::AuthKitProvider).
+///
 /// ```no_run
 /// use authkit_yew::prelude::*;
 /// use yew::prelude::*;
@@ -87,7 +95,11 @@ pub fn SignedIn(props: &GuardProps) -> Html {
     }
 }
 
-/// Renders its children only once loading is over and nobody is signed in.
+/// Renders its children only once loading is over and nobody is signed in, and not while the
+/// session is reconnecting (an outage is not a sign-out: the visitor may still be signed in).
+///
+/// # Panics
+/// Outside an [`AuthKitProvider`](crate::AuthKitProvider).
 ///
 /// ```no_run
 /// use authkit_yew::prelude::*;
@@ -97,7 +109,7 @@ pub fn SignedIn(props: &GuardProps) -> Html {
 #[component]
 pub fn SignedOut(props: &GuardProps) -> Html {
     let auth = use_auth();
-    if !auth.is_loading && !auth.is_authenticated {
+    if !auth.is_loading && !auth.is_authenticated && !auth.is_reconnecting {
         props.children.clone()
     } else {
         Html::default()

@@ -129,6 +129,9 @@ pub fn use_try_auth_handle() -> Option<AuthHandle> {
 /// path, same-origin paths only. If sign-in cannot start (e.g. browser storage is denied), the
 /// reason is in `use_auth().error`.
 ///
+/// # Panics
+/// Outside an [`AuthKitProvider`](crate::AuthKitProvider).
+///
 /// ```no_run
 /// use authkit_yew::prelude::*;
 /// use yew::prelude::*;

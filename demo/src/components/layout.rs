@@ -49,7 +49,12 @@ fn status(auth: &AuthState, redirecting: bool) -> (&'static str, &'static str) {
 pub fn layout(props: &LayoutProps) -> Html {
     let auth = use_auth();
     let (code, sentence) = status(&auth, props.redirecting);
-    let error = auth.error.clone().or_else(|| props.action_error.clone());
+    // The SDK's error and the page's own action error (a click) each keep their line.
+    let error = auth.error.clone();
+    let action_error = props
+        .action_error
+        .clone()
+        .filter(|e| Some(e) != error.as_ref());
     let options = crate::config::options();
     html! {
         <>
@@ -67,6 +72,9 @@ pub fn layout(props: &LayoutProps) -> Html {
                 </p>
                 if let Some(err) = error {
                     <div id="error" class="error" role="alert">{ err.to_string() }</div>
+                }
+                if let Some(err) = action_error {
+                    <div id="action-error" class="error" role="alert">{ err.to_string() }</div>
                 }
                 { props.children.clone() }
             </main>

@@ -14,19 +14,22 @@ pub struct OrgSwitcherProps {
     pub on_error: Callback<Option<AuthKitError>>,
 }
 
+/// The first known organization that is not `current`.
+fn other_than(current: Option<&String>) -> String {
+    KNOWN_ORGANIZATIONS
+        .iter()
+        .map(|(id, _)| (*id).to_owned())
+        .find(|id| Some(id) != current)
+        .unwrap_or_default()
+}
+
 /// A picker of known organizations, a field for any other id, and a Switch button.
 #[function_component(OrgSwitcher)]
 pub fn org_switcher(props: &OrgSwitcherProps) -> Html {
     let auth = use_auth();
     let handle = auth.handle();
     let current = auth.organization_id.clone();
-    let selected = use_state(|| {
-        KNOWN_ORGANIZATIONS
-            .iter()
-            .map(|(id, _)| (*id).to_owned())
-            .find(|id| Some(id) != current.as_ref())
-            .unwrap_or_default()
-    });
+    let selected = use_state(|| other_than(current.as_ref()));
     let typed = use_state(String::new);
     let busy = use_state(|| false);
 
@@ -52,6 +55,7 @@ pub fn org_switcher(props: &OrgSwitcherProps) -> Html {
                 typed.trim().to_owned()
             };
             let (handle, busy, on_error) = (handle.clone(), busy.clone(), on_error.clone());
+            let (selected, typed) = (selected.clone(), typed.clone());
             busy.set(true);
             on_error.emit(None);
             spawn_local(async move {
@@ -59,8 +63,13 @@ pub fn org_switcher(props: &OrgSwitcherProps) -> Html {
                     .switch_to_organization(&target, SignInOptions::default())
                     .await;
                 busy.set(false);
-                if let Err(err) = result {
-                    on_error.emit(Some(err));
+                match result {
+                    // Ready for the next switch: another organization picked, the field cleared.
+                    Ok(()) => {
+                        selected.set(other_than(Some(&target)));
+                        typed.set(String::new());
+                    }
+                    Err(err) => on_error.emit(Some(err)),
                 }
             });
         })

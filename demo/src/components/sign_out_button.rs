@@ -17,13 +17,19 @@ pub struct SignOutButtonProps {
 #[function_component(SignOutButton)]
 pub fn sign_out_button(props: &SignOutButtonProps) -> Html {
     let handle = use_auth_handle();
+    // Disabled from the click until the page leaves (or the sign-out failed): a second click
+    // would find no session any more.
+    let busy = use_state(|| false);
     let onclick = {
         let on_busy = props.on_busy.clone();
         let on_error = props.on_error.clone();
+        let busy = busy.clone();
         Callback::from(move |_| {
             let handle = handle.clone();
             let on_busy = on_busy.clone();
             let on_error = on_error.clone();
+            let busy = busy.clone();
+            busy.set(true);
             on_busy.emit(true);
             spawn_local(async move {
                 let options = SignOutOptions {
@@ -31,11 +37,14 @@ pub fn sign_out_button(props: &SignOutButtonProps) -> Html {
                     navigate: true,
                 };
                 if let Err(err) = handle.sign_out(options).await {
+                    busy.set(false);
                     on_busy.emit(false);
                     on_error.emit(err);
                 }
             });
         })
     };
-    html! { <button id="sign-out" class="secondary" {onclick}>{ "Sign out" }</button> }
+    html! {
+        <button id="sign-out" class="secondary" {onclick} disabled={*busy}>{ "Sign out" }</button>
+    }
 }

@@ -68,11 +68,15 @@ pub fn token_panel() -> Html {
         }
         TokenView::Loaded { claims, exp } => html! {
             <>
-                if let Some(exp) = exp {
+                if let Some(exp) = exp.filter(|exp| *exp > *now) {
                     <p>
                         { "Expires in " }
-                        <strong id="token-expiry">{ (exp - *now).max(0) }</strong>
+                        <strong id="token-expiry">{ exp - *now }</strong>
                         { " s (the SDK refreshes it before then)." }
+                    </p>
+                } else if exp.is_some() {
+                    <p class="muted" id="token-expired">
+                        { "This copy has expired; the SDK already holds a fresh token: fetch it again." }
                     </p>
                 }
                 <pre id="token-claims">{ claims }</pre>

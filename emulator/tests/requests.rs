@@ -236,3 +236,109 @@ async fn a_read_timeout_out_of_range_is_refused_at_start() {
         );
     }
 }
+
+/// The CORS headers an allowed origin must see on an answer, so a browser reads the status
+/// instead of a bare network error.
+fn assert_credentialed_cors(answer: &str) {
+    let lower = answer.to_ascii_lowercase();
+    assert!(
+        lower.contains(&format!("\r\naccess-control-allow-origin: {ORIGIN}\r\n")),
+        "{answer}"
+    );
+    assert!(
+        lower.contains("\r\naccess-control-allow-credentials: true\r\n"),
+        "{answer}"
+    );
+}
+
+#[tokio::test]
+async fn body_errors_carry_cors_headers_for_an_allowed_origin() {
+    let emu = start_with(EmulatorOptions {
+        read_timeout: Duration::from_secs(1),
+        ..local_options()
+    })
+    .await;
+    // Too large: 413.
+    let big = "x".repeat(authkit_emulator::middleware::body::MAX_BODY_BYTES + 1);
+    let r = emu
+        .http
+        .post(emu.url("/user_management/authenticate"))
+        .header("origin", ORIGIN)
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    assert_eq!(r.headers()["access-control-allow-origin"], ORIGIN);
+    assert_eq!(r.headers()["access-control-allow-credentials"], "true");
+    assert!(r.headers().get_all("vary").iter().any(|v| v == "Origin"));
+
+    // Stalled: 408.
+    let mut s = TcpStream::connect(emu.emu.addrs()[0]).await.unwrap();
+    s.write_all(
+        format!(
+            "POST /user_management/authenticate HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+             Origin: {ORIGIN}\r\nContent-Type: application/json\r\n\
+             Content-Length: 100\r\n\r\n{{\"grant_t"
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    let answer = read_until_closed(&mut s).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert_credentialed_cors(&answer);
+
+    // A foreign origin still gets none.
+    let r = emu
+        .http
+        .post(emu.url("/user_management/authenticate"))
+        .header("origin", "https://evil.example")
+        .header("content-type", "application/json")
+        .body("x".repeat(authkit_emulator::middleware::body::MAX_BODY_BYTES + 1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+}
+
+#[tokio::test]
+async fn a_handler_panic_answers_500_with_cors_headers_for_an_allowed_origin() {
+    use authkit_emulator::seed::{Seed, DEFAULT_SEED};
+    use authkit_emulator::state::{AppState, StateOptions};
+    use axum::body::Body;
+    use axum::routing::post;
+    use tower::ServiceExt;
+
+    let seed = Seed::parse(DEFAULT_SEED).unwrap();
+    let state = AppState::new(StateOptions {
+        settings: seed.settings.clone(),
+        seed,
+        data_dir: None,
+        read_timeout: Duration::from_secs(5),
+        control_from_anywhere: false,
+    })
+    .unwrap();
+    let routes = axum::Router::new().route(
+        "/user_management/authenticate",
+        post(|| async {
+            let items: Vec<&str> = Vec::new();
+            items[usize::from(items.is_empty())].to_string()
+        }),
+    );
+    let app = authkit_emulator::routes::with_middleware(state, routes);
+    let r = app
+        .oneshot(
+            axum::http::Request::post("/user_management/authenticate")
+                .header("origin", ORIGIN)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 500);
+    assert_eq!(r.headers()["access-control-allow-origin"], ORIGIN);
+    assert_eq!(r.headers()["access-control-allow-credentials"], "true");
+}

@@ -2,6 +2,9 @@
 //! handler identified (or, before a client is known, e.g. for a preflight, of any client).
 //! `/_emulator/*`: any loopback origin. Allowed origins are echoed with
 //! `Access-Control-Allow-Credentials: true`; others get no CORS headers. `Vary: Origin` always.
+//! Two layers: [`preflight`] answers `OPTIONS` inside the request context; [`cors`], the
+//! outermost layer, adds the origin headers to every response, errors of the layers below it
+//! (a body too large or too slow, a handler's panic) included.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -51,7 +54,48 @@ fn vary(h: &mut HeaderMap, value: &'static str) {
     h.append(header::VARY, HeaderValue::from_static(value));
 }
 
-/// The middleware.
+/// Answers preflights (`OPTIONS`) with `204`: for an allowed origin, the methods, the requested
+/// headers and a max age. Sits inside the request context, so a preflight has its request id;
+/// [`cors`] adds the origin headers.
+pub async fn preflight(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if req.method() != Method::OPTIONS {
+        return next.run(req).await;
+    }
+    let path = req.uri().path();
+    let mut resp = Response::new(Body::empty());
+    *resp.status_mut() = StatusCode::NO_CONTENT;
+    let h = resp.headers_mut();
+    vary(h, "Access-Control-Request-Headers");
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok());
+    if origin.is_some_and(|o| allowed(&state, path, o, None)) {
+        let methods = if path.starts_with("/_emulator") {
+            "GET, POST, DELETE, OPTIONS"
+        } else {
+            "POST, GET, OPTIONS"
+        };
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static(methods),
+        );
+        let asked = req
+            .headers()
+            .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
+            .cloned()
+            .unwrap_or(HeaderValue::from_static("content-type, accept"));
+        h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, asked);
+        h.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("5"),
+        );
+    }
+    resp
+}
+
+/// The origin headers, on every response (preflights, errors of the request context and the
+/// panic catcher included): the outermost layer.
 pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let origin = req
         .headers()
@@ -59,36 +103,6 @@ pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Re
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let path = req.uri().path().to_string();
-    if req.method() == Method::OPTIONS {
-        let mut resp = Response::new(Body::empty());
-        *resp.status_mut() = StatusCode::NO_CONTENT;
-        let h = resp.headers_mut();
-        vary(h, "Origin");
-        vary(h, "Access-Control-Request-Headers");
-        if let Some(o) = origin.filter(|o| allowed(&state, &path, o, None)) {
-            add_headers(h, &o);
-            let methods = if path.starts_with("/_emulator") {
-                "GET, POST, DELETE, OPTIONS"
-            } else {
-                "POST, GET, OPTIONS"
-            };
-            h.insert(
-                header::ACCESS_CONTROL_ALLOW_METHODS,
-                HeaderValue::from_static(methods),
-            );
-            let asked = req
-                .headers()
-                .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
-                .cloned()
-                .unwrap_or(HeaderValue::from_static("content-type, accept"));
-            h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, asked);
-            h.insert(
-                header::ACCESS_CONTROL_MAX_AGE,
-                HeaderValue::from_static("5"),
-            );
-        }
-        return resp;
-    }
     let mut resp = next.run(req).await;
     let client = resp.extensions().get::<CorsClient>().map(|c| c.0.clone());
     let h = resp.headers_mut();

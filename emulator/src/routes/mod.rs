@@ -129,8 +129,10 @@ pub fn routes() -> Router<AppState> {
         .method_not_allowed_fallback(control::wrong_method)
 }
 
-/// `routes` wrapped in the middleware stack, outermost last: request context (id, body, log),
-/// panic catcher, CORS, control guard, rate limits, faults.
+/// `routes` wrapped in the middleware stack, outermost last: CORS preflights, control guard,
+/// rate limits and faults inside; then the panic catcher, the request context (id, body, log),
+/// and outermost the CORS origin headers, so that every answer carries them, the context's
+/// body errors (`408`/`413`/`400`) and the panic catcher's `500` included.
 pub fn with_middleware(state: AppState, routes: Router<AppState>) -> Router {
     routes
         .layer(from_fn_with_state(state.clone(), faults::faults))
@@ -139,8 +141,9 @@ pub fn with_middleware(state: AppState, routes: Router<AppState>) -> Router {
             state.clone(),
             control_guard::control_guard,
         ))
-        .layer(from_fn_with_state(state.clone(), cors::cors))
+        .layer(from_fn_with_state(state.clone(), cors::preflight))
         .layer(from_fn(panic::catch_panic))
         .layer(from_fn_with_state(state.clone(), context::context))
+        .layer(from_fn_with_state(state.clone(), cors::cors))
         .with_state(state)
 }

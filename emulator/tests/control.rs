@@ -482,3 +482,59 @@ async fn a_restart_keeps_users_sessions_and_the_key() {
     let mem = start().await;
     assert_eq!(mem.refresh(&rt, None).await.status(), 400);
 }
+
+#[tokio::test]
+async fn the_jwks_is_public_cors_for_any_origin_without_credentials() {
+    let emu = start().await;
+    // An origin on no client's list still gets to read the keys, without credentials.
+    let r = emu
+        .get_with(
+            "/sso/jwks/client_demo",
+            "origin",
+            "https://verifier.example",
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let acao = r.headers()["access-control-allow-origin"].to_str().unwrap();
+    assert!(acao == "*" || acao == "https://verifier.example", "{acao}");
+    assert!(r
+        .headers()
+        .get("access-control-allow-credentials")
+        .is_none());
+    assert!(r.headers().get_all("vary").iter().any(|v| v == "Origin"));
+    // Its preflight too.
+    let r = emu
+        .http
+        .request(reqwest::Method::OPTIONS, emu.url("/sso/jwks/client_demo"))
+        .header("origin", "https://verifier.example")
+        .header("access-control-request-method", "GET")
+        .header("access-control-request-headers", "x-trace")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert!(r.headers().get("access-control-allow-origin").is_some());
+    assert!(r
+        .headers()
+        .get("access-control-allow-credentials")
+        .is_none());
+    assert!(r.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .contains("GET"));
+    // An allowed origin keeps the credentialed echo.
+    let r = emu
+        .get_with("/sso/jwks/client_demo", "origin", ORIGIN)
+        .await;
+    assert_eq!(r.headers()["access-control-allow-origin"], ORIGIN);
+    assert_eq!(r.headers()["access-control-allow-credentials"], "true");
+    // Other API routes still refuse a foreign origin.
+    let r = emu
+        .get_with(
+            "/user_management/authorize",
+            "origin",
+            "https://verifier.example",
+        )
+        .await;
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+}

@@ -1,7 +1,9 @@
 //! Credentialed CORS. API routes: the origin must be an allowed origin of the client that the
 //! handler identified (or, before a client is known, e.g. for a preflight, of any client).
 //! `/_emulator/*`: any loopback origin. Allowed origins are echoed with
-//! `Access-Control-Allow-Credentials: true`; others get no CORS headers. `Vary: Origin` always.
+//! `Access-Control-Allow-Credentials: true`; others get no CORS headers, except on the public
+//! JWKS (`/sso/jwks/…`), where any other origin gets `*` without credentials. `Vary: Origin`
+//! always.
 //! Two layers: [`preflight`] answers `OPTIONS` inside the request context; [`cors`], the
 //! outermost layer, adds the origin headers to every response, errors of the layers below it
 //! (a body too large or too slow, a handler's panic) included.
@@ -36,18 +38,41 @@ fn allowed(state: &AppState, path: &str, origin: &str, client: Option<&str>) -> 
     })
 }
 
-fn add_headers(h: &mut HeaderMap, origin: &str) {
-    if let Ok(v) = HeaderValue::from_str(origin) {
-        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
+/// Whether `path` is public: the JWKS may be read from any origin, without credentials.
+fn is_public(path: &str) -> bool {
+    path.starts_with("/sso/jwks/")
+}
+
+/// Which CORS answer `origin` gets on `path`: a credentialed echo for an allowed origin,
+/// `*` without credentials for any other origin on a public path, else none.
+fn allow_origin(
+    state: &AppState,
+    path: &str,
+    origin: Option<&str>,
+    client: Option<&str>,
+) -> Option<(HeaderValue, bool)> {
+    let origin = origin?;
+    if allowed(state, path, origin, client) {
+        HeaderValue::from_str(origin).ok().map(|v| (v, true))
+    } else if is_public(path) {
+        Some((HeaderValue::from_static("*"), false))
+    } else {
+        None
+    }
+}
+
+fn add_headers(h: &mut HeaderMap, (origin, credentials): (HeaderValue, bool)) {
+    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    if credentials {
         h.insert(
             header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
             HeaderValue::from_static("true"),
         );
-        h.insert(
-            header::ACCESS_CONTROL_EXPOSE_HEADERS,
-            HeaderValue::from_static("X-Request-ID, Retry-After"),
-        );
     }
+    h.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("X-Request-ID, Retry-After"),
+    );
 }
 
 fn vary(h: &mut HeaderMap, value: &'static str) {
@@ -70,7 +95,7 @@ pub async fn preflight(State(state): State<AppState>, req: Request, next: Next) 
         .headers()
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok());
-    if origin.is_some_and(|o| allowed(&state, path, o, None)) {
+    if allow_origin(&state, path, origin, None).is_some() {
         let methods = if path.starts_with("/_emulator") {
             "GET, POST, DELETE, OPTIONS"
         } else {
@@ -107,8 +132,8 @@ pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Re
     let client = resp.extensions().get::<CorsClient>().map(|c| c.0.clone());
     let h = resp.headers_mut();
     vary(h, "Origin");
-    if let Some(o) = origin.filter(|o| allowed(&state, &path, o, client.as_deref())) {
-        add_headers(h, &o);
+    if let Some(allow) = allow_origin(&state, &path, origin.as_deref(), client.as_deref()) {
+        add_headers(h, allow);
     }
     resp
 }

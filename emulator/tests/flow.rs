@@ -511,3 +511,50 @@ password = "solo-password"
     assert_eq!(r.status(), 400);
     assert_eq!(err(r.json().await.unwrap()).0, "invalid_request");
 }
+
+#[tokio::test]
+async fn domain_hint_is_a_selector_only_without_another_one() {
+    let emu = start().await;
+    let p = pkce();
+    // With provider=authkit it is an optional hint, not a second selector.
+    let page = emu.begin(&[("domain_hint", "example.com")], &p).await;
+    assert!(page.starts_with("/hosted/sign-in?"), "{page}");
+    // With organization_id (modifying provider=authkit) too.
+    let page = emu
+        .begin(
+            &[("domain_hint", "example.com"), ("organization_id", ACME)],
+            &p,
+        )
+        .await;
+    assert!(page.starts_with("/hosted/sign-in?"), "{page}");
+    // Alone, it is the selector.
+    let mut u = url::Url::parse(&emu.authorize_url(&[("domain_hint", "example.com")], &p)).unwrap();
+    let pairs: Vec<(String, String)> = u
+        .query_pairs()
+        .filter(|(k, _)| k != "provider")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    u.query_pairs_mut().clear().extend_pairs(pairs.clone());
+    let r = emu.open(u.as_str()).await;
+    assert_eq!(r.status(), 302);
+    assert!(location(r.headers()).starts_with("/hosted/sign-in?"));
+    // With connection_id instead of provider: still one selector.
+    let mut with_conn = pairs.clone();
+    with_conn.push(("connection_id".into(), "conn_1".into()));
+    u.query_pairs_mut().clear().extend_pairs(with_conn);
+    let r = emu.open(u.as_str()).await;
+    assert_eq!(r.status(), 302);
+    // Two real selectors are still refused, domain_hint or not.
+    let r = emu
+        .open(&emu.authorize_url(
+            &[("domain_hint", "example.com"), ("connection_id", "conn_1")],
+            &p,
+        ))
+        .await;
+    assert_eq!(r.status(), 400);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("invalid-connection-selector"));
+}

@@ -78,13 +78,15 @@ pub async fn authorize(
         ));
     }
     let provider = get("provider");
-    let others = ["connection_id", "domain_hint"]
-        .iter()
-        .filter(|k| get(k).is_some())
-        .count();
+    let connection = get("connection_id");
     let org = get("organization_id");
-    let selectors =
-        others + usize::from(provider.is_some()) + usize::from(org.is_some() && provider.is_none());
+    // `domain_hint` is an optional hint; it selects the connection only when nothing else does.
+    let hint_selects =
+        get("domain_hint").is_some() && provider.is_none() && connection.is_none() && org.is_none();
+    let selectors = usize::from(provider.is_some())
+        + usize::from(connection.is_some())
+        + usize::from(org.is_some() && provider.is_none())
+        + usize::from(hint_selects);
     let org_with_non_authkit = org.is_some() && provider.is_some_and(|p| p != "authkit");
     if selectors != 1 || org_with_non_authkit {
         return Err(bad(

@@ -642,11 +642,24 @@ async fn screen_hint_login_hint_and_prompt() {
         let page = emu.begin(&[("prompt", prompt)], &p).await;
         assert!(page.starts_with("/hosted/sign-in?"), "{prompt}");
     }
-    let r = emu
-        .open(&emu.authorize_url(&[("prompt", "always")], &p))
+}
+
+#[tokio::test]
+async fn prompt_values_the_emulator_does_not_model_are_ignored() {
+    let emu = start().await;
+    let p = pkce();
+    for prompt in ["always", "create", "login consent", "NONE"] {
+        let page = emu.begin(&[("prompt", prompt)], &p).await;
+        assert!(page.starts_with("/hosted/sign-in?"), "{prompt}: {page}");
+    }
+    // With the other hints they change nothing either.
+    let page = emu
+        .begin(&[("prompt", "always"), ("screen_hint", "sign-up")], &p)
         .await;
-    assert_eq!(r.status(), 400);
-    assert!(r.text().await.unwrap().contains("invalid-prompt"));
+    assert!(page.starts_with("/hosted/sign-up?"), "{page}");
+    // A full sign-in still ends with a code.
+    let loc = emu.sign_in(SOLO, None, &[("prompt", "always")], &p).await;
+    assert!(query_param(&loc, "code").is_some(), "{loc}");
 }
 
 /// Every `<input>` that is not hidden has a `<label for>`, and no page runs a script.

@@ -38,11 +38,6 @@ pub const PROVIDERS: &[&str] = &[
     "XeroOAuth",
 ];
 
-/// Accepted `prompt` values. The emulator keeps no AuthKit session of its own, so `login`,
-/// `consent` and `select_account` all show the pages (as without `prompt`), and `none`, which
-/// forbids any page, answers `error=login_required` at once.
-pub const PROMPTS: &[&str] = &["none", "login", "consent", "select_account"];
-
 /// Name of the cookie carrying a pending impersonation's ticket.
 pub const IMPERSONATION_COOKIE: &str = "authkit-emulator-impersonation";
 
@@ -107,14 +102,6 @@ pub async fn authorize(
             ));
         }
     }
-    if let Some(prompt) = get("prompt") {
-        if !PROMPTS.contains(&prompt) {
-            return Err(bad(
-                "invalid-prompt",
-                "prompt must be one of none, login, consent or select_account.",
-            ));
-        }
-    }
     let challenge = get("code_challenge");
     match (challenge, get("code_challenge_method")) {
         (Some(_), Some("S256")) | (None, None) => {}
@@ -141,6 +128,10 @@ pub async fn authorize(
             return Ok(org_invalid("No organization with that ID exists."));
         }
     }
+    // `prompt`: WorkOS does not document its values. The emulator keeps no AuthKit session of
+    // its own, so only `none`, which forbids any page, changes anything: `error=login_required`
+    // at once. Any other value (`login`, `consent`, `select_account`, or one the emulator does
+    // not know) is accepted and ignored: the pages show as without `prompt`.
     if get("prompt") == Some("none") {
         return Ok(redirect(&with_query(
             redirect_uri,

@@ -443,6 +443,24 @@ async fn two_providers_do_not_interfere_and_a_remount_restores_the_session() {
     app.destroy();
 }
 
+/// Waits until the probed `auth.error` is set, lets storage work again, and returns the state
+/// after checking that the error is the denied storage's.
+async fn storage_error_in_auth_state(probe: &ProbeRef, what: &str) -> Rc<AuthState> {
+    let p = probe.0.clone();
+    wait_until(what, move || {
+        p.last.borrow().as_ref().is_some_and(|s| s.error.is_some())
+    })
+    .await;
+    deny_storage("sessionStorage", false);
+    let state = probe.0.last.borrow().clone().unwrap();
+    assert!(
+        matches!(state.error, Some(AuthKitError::Storage(_))),
+        "{:?}",
+        state.error
+    );
+    state
+}
+
 #[wasm_bindgen_test]
 async fn use_user_reports_a_sign_in_that_cannot_start_in_auth_error() {
     reset().await;
@@ -454,18 +472,7 @@ async fn use_user_reports_a_sign_in_that_cannot_start_in_auth_error() {
         options: options(DevMode::Auto),
         probe: probe.clone(),
     });
-    let p = probe.0.clone();
-    wait_until("the guard's failure reaches auth.error", move || {
-        p.last.borrow().as_ref().is_some_and(|s| s.error.is_some())
-    })
-    .await;
-    deny_storage("sessionStorage", false);
-    let state = probe.0.last.borrow().clone().unwrap();
-    assert!(
-        matches!(state.error, Some(AuthKitError::Storage(_))),
-        "{:?}",
-        state.error
-    );
+    let state = storage_error_in_auth_state(&probe, "the guard's failure reaches auth.error").await;
     assert!(!state.should_start_sign_in(), "no retry loop");
     assert_eq!(navigations.len(), 0);
     app.destroy();
@@ -530,19 +537,8 @@ async fn the_sign_in_endpoint_reports_a_sign_in_that_cannot_start_in_auth_error(
         options: options(DevMode::Auto),
         probe: probe.clone(),
     });
-    let p = probe.0.clone();
-    wait_until("the endpoint's failure reaches auth.error", move || {
-        p.last.borrow().as_ref().is_some_and(|s| s.error.is_some())
-    })
-    .await;
-    deny_storage("sessionStorage", false);
+    storage_error_in_auth_state(&probe, "the endpoint's failure reaches auth.error").await;
     yew::scheduler::flush().await;
-    let state = probe.0.last.borrow().clone().unwrap();
-    assert!(
-        matches!(state.error, Some(AuthKitError::Storage(_))),
-        "{:?}",
-        state.error
-    );
     assert!(
         root.inner_html().contains("authkit-error"),
         "and the endpoint still shows it"

@@ -18,7 +18,8 @@
 //   the SDK's key, as the SDK does; in cookie mode it stays in the HttpOnly cookie, and the
 //   script drops it from the answer before anything else can see it;
 // - the answer (access token, user) is handed to the SDK once: the accessor removes itself on
-//   the first call, and an answer the SDK has not taken after 30 s is dropped;
+//   the first call, and a restore the SDK has not taken after 30 s is dropped (the SDK then
+//   restores by itself); a code exchange's answer is kept until taken, as its code is spent;
 // - nothing another tab says is lost while the SDK is not listening yet: from its request on,
 //   the script keeps the messages of the SDK's tab channel (a sign-out, a hand-off) and hands
 //   them over with the answer, and the SDK applies them before the answer (a session another
@@ -46,10 +47,10 @@
     },
   });
   setTimeout(function () {
-    var dropped = answer;
-    answer = Promise.resolve(null);
-    dropped.then(function (result) {
-      if (result) {
+    var kept = answer;
+    kept.then(function (result) {
+      if (result && result.grant === "refresh_token" && answer === kept) {
+        answer = Promise.resolve(null);
         result.messages();
       }
     });

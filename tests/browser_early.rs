@@ -353,3 +353,55 @@ async fn outside_dev_mode_a_left_over_token_is_removed_and_a_dev_mode_answer_lef
     );
     client.dispose();
 }
+
+/// Runs the script with its 30 s keep timer captured instead of armed, and returns what fires it
+/// (as if 30 s had passed without the SDK).
+fn run_early_script_with_keep_timer_captured() -> js_sys::Function {
+    js_sys::Function::new_no_args(
+        "var original = window.setTimeout; var keep = null;
+         window.setTimeout = function (f, ms) {
+           if (ms === 30000) { keep = f; return 0; }
+           return original.apply(window, arguments);
+         };
+         window.__authkitTestKeep = { original: original, fire: function () { if (keep) keep(); } };",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+    run_early_script();
+    js_sys::Function::new_no_args(
+        "var t = window.__authkitTestKeep; window.setTimeout = t.original;
+         delete window.__authkitTestKeep; return t.fire;",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap()
+    .into()
+}
+
+#[wasm_bindgen_test]
+async fn a_code_exchange_answer_waits_for_a_late_sdk() {
+    on_the_callback().await;
+    let thirty_seconds_pass = run_early_script_with_keep_timer_captured();
+    let log = || async {
+        authenticate_requests(Some("authorization_code"))
+            .await
+            .len()
+    };
+    for _ in 0..200 {
+        if log().await == 1 {
+            break;
+        }
+        authkit_yew::browser::timer::sleep_ms(20).await;
+    }
+    assert_eq!(log().await, 1, "the script exchanged the code");
+    thirty_seconds_pass.call0(&JsValue::NULL).unwrap();
+    authkit_yew::browser::timer::sleep_ms(50).await;
+    let client = initialized(options(DevMode::Auto)).await;
+    assert!(client.state().is_authenticated, "{:?}", client.state());
+    assert!(
+        marked("authkit:early-exchange"),
+        "the answer was kept: its code is spent"
+    );
+    assert_eq!(log().await, 1, "no second exchange of the spent code");
+    assert_eq!(current_path(), "/after", "return_to followed as always");
+    client.dispose();
+}

@@ -41,6 +41,11 @@ pub struct Cli {
     /// Refresh-token replay grace window in seconds (default 0, or the seed's setting).
     #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = clap::value_parser!(i64).range(*limits::REFRESH_GRACE.start()..=*limits::REFRESH_GRACE.end()))]
     pub refresh_grace: Option<i64>,
+    /// `Domain=` of the cookie-mode cookies (refresh cookie and `workos-has-session`), e.g.
+    /// `example.test` for an app on app.example.test and the emulator as auth.example.test.
+    /// A bare host name; default: host-only cookies, or the seed's setting.
+    #[arg(long, value_name = "DOMAIN", value_parser = parse_cookie_domain)]
+    pub cookie_domain: Option<String>,
     /// Seconds a client may take to send a request's head, and then its body; slower
     /// clients are disconnected (head) or answered 408 (body).
     #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
@@ -49,6 +54,11 @@ pub struct Cli {
     /// network: it resets data, mints codes and impersonates users.
     #[arg(long)]
     pub control_from_anywhere: bool,
+}
+
+/// `--cookie-domain`: checked and normalized by [`crate::settings::cookie_domain`].
+fn parse_cookie_domain(value: &str) -> Result<String, String> {
+    crate::settings::cookie_domain(value).map_err(|e| e.to_string())
 }
 
 /// The default data directory, relative to the working directory.
@@ -73,6 +83,7 @@ impl Cli {
             data_dir,
             access_token_ttl_secs: self.access_token_ttl,
             refresh_grace_secs: self.refresh_grace,
+            cookie_domain: self.cookie_domain.clone(),
             read_timeout: Duration::from_secs(self.read_timeout),
             control_from_anywhere: self.control_from_anywhere,
         }

@@ -1,7 +1,8 @@
 //! Cookies: the HttpOnly refresh cookie and the readable `workos-has-session` cookie of cookie
 //! mode, plus the emulator's own helper cookies. `Secure` is added only when the request came
 //! over https (`X-Forwarded-Proto: https` from a TLS proxy); the emulator itself speaks plain
-//! HTTP on loopback, where browsers would drop `Secure` cookies set over http.
+//! HTTP on loopback, where browsers would drop `Secure` cookies set over http. The two session
+//! cookies are host-only unless a cookie domain is configured ([`Scope`]).
 
 use axum::http::{header, HeaderMap, HeaderValue};
 
@@ -44,7 +45,25 @@ fn push(out: &mut HeaderMap, cookie: String) {
     }
 }
 
-/// Append a `Set-Cookie`.
+/// How the two session cookies are scoped: host-only (the default) or with a `Domain=`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// The `Domain=` attribute (a checked [`Settings::cookie_domain`]); `None`: host-only.
+    ///
+    /// [`Settings::cookie_domain`]: crate::settings::Settings::cookie_domain
+    pub domain: Option<String>,
+}
+
+impl Scope {
+    /// The scope the settings ask for.
+    pub fn of(settings: &crate::settings::Settings) -> Self {
+        Self {
+            domain: settings.cookie_domain.clone(),
+        }
+    }
+}
+
+/// Append a host-only `Set-Cookie`.
 pub fn set(
     out: &mut HeaderMap,
     req: &HeaderMap,
@@ -53,7 +72,25 @@ pub fn set(
     max_age: i64,
     http_only: bool,
 ) {
-    let mut c = format!("{name}={value}; Path=/; Max-Age={max_age}; SameSite=Lax");
+    set_in(out, req, &Scope::default(), name, value, max_age, http_only);
+}
+
+/// Append a `Set-Cookie` scoped by `scope`.
+fn set_in(
+    out: &mut HeaderMap,
+    req: &HeaderMap,
+    scope: &Scope,
+    name: &str,
+    value: &str,
+    max_age: i64,
+    http_only: bool,
+) {
+    let mut c = format!("{name}={value}; Path=/");
+    if let Some(d) = &scope.domain {
+        c.push_str("; Domain=");
+        c.push_str(d);
+    }
+    c.push_str(&format!("; Max-Age={max_age}; SameSite=Lax"));
     if http_only {
         c.push_str("; HttpOnly");
     }
@@ -72,13 +109,15 @@ pub fn clear(out: &mut HeaderMap, req: &HeaderMap, name: &str, http_only: bool) 
 pub fn set_session(
     out: &mut HeaderMap,
     req: &HeaderMap,
+    scope: &Scope,
     client_id: &str,
     refresh_token: &str,
     max_age: i64,
 ) {
-    set(
+    set_in(
         out,
         req,
+        scope,
         &refresh_cookie_name(client_id),
         refresh_token,
         max_age,
@@ -95,13 +134,22 @@ pub fn set_session(
     if !ids.iter().any(|i| i == client_id) {
         ids.push(client_id.to_string());
     }
-    set(out, req, HAS_SESSION, &ids.join("."), max_age, false);
+    set_in(out, req, scope, HAS_SESSION, &ids.join("."), max_age, false);
 }
 
 /// Delete the refresh cookie and remove `client_id` from `workos-has-session` (deleting it
-/// when no client is left).
-pub fn clear_session(out: &mut HeaderMap, req: &HeaderMap, client_id: &str) {
-    clear(out, req, &refresh_cookie_name(client_id), true);
+/// when no client is left). `scope` must be the one they were set with, or the browser keeps
+/// them.
+pub fn clear_session(out: &mut HeaderMap, req: &HeaderMap, scope: &Scope, client_id: &str) {
+    set_in(
+        out,
+        req,
+        scope,
+        &refresh_cookie_name(client_id),
+        "",
+        0,
+        true,
+    );
     let rest: Vec<String> = get(req, HAS_SESSION)
         .map(|v| {
             v.split('.')
@@ -111,9 +159,10 @@ pub fn clear_session(out: &mut HeaderMap, req: &HeaderMap, client_id: &str) {
         })
         .unwrap_or_default();
     if rest.is_empty() {
-        clear(out, req, HAS_SESSION, false);
+        set_in(out, req, scope, HAS_SESSION, "", 0, false);
     } else {
-        set(out, req, HAS_SESSION, &rest.join("."), 30 * 86_400, false);
+        let value = rest.join(".");
+        set_in(out, req, scope, HAS_SESSION, &value, 30 * 86_400, false);
     }
 }
 
@@ -140,6 +189,7 @@ mod tests {
         set_session(
             &mut out,
             &req("workos-has-session=other"),
+            &Scope::default(),
             "client_a",
             "t",
             60,
@@ -154,6 +204,7 @@ mod tests {
         clear_session(
             &mut out,
             &req("workos-has-session=other.client_a"),
+            &Scope::default(),
             "client_a",
         );
         let c = set_cookies(&out);
@@ -161,7 +212,12 @@ mod tests {
         assert!(c[1].starts_with("workos-has-session=other;"));
 
         let mut out = HeaderMap::new();
-        clear_session(&mut out, &req("workos-has-session=client_a"), "client_a");
+        clear_session(
+            &mut out,
+            &req("workos-has-session=client_a"),
+            &Scope::default(),
+            "client_a",
+        );
         assert!(set_cookies(&out)[1].contains("Max-Age=0"));
     }
 

@@ -78,6 +78,8 @@ pub struct EmulatorOptions {
     pub access_token_ttl_secs: Option<i64>,
     /// Override of `settings.refresh_grace_secs`.
     pub refresh_grace_secs: Option<i64>,
+    /// Override of `settings.cookie_domain` (checked like the seed's).
+    pub cookie_domain: Option<String>,
     /// How long a client may take to send a request's head, and then its body: from 1 ms to
     /// [`MAX_READ_TIMEOUT`].
     pub read_timeout: Duration,
@@ -94,6 +96,7 @@ impl Default for EmulatorOptions {
             data_dir: None,
             access_token_ttl_secs: None,
             refresh_grace_secs: None,
+            cookie_domain: None,
             read_timeout: DEFAULT_READ_TIMEOUT,
             control_from_anywhere: false,
         }
@@ -142,6 +145,7 @@ impl Emulator {
         let settings = seed.settings.patched(SettingsPatch {
             access_token_ttl_secs: opts.access_token_ttl_secs,
             refresh_grace_secs: opts.refresh_grace_secs,
+            cookie_domain: opts.cookie_domain,
             ..SettingsPatch::default()
         })?;
         let read_timeout = opts.read_timeout;

@@ -48,6 +48,40 @@ pub enum SettingsError {
     /// An issuer base that is not an http(s) URL.
     #[error("issuer_base `{0}` must be an http:// or https:// URL")]
     IssuerBase(String),
+    /// A cookie domain that is not a bare host name.
+    #[error(
+        "cookie_domain `{0}` must be a bare host name such as example.test \
+         (no scheme, port, path or spaces)"
+    )]
+    CookieDomain(String),
+}
+
+/// Check a cookie domain (see [`Settings::cookie_domain`]) and normalize it: a leading dot is
+/// dropped (browsers ignore it) and letters are lowercased. It must be a host name: dot-separated
+/// labels of ASCII letters, digits and inner hyphens, at most 253 characters.
+///
+/// ```
+/// use authkit_emulator::settings::cookie_domain;
+/// assert_eq!(cookie_domain(".Example.test").unwrap(), "example.test");
+/// assert!(cookie_domain("https://example.test").is_err());
+/// assert!(cookie_domain("example.test:4100").is_err());
+/// ```
+pub fn cookie_domain(value: &str) -> Result<String, SettingsError> {
+    let host = value
+        .strip_prefix('.')
+        .unwrap_or(value)
+        .to_ascii_lowercase();
+    let label_ok = |l: &str| {
+        (1..=63).contains(&l.len())
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    if host.len() <= 253 && host.split('.').all(label_ok) {
+        Ok(host)
+    } else {
+        Err(SettingsError::CookieDomain(value.to_string()))
+    }
 }
 
 fn check(field: &str, value: i64, range: RangeInclusive<i64>) -> Result<(), SettingsError> {
@@ -124,6 +158,10 @@ pub struct Settings {
     pub cookie_mode: bool,
     /// Pretend the browser dropped the refresh cookie (Safari ITP, third-party cookies off).
     pub third_party_cookies_blocked: bool,
+    /// `Domain=` of the two cookie-mode cookies, e.g. `example.test` when the app runs on
+    /// `app.example.test` and the emulator as `auth.example.test`; `null` (the default) keeps
+    /// them host-only. Checked and normalized by [`cookie_domain`].
+    pub cookie_domain: Option<String>,
     /// Per-route limits keyed by `"METHOD /path"`, e.g. `"POST /user_management/authenticate"`.
     pub rate_limits: BTreeMap<String, RateLimit>,
     /// Issuer base; `null` means the request's own `scheme://host`. The `iss` claim is
@@ -148,6 +186,7 @@ impl Default for Settings {
             inactivity_timeout_secs: None,
             cookie_mode: true,
             third_party_cookies_blocked: false,
+            cookie_domain: None,
             rate_limits: BTreeMap::new(),
             issuer_base: None,
             audience: None,
@@ -176,6 +215,8 @@ pub struct SettingsPatch {
     pub cookie_mode: Option<bool>,
     /// See [`Settings::third_party_cookies_blocked`].
     pub third_party_cookies_blocked: Option<bool>,
+    /// See [`Settings::cookie_domain`] (`""` removes it).
+    pub cookie_domain: Option<String>,
     /// Replaces the whole rate-limit table.
     pub rate_limits: Option<BTreeMap<String, RateLimit>>,
     /// See [`Settings::issuer_base`] (`""` resets to the request host).
@@ -234,6 +275,9 @@ impl Settings {
                 return Err(SettingsError::IssuerBase(base.clone()));
             }
         }
+        if let Some(d) = &self.cookie_domain {
+            self.cookie_domain = Some(cookie_domain(d)?);
+        }
         Ok(self)
     }
 
@@ -266,6 +310,9 @@ impl Settings {
         }
         if let Some(v) = p.third_party_cookies_blocked {
             next.third_party_cookies_blocked = v;
+        }
+        if let Some(v) = p.cookie_domain {
+            next.cookie_domain = (!v.is_empty()).then_some(v);
         }
         if let Some(v) = p.rate_limits {
             next.rate_limits = v;
@@ -338,6 +385,26 @@ mod range_tests {
             .to_string()
             .contains("window_secs must be between 1 and 86400"));
         assert!(patch(serde_json::json!({"issuer_base": "ftp://x"})).is_err());
+        for bad in [
+            "https://example.test",
+            "example.test:4100",
+            "example.test/",
+            "exa mple.test",
+            ".",
+            "example..test",
+            "-example.test",
+            "ex_ample.test",
+        ] {
+            let e = patch(serde_json::json!({ "cookie_domain": bad })).unwrap_err();
+            assert_eq!(e, SettingsError::CookieDomain(bad.to_string()));
+        }
+        assert_eq!(
+            patch(serde_json::json!({"cookie_domain": ".Auth-1.Example.test"}))
+                .unwrap()
+                .cookie_domain
+                .as_deref(),
+            Some("auth-1.example.test")
+        );
     }
 
     proptest! {

@@ -28,6 +28,7 @@ fn help_documents_every_flag() {
         "--in-memory",
         "--access-token-ttl",
         "--refresh-grace",
+        "--cookie-domain",
         "--read-timeout",
         "--control-from-anywhere",
     ] {
@@ -150,6 +151,69 @@ fn out_of_range_numbers_in_flags_and_seed_are_refused_at_start() {
         stderr.contains("session_lifetime_secs must be between 1 and 315360000 (got -5)"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_cookie_domain_is_a_bare_host_name_in_flags_and_seed() {
+    for value in [
+        "https://example.test",
+        "example.test:4100",
+        "example.test/app",
+        "example test",
+        "",
+    ] {
+        let (code, stdout, stderr) =
+            refused(&["--port", "0", "--in-memory", "--cookie-domain", value]);
+        assert_eq!(code, 2, "{value:?}: {stderr}");
+        assert!(stdout.is_empty());
+        assert!(
+            stderr.contains("--cookie-domain") && stderr.contains("must be a bare host name"),
+            "{stderr}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let seed = authkit_emulator::seed::DEFAULT_SEED.replace(
+        "cookie_mode = true",
+        "cookie_mode = true\ncookie_domain = \"example.test:4100\"",
+    );
+    let path = dir.path().join("seed.toml");
+    std::fs::write(&path, seed).unwrap();
+    let (code, _, stderr) = refused(&[
+        "--port",
+        "0",
+        "--in-memory",
+        "--config",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("cookie_domain `example.test:4100` must be a bare host name"),
+        "{stderr}"
+    );
+
+    // A good one (leading dot dropped) becomes the setting.
+    let (mut child, base) = spawn(
+        &[
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--in-memory",
+            "--cookie-domain",
+            ".example.test",
+        ],
+        Stdio::null(),
+    );
+    let config = block_on(async {
+        reqwest::Client::new()
+            .get(format!("{base}/_emulator/config"))
+            .send()
+            .await?
+            .json::<serde_json::Value>()
+            .await
+    });
+    stop(&mut child);
+    assert_eq!(config.unwrap()["cookie_domain"], "example.test");
 }
 
 /// Spawn the binary; wait for its listening line; returns the child and the base URL.

@@ -530,3 +530,196 @@ async fn cookie_refresh(emu: &Emu, cookie: String) -> reqwest::Response {
         .await
         .unwrap()
 }
+
+/// The attributes of a `Set-Cookie` after its `name=value`, with `Max-Age=N` written
+/// `Max-Age=*` unless it is 0.
+fn attributes(cookie: &str) -> Vec<String> {
+    cookie
+        .split("; ")
+        .skip(1)
+        .map(|a| match a.strip_prefix("Max-Age=") {
+            Some(n) if n != "0" => "Max-Age=*".to_string(),
+            _ => a.to_string(),
+        })
+        .collect()
+}
+
+/// The one `Set-Cookie` of `cookies` that sets `name`.
+fn cookie_named<'a>(cookies: &'a [String], name: &str) -> &'a str {
+    let prefix = format!("{name}=");
+    let found: Vec<&String> = cookies.iter().filter(|c| c.starts_with(&prefix)).collect();
+    assert_eq!(found.len(), 1, "one {name} in {cookies:?}");
+    found[0]
+}
+
+const REFRESH_COOKIE: &str = "workos-refresh-token.client_demo";
+
+#[tokio::test]
+async fn a_cookie_domain_scopes_both_session_cookies_from_exchange_to_logout() {
+    let seed = authkit_emulator::seed::DEFAULT_SEED.replace(
+        "cookie_mode = true",
+        "cookie_mode = true\ncookie_domain = \"example.test\"",
+    );
+    let emu = start_with(EmulatorOptions {
+        seed: Some(authkit_emulator::seed::Seed::parse(&seed).expect("seed with cookie_domain")),
+        ..local_options()
+    })
+    .await;
+    assert_eq!(
+        emu.get_json("/_emulator/config").await["cookie_domain"],
+        "example.test"
+    );
+    let p = pkce();
+    let code = emu.code_for(SOLO, None, &p).await;
+    let r = emu.exchange_from(&code, &p.verifier, Some(ORIGIN)).await;
+    assert_eq!(r.status(), 200);
+    let set = set_cookies(r.headers());
+    assert_eq!(
+        attributes(cookie_named(&set, REFRESH_COOKIE)),
+        [
+            "Path=/",
+            "Domain=example.test",
+            "Max-Age=*",
+            "SameSite=Lax",
+            "HttpOnly"
+        ]
+    );
+    assert_eq!(
+        attributes(cookie_named(&set, "workos-has-session")),
+        ["Path=/", "Domain=example.test", "Max-Age=*", "SameSite=Lax"]
+    );
+    let body: Value = r.json().await.unwrap();
+    let token = cookie_value(&set, REFRESH_COOKIE).unwrap();
+
+    // A cookie refresh sets them again on the same domain.
+    let r = cookie_refresh(
+        &emu,
+        format!("{REFRESH_COOKIE}={token}; workos-has-session=client_demo"),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let set = set_cookies(r.headers());
+    for name in [REFRESH_COOKIE, "workos-has-session"] {
+        assert!(
+            attributes(cookie_named(&set, name)).contains(&"Domain=example.test".to_string()),
+            "{set:?}"
+        );
+    }
+    let rotated = cookie_value(&set, REFRESH_COOKIE).unwrap();
+
+    // Logout clears them on that domain too (a clearing cookie without it would not match).
+    let r = emu
+        .get_with(
+            &format!(
+                "/user_management/sessions/logout?session_id={}",
+                sid_of(&body)
+            ),
+            "cookie",
+            &format!("{REFRESH_COOKIE}={rotated}; workos-has-session=client_demo"),
+        )
+        .await;
+    assert_eq!(r.status(), 302);
+    let set = set_cookies(r.headers());
+    assert_eq!(
+        attributes(cookie_named(&set, REFRESH_COOKIE)),
+        [
+            "Path=/",
+            "Domain=example.test",
+            "Max-Age=0",
+            "SameSite=Lax",
+            "HttpOnly"
+        ]
+    );
+    assert_eq!(
+        attributes(cookie_named(&set, "workos-has-session")),
+        ["Path=/", "Domain=example.test", "Max-Age=0", "SameSite=Lax"]
+    );
+
+    // A terminal refresh failure (the session has ended) clears them on that domain as well.
+    let r = cookie_refresh(
+        &emu,
+        format!("{REFRESH_COOKIE}={rotated}; workos-has-session=client_demo"),
+    )
+    .await;
+    assert_eq!(r.status(), 400);
+    let set = set_cookies(r.headers());
+    for name in [REFRESH_COOKIE, "workos-has-session"] {
+        let a = attributes(cookie_named(&set, name));
+        assert!(
+            a.contains(&"Domain=example.test".to_string()) && a.contains(&"Max-Age=0".to_string())
+        );
+    }
+}
+
+#[tokio::test]
+async fn session_cookies_stay_host_only_until_the_control_api_sets_a_cookie_domain() {
+    let emu = start().await;
+    let exchange = || async {
+        let p = pkce();
+        let code = emu.code_for(SOLO, None, &p).await;
+        let r = emu.exchange_from(&code, &p.verifier, Some(ORIGIN)).await;
+        assert_eq!(r.status(), 200);
+        set_cookies(r.headers())
+    };
+    // The default: host-only, SameSite=Lax, no Secure over plain http.
+    let set = exchange().await;
+    assert_eq!(
+        attributes(cookie_named(&set, REFRESH_COOKIE)),
+        ["Path=/", "Max-Age=*", "SameSite=Lax", "HttpOnly"]
+    );
+    assert_eq!(
+        attributes(cookie_named(&set, "workos-has-session")),
+        ["Path=/", "Max-Age=*", "SameSite=Lax"]
+    );
+    assert_eq!(
+        emu.get_json("/_emulator/config").await["cookie_domain"],
+        Value::Null
+    );
+
+    // A leading dot is tolerated and dropped, letters are lowercased.
+    let cfg = emu
+        .control(
+            "/_emulator/config",
+            json!({"cookie_domain": ".Example.TEST"}),
+        )
+        .await;
+    assert_eq!(cfg["cookie_domain"], "example.test");
+    let set = exchange().await;
+    for name in [REFRESH_COOKIE, "workos-has-session"] {
+        assert_eq!(
+            attributes(cookie_named(&set, name))[..2],
+            ["Path=/", "Domain=example.test"]
+        );
+    }
+
+    // Anything but a bare host name is refused, and changes nothing.
+    for bad in [
+        "https://example.test",
+        "example.test:4100",
+        "example.test/app",
+        "example test",
+        "..example.test",
+    ] {
+        let (status, v) = emu
+            .control_status("/_emulator/config", json!({ "cookie_domain": bad }))
+            .await;
+        assert_eq!(status, 400, "{bad}");
+        assert_eq!(v["error"], "invalid_setting", "{v}");
+        assert!(
+            v["message"].as_str().unwrap().contains("bare host name"),
+            "{v}"
+        );
+    }
+    assert_eq!(
+        emu.get_json("/_emulator/config").await["cookie_domain"],
+        "example.test"
+    );
+
+    // "" removes it: host-only again.
+    let cfg = emu
+        .control("/_emulator/config", json!({"cookie_domain": ""}))
+        .await;
+    assert_eq!(cfg["cookie_domain"], Value::Null);
+    let set = exchange().await;
+    assert!(set.iter().all(|c| !c.contains("Domain=")), "{set:?}");
+}

@@ -90,7 +90,8 @@ fn failure(ctx: &Ctx<'_>, e: ApiError, client_id: Option<&str>) -> Response {
         && client_id.is_some_and(|c| ctx.had_session_cookies(c) && ctx.cookie_origin(c));
     let mut r = e.into_response();
     if let (true, Some(c)) = (clear, client_id) {
-        cookies::clear_session(r.headers_mut(), ctx.headers, c);
+        let scope = ctx.state.with_world(|w| cookies::Scope::of(w.settings()));
+        cookies::clear_session(r.headers_mut(), ctx.headers, &scope, c);
     }
     r
 }
@@ -155,7 +156,7 @@ fn issue(
     exchange: impl FnOnce(&mut World) -> Result<Issued, ApiError>,
 ) -> Result<Response, ApiError> {
     let now = ctx.state.clock().now_secs();
-    let (issued, claims, cookie_mode) = ctx.state.with_world(|w| {
+    let (issued, claims, cookie_scope) = ctx.state.with_world(|w| {
         let issued = exchange(w)?;
         let s = w.settings();
         let issuer_base = issuer_base_with(s.issuer_base.as_deref(), ctx.headers);
@@ -166,7 +167,8 @@ fn issue(
             audience: s.audience.as_deref(),
         };
         let claims = access_claims(w, &issued.session, mint);
-        Ok::<_, ApiError>((issued, claims, s.cookie_mode))
+        let cookie_scope = s.cookie_mode.then(|| cookies::Scope::of(s));
+        Ok::<_, ApiError>((issued, claims, cookie_scope))
     })?;
     let access = ctx.state.sign_jwt(&claims);
     let session = &issued.session;
@@ -179,10 +181,11 @@ fn issue(
     .into_response();
     resp.headers_mut()
         .insert("cache-control", HeaderValue::from_static("no-store"));
-    if cookie_mode && ctx.cookie_origin(&session.client_id) {
+    if let Some(scope) = cookie_scope.filter(|_| ctx.cookie_origin(&session.client_id)) {
         cookies::set_session(
             resp.headers_mut(),
             ctx.headers,
+            &scope,
             &session.client_id,
             &issued.refresh_token,
             (session.expires_at - now).max(0),

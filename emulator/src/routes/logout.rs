@@ -26,12 +26,13 @@ pub async fn logout(
         });
     };
     let now_ms = state.clock().now_ms();
-    let (client_id, all_clients) = state
+    let (client_id, all_clients, scope) = state
         .with_world(|w| {
             let client_id = w.session(session_id).map(|s| s.client_id.clone());
             w.end_session(session_id, "logout", now_ms)?;
             let all: Vec<String> = w.clients().iter().map(|c| c.id.clone()).collect();
-            Ok::<_, crate::store::StoreError>((client_id, all))
+            let scope = cookies::Scope::of(w.settings());
+            Ok::<_, crate::store::StoreError>((client_id, all, scope))
         })
         .map_err(|e| ApiError::page_storage("the sign-out", &e))?;
     let client = client_or_first(&state, client_id.as_deref());
@@ -46,7 +47,7 @@ pub async fn logout(
     for id in &all_clients {
         let has_cookie = cookies::get(&headers, &cookies::refresh_cookie_name(id)).is_some();
         if Some(id.as_str()) == client_id.as_deref() || has_cookie {
-            cookies::clear_session(resp.headers_mut(), &headers, id);
+            cookies::clear_session(resp.headers_mut(), &headers, &scope, id);
         }
     }
     Ok(with_client(resp, client_id.as_deref()))

@@ -46,6 +46,10 @@ pub struct Cli {
     /// A bare host name; default: host-only cookies, or the seed's setting.
     #[arg(long, value_name = "DOMAIN", value_parser = parse_cookie_domain)]
     pub cookie_domain: Option<String>,
+    /// `SameSite` of the cookie-mode cookies: `lax`, or `none` (with `Secure`) for an app on
+    /// another site (default: lax, or the seed's setting).
+    #[arg(long, value_name = "MODE", value_enum)]
+    pub cookie_same_site: Option<crate::settings::CookieSameSite>,
     /// Seconds a client may take to send a request's head, and then its body; slower
     /// clients are disconnected (head) or answered 408 (body).
     #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
@@ -84,6 +88,7 @@ impl Cli {
             access_token_ttl_secs: self.access_token_ttl,
             refresh_grace_secs: self.refresh_grace,
             cookie_domain: self.cookie_domain.clone(),
+            cookie_same_site: self.cookie_same_site,
             read_timeout: Duration::from_secs(self.read_timeout),
             control_from_anywhere: self.control_from_anywhere,
         }

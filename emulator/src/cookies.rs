@@ -2,7 +2,8 @@
 //! mode, plus the emulator's own helper cookies. `Secure` is added only when the request came
 //! over https (`X-Forwarded-Proto: https` from a TLS proxy); the emulator itself speaks plain
 //! HTTP on loopback, where browsers would drop `Secure` cookies set over http. The two session
-//! cookies are host-only unless a cookie domain is configured ([`Scope`]).
+//! cookies are host-only unless a cookie domain is configured, and `SameSite=Lax` unless
+//! `SameSite=None` (with `Secure`, whatever the scheme) is configured ([`Scope`]).
 
 use axum::http::{header, HeaderMap, HeaderValue};
 
@@ -45,13 +46,16 @@ fn push(out: &mut HeaderMap, cookie: String) {
     }
 }
 
-/// How the two session cookies are scoped: host-only (the default) or with a `Domain=`.
+/// How the two session cookies are scoped: host-only (the default) or with a `Domain=`, and
+/// `SameSite=Lax` (the default) or `SameSite=None; Secure`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scope {
     /// The `Domain=` attribute (a checked [`Settings::cookie_domain`]); `None`: host-only.
     ///
     /// [`Settings::cookie_domain`]: crate::settings::Settings::cookie_domain
     pub domain: Option<String>,
+    /// `SameSite=None; Secure` instead of `SameSite=Lax`.
+    pub same_site_none: bool,
 }
 
 impl Scope {
@@ -59,6 +63,7 @@ impl Scope {
     pub fn of(settings: &crate::settings::Settings) -> Self {
         Self {
             domain: settings.cookie_domain.clone(),
+            same_site_none: settings.cookie_same_site == crate::settings::CookieSameSite::None,
         }
     }
 }
@@ -90,11 +95,12 @@ fn set_in(
         c.push_str("; Domain=");
         c.push_str(d);
     }
-    c.push_str(&format!("; Max-Age={max_age}; SameSite=Lax"));
+    let same_site = if scope.same_site_none { "None" } else { "Lax" };
+    c.push_str(&format!("; Max-Age={max_age}; SameSite={same_site}"));
     if http_only {
         c.push_str("; HttpOnly");
     }
-    if is_https(req) {
+    if scope.same_site_none || is_https(req) {
         c.push_str("; Secure");
     }
     push(out, c);

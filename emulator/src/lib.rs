@@ -80,6 +80,8 @@ pub struct EmulatorOptions {
     pub refresh_grace_secs: Option<i64>,
     /// Override of `settings.cookie_domain` (checked like the seed's).
     pub cookie_domain: Option<String>,
+    /// Override of `settings.cookie_same_site`.
+    pub cookie_same_site: Option<settings::CookieSameSite>,
     /// How long a client may take to send a request's head, and then its body: from 1 ms to
     /// [`MAX_READ_TIMEOUT`].
     pub read_timeout: Duration,
@@ -97,6 +99,7 @@ impl Default for EmulatorOptions {
             access_token_ttl_secs: None,
             refresh_grace_secs: None,
             cookie_domain: None,
+            cookie_same_site: None,
             read_timeout: DEFAULT_READ_TIMEOUT,
             control_from_anywhere: false,
         }
@@ -146,6 +149,7 @@ impl Emulator {
             access_token_ttl_secs: opts.access_token_ttl_secs,
             refresh_grace_secs: opts.refresh_grace_secs,
             cookie_domain: opts.cookie_domain,
+            cookie_same_site: opts.cookie_same_site,
             ..SettingsPatch::default()
         })?;
         let read_timeout = opts.read_timeout;

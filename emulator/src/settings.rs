@@ -108,6 +108,19 @@ pub enum GraceMode {
     Contention,
 }
 
+/// The `SameSite` attribute of the cookie-mode cookies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CookieSameSite {
+    /// `SameSite=Lax`: enough when the app and the emulator are same-site.
+    #[default]
+    Lax,
+    /// `SameSite=None; Secure`, for an app on another site. Over plain http, browsers accept
+    /// `Secure` cookies from `localhost`; elsewhere put an https proxy in front.
+    None,
+}
+
 /// A fixed-window rate limit for one `"METHOD /path"` route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RateLimit {
@@ -162,6 +175,8 @@ pub struct Settings {
     /// `app.example.test` and the emulator as `auth.example.test`; `null` (the default) keeps
     /// them host-only. Checked and normalized by [`cookie_domain`].
     pub cookie_domain: Option<String>,
+    /// `SameSite` of the two cookie-mode cookies (`none` adds `Secure`).
+    pub cookie_same_site: CookieSameSite,
     /// Per-route limits keyed by `"METHOD /path"`, e.g. `"POST /user_management/authenticate"`.
     pub rate_limits: BTreeMap<String, RateLimit>,
     /// Issuer base; `null` means the request's own `scheme://host`. The `iss` claim is
@@ -187,6 +202,7 @@ impl Default for Settings {
             cookie_mode: true,
             third_party_cookies_blocked: false,
             cookie_domain: None,
+            cookie_same_site: CookieSameSite::Lax,
             rate_limits: BTreeMap::new(),
             issuer_base: None,
             audience: None,
@@ -217,6 +233,8 @@ pub struct SettingsPatch {
     pub third_party_cookies_blocked: Option<bool>,
     /// See [`Settings::cookie_domain`] (`""` removes it).
     pub cookie_domain: Option<String>,
+    /// See [`Settings::cookie_same_site`].
+    pub cookie_same_site: Option<CookieSameSite>,
     /// Replaces the whole rate-limit table.
     pub rate_limits: Option<BTreeMap<String, RateLimit>>,
     /// See [`Settings::issuer_base`] (`""` resets to the request host).
@@ -310,6 +328,9 @@ impl Settings {
         }
         if let Some(v) = p.third_party_cookies_blocked {
             next.third_party_cookies_blocked = v;
+        }
+        if let Some(v) = p.cookie_same_site {
+            next.cookie_same_site = v;
         }
         if let Some(v) = p.cookie_domain {
             next.cookie_domain = (!v.is_empty()).then_some(v);

@@ -29,6 +29,7 @@ fn help_documents_every_flag() {
         "--access-token-ttl",
         "--refresh-grace",
         "--cookie-domain",
+        "--cookie-same-site",
         "--read-timeout",
         "--control-from-anywhere",
     ] {

@@ -723,3 +723,46 @@ async fn session_cookies_stay_host_only_until_the_control_api_sets_a_cookie_doma
     let set = exchange().await;
     assert!(set.iter().all(|c| !c.contains("Domain=")), "{set:?}");
 }
+
+#[tokio::test]
+async fn same_site_none_marks_both_session_cookies_secure_even_over_http() {
+    let emu = start().await;
+    let cfg = emu
+        .control("/_emulator/config", json!({"cookie_same_site": "none"}))
+        .await;
+    assert_eq!(cfg["cookie_same_site"], "none");
+    let p = pkce();
+    let code = emu.code_for(SOLO, None, &p).await;
+    let r = emu.exchange_from(&code, &p.verifier, Some(ORIGIN)).await;
+    assert_eq!(r.status(), 200);
+    let set = set_cookies(r.headers());
+    assert_eq!(
+        attributes(cookie_named(&set, REFRESH_COOKIE)),
+        ["Path=/", "Max-Age=*", "SameSite=None", "HttpOnly", "Secure"]
+    );
+    assert_eq!(
+        attributes(cookie_named(&set, "workos-has-session")),
+        ["Path=/", "Max-Age=*", "SameSite=None", "Secure"]
+    );
+    let body: Value = r.json().await.unwrap();
+    let token = cookie_value(&set, REFRESH_COOKIE).unwrap();
+    let r = emu
+        .get_with(
+            &format!(
+                "/user_management/sessions/logout?session_id={}",
+                sid_of(&body)
+            ),
+            "cookie",
+            &format!("{REFRESH_COOKIE}={token}; workos-has-session=client_demo"),
+        )
+        .await;
+    let set = set_cookies(r.headers());
+    assert_eq!(
+        attributes(cookie_named(&set, "workos-has-session")),
+        ["Path=/", "Max-Age=0", "SameSite=None", "Secure"]
+    );
+    let (status, _) = emu
+        .control_status("/_emulator/config", json!({"cookie_same_site": "strict"}))
+        .await;
+    assert_eq!(status, 400);
+}

@@ -49,8 +49,10 @@ pub enum ApiError {
         /// `message`.
         message: Cow<'static, str>,
     },
-    /// A refresh switching into an organization that requires SSO or MFA (`sso_required` /
-    /// `mfa_enrollment`, OAuth shape plus `connection_ids` / `email`).
+    /// A refresh switching into an organization that requires SSO or MFA: `403`, as node's
+    /// fixture answers both. `sso_required` keeps the OAuth shape plus `connection_ids`,
+    /// `email` and `pending_authentication_token`; `mfa_enrollment` is a plain-shape step-up
+    /// (`code`, `message`, `pending_authentication_token`, `user`).
     #[error("organization {org_id} requires {policy:?}")]
     OrgPolicy {
         /// What the organization requires.
@@ -59,6 +61,10 @@ pub enum ApiError {
         org_id: String,
         /// The user's email.
         email: Option<String>,
+        /// The user object as in an authenticate response ([`crate::model::User::to_json`]).
+        user: Option<serde_json::Value>,
+        /// An opaque `pending_authentication_token` (the emulator cannot redeem it).
+        pending_authentication_token: String,
     },
     /// The control API's and the transport's shape: `{"error", "message"}`.
     #[error("{error}: {message}")]
@@ -260,7 +266,7 @@ impl ApiError {
             | Self::Message { status, .. }
             | Self::Control { status, .. }
             | Self::Page { status, .. } => *status,
-            Self::OrgPolicy { .. } => StatusCode::BAD_REQUEST,
+            Self::OrgPolicy { .. } => StatusCode::FORBIDDEN,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         }
     }
@@ -300,6 +306,8 @@ impl IntoResponse for ApiError {
                 policy,
                 org_id,
                 email,
+                user,
+                pending_authentication_token,
             } => {
                 let body = match policy {
                     OrgPolicy::Sso => json!({
@@ -307,11 +315,13 @@ impl IntoResponse for ApiError {
                         "error_description": "The organization requires SSO. Sign in again through authorize with organization_id.",
                         "connection_ids": [format!("conn_{}", org_id.trim_start_matches("org_"))],
                         "email": email,
+                        "pending_authentication_token": pending_authentication_token,
                     }),
                     OrgPolicy::Mfa => json!({
-                        "error": "mfa_enrollment",
-                        "error_description": "The organization requires MFA. Sign in again through authorize with organization_id.",
-                        "email": email,
+                        "code": "mfa_enrollment",
+                        "message": "The organization requires MFA. Sign in again through authorize with organization_id.",
+                        "pending_authentication_token": pending_authentication_token,
+                        "user": user,
                     }),
                 };
                 (status, Json(body)).into_response()
@@ -367,13 +377,29 @@ mod tests {
         let (s, v, _) = body_of(ApiError::not_found("x_not_found", "No x.")).await;
         assert_eq!(s, StatusCode::NOT_FOUND);
         assert_eq!(v, json!({"error": "x_not_found", "message": "No x."}));
-        let (_, v, _) = body_of(ApiError::OrgPolicy {
+        let (s, v, _) = body_of(ApiError::OrgPolicy {
             policy: OrgPolicy::Sso,
             org_id: "org_1".into(),
             email: None,
+            user: None,
+            pending_authentication_token: "pat".into(),
         })
         .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
         assert_eq!(v["connection_ids"], json!(["conn_1"]));
+        assert_eq!(v["pending_authentication_token"], "pat");
+        let (s, v, _) = body_of(ApiError::OrgPolicy {
+            policy: OrgPolicy::Mfa,
+            org_id: "org_1".into(),
+            email: None,
+            user: Some(json!({"object": "user"})),
+            pending_authentication_token: "pat".into(),
+        })
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        assert_eq!(v["code"], "mfa_enrollment");
+        assert_eq!(v["user"]["object"], "user");
+        assert!(v.get("error").is_none());
         assert!(ApiError::missing_refresh().ends_session());
         assert!(!ApiError::invalid_client("x").ends_session());
     }

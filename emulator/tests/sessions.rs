@@ -486,21 +486,44 @@ async fn switching_into_an_sso_or_mfa_org_needs_the_hosted_page() {
         )
         .await;
     assert_eq!(v["requires"], "sso");
+    // 403 as node's fixture answers; sso_required keeps the OAuth shape.
     let r = emu.refresh(rt, Some(ACME)).await;
-    assert_eq!(r.status(), 400);
+    assert_eq!(r.status(), 403);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"], "sso_required");
+    assert!(body["error_description"].is_string());
     assert_eq!(body["email"], DEMO.0);
     assert!(body["connection_ids"].is_array());
+    assert!(body["pending_authentication_token"]
+        .as_str()
+        .is_some_and(|t| !t.is_empty()));
     emu.control(
         &format!("/_emulator/organizations/{ACME}/policy"),
         json!({"requires": "mfa"}),
     )
     .await;
+    // mfa_enrollment is a plain-shape 403 step-up: code, message, pending token, user (and
+    // CORS headers for the app's origin, like every token-endpoint answer).
+    let refresh = json!({"grant_type": "refresh_token", "client_id": CLIENT,
+                             "refresh_token": rt, "organization_id": ACME});
+    let r = emu.authenticate(refresh.clone(), Some(ORIGIN)).await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(r.headers()["access-control-allow-origin"], ORIGIN);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "mfa_enrollment");
+    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert!(body.get("error").is_none() && body.get("error_description").is_none());
+    let pending = body["pending_authentication_token"].as_str().unwrap();
+    assert!(!pending.is_empty());
+    assert_eq!(body["user"]["object"], "user");
+    assert_eq!(body["user"]["id"], s["user"]["id"]);
     assert_eq!(
-        error_of(emu.refresh(rt, Some(ACME)).await).await.1,
-        "mfa_enrollment"
+        body["user"], s["user"],
+        "the user object as in authenticate"
     );
+    // Each refusal carries a fresh token.
+    let again: Value = emu.authenticate(refresh, None).await.json().await.unwrap();
+    assert_ne!(again["pending_authentication_token"], pending);
     // The token was not consumed, and the fallback (authorize with organization_id) works.
     assert_eq!(emu.refresh(rt, None).await.status(), 200);
     let p = pkce();

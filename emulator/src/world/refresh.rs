@@ -135,10 +135,13 @@ impl World {
         }
         let switching = session.organization_id.as_deref() != Some(org_id);
         if let (true, Some(policy)) = (switching, org.requires) {
+            let user = self.users.get(&session.user_id);
             return Err(ApiError::OrgPolicy {
                 policy,
                 org_id: org_id.to_string(),
-                email: self.users.get(&session.user_id).map(|u| u.email.clone()),
+                email: user.map(|u| u.email.clone()),
+                user: user.map(crate::model::User::to_json),
+                pending_authentication_token: ids::secret(24),
             });
         }
         session.organization_id = Some(org_id.to_string());

@@ -312,14 +312,14 @@ impl IntoResponse for ApiError {
                 let body = match policy {
                     OrgPolicy::Sso => json!({
                         "error": "sso_required",
-                        "error_description": "The organization requires SSO. Sign in again through authorize with organization_id.",
+                        "error_description": "The organization requires SSO. Sign in again through authorize with provider=authkit and organization_id.",
                         "connection_ids": [format!("conn_{}", org_id.trim_start_matches("org_"))],
                         "email": email,
                         "pending_authentication_token": pending_authentication_token,
                     }),
                     OrgPolicy::Mfa => json!({
                         "code": "mfa_enrollment",
-                        "message": "The organization requires MFA. Sign in again through authorize with organization_id.",
+                        "message": "The organization requires MFA. Sign in again through authorize with provider=authkit and organization_id.",
                         "pending_authentication_token": pending_authentication_token,
                         "user": user,
                     }),

@@ -229,6 +229,52 @@ async fn unknown_organization_is_reported_to_the_app() {
 }
 
 #[tokio::test]
+async fn organization_id_alone_has_no_connection_to_use() {
+    let emu = start().await;
+    let p = pkce();
+    // organization_id as the only selector means the org's SSO connection; none is modelled.
+    let r = emu
+        .open(
+            &emu.authorize_url_without_provider(&[("organization_id", ACME), ("state", "s1")], &p),
+        )
+        .await;
+    assert_eq!(r.status(), 302);
+    let loc = location(r.headers());
+    assert!(loc.starts_with(&format!("{REDIRECT}?")), "{loc}");
+    assert_eq!(
+        query_param(&loc, "error").as_deref(),
+        Some("organization_invalid")
+    );
+    assert_eq!(
+        query_param(&loc, "error_description").as_deref(),
+        Some("No connection associated with organization")
+    );
+    assert_eq!(query_param(&loc, "state").as_deref(), Some("s1"));
+    assert!(query_param(&loc, "code").is_none());
+    // Without state, none comes back.
+    let r = emu
+        .open(&emu.authorize_url_without_provider(&[("organization_id", ACME)], &p))
+        .await;
+    let loc = location(r.headers());
+    assert_eq!(
+        query_param(&loc, "error").as_deref(),
+        Some("organization_invalid")
+    );
+    assert!(query_param(&loc, "state").is_none(), "{loc}");
+
+    // provider=authkit&organization_id=… (what the SDK sends) still shows the sign-in page
+    // and signs in to that organization with the password.
+    let page = emu.begin(&[("organization_id", ACME)], &p).await;
+    assert!(page.starts_with("/hosted/sign-in?"), "{page}");
+    let loc = emu
+        .sign_in(DEMO, None, &[("organization_id", ACME)], &p)
+        .await;
+    let body = emu.exchange_redirect(&loc, &p).await;
+    assert_eq!(body["organization_id"], ACME);
+    assert_eq!(body["authentication_method"], "Password");
+}
+
+#[tokio::test]
 async fn wrong_password_and_unknown_email_look_the_same() {
     let emu = start().await;
     let p = pkce();

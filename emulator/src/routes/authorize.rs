@@ -4,6 +4,8 @@
 //! `password_reset_token`), the invitation's sign-in or sign-up page for `invitation_token`,
 //! the emulated Google page for `provider=GoogleOAuth`, the sign-up page for
 //! `screen_hint=sign-up`, else the sign-in page; `login_hint` fills in the email.
+//! `organization_id` alone (without `provider=authkit`) selects an SSO connection, which the
+//! emulator does not model: the app gets `error=organization_invalid`.
 
 use std::collections::HashMap;
 
@@ -126,6 +128,12 @@ pub async fn authorize(
     if let Some(org_id) = org {
         if state.with_world(|w| w.organization(org_id).is_none()) {
             return Ok(org_invalid("No organization with that ID exists."));
+        }
+        // `organization_id` as the selector (no `provider=authkit` to modify) means the
+        // organization's SSO connection, and the emulator models none: WorkOS's documented
+        // answer for an organization without a connection (reference §2.2).
+        if provider.is_none() {
+            return Ok(org_invalid("No connection associated with organization"));
         }
     }
     // `prompt`: WorkOS does not document its values. The emulator keeps no AuthKit session of

@@ -473,6 +473,19 @@ impl Emu {
         u.to_string()
     }
 
+    /// The authorize URL of [`Emu::authorize_url`] without `provider` (another selector, or
+    /// none, in `extra`).
+    pub fn authorize_url_without_provider(&self, extra: &[(&str, &str)], p: &Pkce) -> String {
+        let mut u = url::Url::parse(&self.authorize_url(extra, p)).unwrap();
+        let pairs: Vec<(String, String)> = u
+            .query_pairs()
+            .filter(|(k, _)| k != "provider")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        u.query_pairs_mut().clear().extend_pairs(pairs);
+        u.to_string()
+    }
+
     /// Exchange the code in the redirect `loc` for `p`; the JSON answer, whatever its status.
     pub async fn exchange_redirect(&self, loc: &str, p: &Pkce) -> Value {
         self.exchange(&query_param(loc, "code").unwrap(), &p.verifier)

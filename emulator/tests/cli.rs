@@ -94,6 +94,29 @@ fn a_bad_config_fails_with_a_message() {
     assert!(out.stdout.is_empty());
 }
 
+/// Starts the emulator with the default seed edited by `edit` (`from` replaced by `to`) and
+/// checks that it refuses to start (exit 2) saying `message`.
+fn refused_seed((from, to): (&str, &str), message: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = authkit_emulator::seed::DEFAULT_SEED.replace(from, to);
+    assert_ne!(
+        seed,
+        authkit_emulator::seed::DEFAULT_SEED,
+        "the edit applies"
+    );
+    let path = dir.path().join("seed.toml");
+    std::fs::write(&path, seed).unwrap();
+    let (code, _, stderr) = refused(&[
+        "--port",
+        "0",
+        "--in-memory",
+        "--config",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains(message), "{stderr}");
+}
+
 /// Run the binary with `args`, which must refuse to start; its exit code, stdout and stderr.
 /// One that is still running after a minute has started (and is killed).
 fn refused(args: &[&str]) -> (i32, String, String) {
@@ -133,24 +156,12 @@ fn out_of_range_numbers_in_flags_and_seed_are_refused_at_start() {
         assert!(stdout.is_empty());
         assert!(stderr.contains(flag) && stderr.contains(range), "{stderr}");
     }
-    let dir = tempfile::tempdir().unwrap();
-    let seed = authkit_emulator::seed::DEFAULT_SEED.replace(
-        "session_lifetime_secs = 2592000",
-        "session_lifetime_secs = -5",
-    );
-    let path = dir.path().join("seed.toml");
-    std::fs::write(&path, seed).unwrap();
-    let (code, _, stderr) = refused(&[
-        "--port",
-        "0",
-        "--in-memory",
-        "--config",
-        path.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 2);
-    assert!(
-        stderr.contains("session_lifetime_secs must be between 1 and 315360000 (got -5)"),
-        "{stderr}"
+    refused_seed(
+        (
+            "session_lifetime_secs = 2592000",
+            "session_lifetime_secs = -5",
+        ),
+        "session_lifetime_secs must be between 1 and 315360000 (got -5)",
     );
 }
 
@@ -172,24 +183,12 @@ fn a_cookie_domain_is_a_bare_host_name_in_flags_and_seed() {
             "{stderr}"
         );
     }
-    let dir = tempfile::tempdir().unwrap();
-    let seed = authkit_emulator::seed::DEFAULT_SEED.replace(
-        "cookie_mode = true",
-        "cookie_mode = true\ncookie_domain = \"example.test:4100\"",
-    );
-    let path = dir.path().join("seed.toml");
-    std::fs::write(&path, seed).unwrap();
-    let (code, _, stderr) = refused(&[
-        "--port",
-        "0",
-        "--in-memory",
-        "--config",
-        path.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 2);
-    assert!(
-        stderr.contains("cookie_domain `example.test:4100` must be a bare host name"),
-        "{stderr}"
+    refused_seed(
+        (
+            "cookie_mode = true",
+            "cookie_mode = true\ncookie_domain = \"example.test:4100\"",
+        ),
+        "cookie_domain `example.test:4100` must be a bare host name",
     );
 
     // A good one (leading dot dropped) becomes the setting.

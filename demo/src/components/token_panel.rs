@@ -41,13 +41,17 @@ pub fn token_panel() -> Html {
         });
     }
     let onclick = {
-        let view = view.clone();
+        let (view, now) = (view.clone(), now.clone());
         Callback::from(move |_| {
             let handle = handle.clone();
-            let view = view.clone();
+            let (view, now) = (view.clone(), now.clone());
             view.set(TokenView::Fetching);
             spawn_local(async move {
-                view.set(match handle.get_access_token().await {
+                let token = handle.get_access_token().await;
+                // The countdown starts from now, not from the last tick (up to a second old,
+                // which would show a fresh token living longer than its lifetime).
+                now.set(now_secs());
+                view.set(match token {
                     Ok(token) => match decode(&token) {
                         Some((claims, exp)) => TokenView::Loaded { claims, exp },
                         None => TokenView::Loaded {

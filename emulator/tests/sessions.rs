@@ -372,14 +372,7 @@ async fn cookie_mode_sets_uses_and_clears_cookies() {
     .await;
 
     // Logout clears both cookies.
-    let sid = sid_of(&body);
-    let r = emu
-        .get_with(
-            &format!("/user_management/sessions/logout?session_id={sid}"),
-            "cookie",
-            &format!("{refresh_name}={rotated}; workos-has-session=client_demo"),
-        )
-        .await;
+    let r = cookie_logout(&emu, &body, &rotated).await;
     assert_eq!(r.status(), 302);
     let cleared = set_cookies(r.headers());
     assert!(cleared
@@ -543,6 +536,23 @@ async fn switching_into_an_sso_or_mfa_org_needs_the_hosted_page() {
 
 /// A cookie-mode refresh from the app's origin: the body has no refresh token, only `cookie`
 /// carries it.
+/// The demo client's refresh cookie.
+const REFRESH_COOKIE: &str = "workos-refresh-token.client_demo";
+
+/// `GET /user_management/sessions/logout` for the session of `body` (an authenticate answer),
+/// sending the refresh cookie `token` and `workos-has-session` as the browser would.
+async fn cookie_logout(emu: &Emu, body: &Value, token: &str) -> reqwest::Response {
+    emu.get_with(
+        &format!(
+            "/user_management/sessions/logout?session_id={}",
+            sid_of(body)
+        ),
+        "cookie",
+        &format!("{REFRESH_COOKIE}={token}; workos-has-session=client_demo"),
+    )
+    .await
+}
+
 async fn cookie_refresh(emu: &Emu, cookie: String) -> reqwest::Response {
     emu.http
         .post(emu.url("/user_management/authenticate"))
@@ -595,8 +605,6 @@ fn cookie_named<'a>(cookies: &'a [String], name: &str) -> &'a str {
     found[0]
 }
 
-const REFRESH_COOKIE: &str = "workos-refresh-token.client_demo";
-
 #[tokio::test]
 async fn a_cookie_domain_scopes_both_session_cookies_from_exchange_to_logout() {
     let seed = authkit_emulator::seed::DEFAULT_SEED.replace(
@@ -641,16 +649,7 @@ async fn a_cookie_domain_scopes_both_session_cookies_from_exchange_to_logout() {
     let rotated = cookie_value(&set, REFRESH_COOKIE).unwrap();
 
     // Logout clears them on that domain too (a clearing cookie without it would not match).
-    let r = emu
-        .get_with(
-            &format!(
-                "/user_management/sessions/logout?session_id={}",
-                sid_of(&body)
-            ),
-            "cookie",
-            &format!("{REFRESH_COOKIE}={rotated}; workos-has-session=client_demo"),
-        )
-        .await;
+    let r = cookie_logout(&emu, &body, &rotated).await;
     assert_eq!(r.status(), 302);
     let set = set_cookies(r.headers());
     assert_session_cookies(
@@ -755,16 +754,7 @@ async fn same_site_none_marks_both_session_cookies_secure_even_over_http() {
     assert_session_cookies(&set, &["Path=/", "Max-Age=*", "SameSite=None", "Secure"]);
     let body: Value = r.json().await.unwrap();
     let token = cookie_value(&set, REFRESH_COOKIE).unwrap();
-    let r = emu
-        .get_with(
-            &format!(
-                "/user_management/sessions/logout?session_id={}",
-                sid_of(&body)
-            ),
-            "cookie",
-            &format!("{REFRESH_COOKIE}={token}; workos-has-session=client_demo"),
-        )
-        .await;
+    let r = cookie_logout(&emu, &body, &token).await;
     let set = set_cookies(r.headers());
     assert_eq!(
         attributes(cookie_named(&set, "workos-has-session")),

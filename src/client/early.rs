@@ -85,7 +85,8 @@ pub(super) fn exchange_answer(
 }
 
 /// The restore the script sent, under the cross-tab lock it still holds, applied as this tab's
-/// own restore would be. False when the answer is not this client's restore.
+/// own restore would be (after [`replay_messages`]). False when the answer is not this client's
+/// restore.
 pub(super) fn restore(inner: &Rc<Inner>, answer: &EarlyAnswer) -> bool {
     if !is_ours(inner, answer, "refresh_token", None) {
         return false;
@@ -96,9 +97,7 @@ pub(super) fn restore(inner: &Rc<Inner>, answer: &EarlyAnswer) -> bool {
         return true;
     }
     page::mark("authkit:early-restore");
-    // The script stored the rotated token (dev mode) before handing the answer over.
-    let stored = inner.stored_refresh_token();
-    inner.core.borrow_mut().seen_refresh_token = stored;
+    // The rotated token the script stored is already this tab's last seen (`replay_messages`).
     let (error, retry_after_ms) = match as_response(inner, answer)
         .map(|response| Session::from_response(response, answer.received_at_ms))
     {

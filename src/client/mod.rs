@@ -429,21 +429,8 @@ impl Inner {
             Effect::RememberOrganization(organization) => {
                 storage::set(storage::Area::Session, &self.org_key(), &organization);
             }
-            Effect::ForgetStoredSession => {
-                let seen = self.core.borrow_mut().seen_refresh_token.take();
-                // Compare, then delete: a token this tab never saw is a sibling's newer one.
-                if seen.is_some() && self.stored_refresh_token() == seen {
-                    storage::remove(storage::Area::Local, &self.rt_key());
-                }
-                storage::remove(storage::Area::Session, &self.org_key());
-            }
-            Effect::ClearStoredSession => {
-                self.core.borrow_mut().seen_refresh_token = None;
-                if self.config.dev_mode {
-                    storage::remove(storage::Area::Local, &self.rt_key());
-                }
-                storage::remove(storage::Area::Session, &self.org_key());
-            }
+            Effect::ForgetStoredSession => self.forget_stored_session(false),
+            Effect::ClearStoredSession => self.forget_stored_session(true),
             Effect::FireOnRefresh => {
                 let session = self.core.borrow().machine.session().cloned();
                 if let Some(session) = session {
@@ -543,6 +530,18 @@ impl Inner {
         } else {
             None
         }
+    }
+
+    /// Removes the tab's organization and the dev-mode refresh token: any token with
+    /// `whatever_token`, else only the one this tab last saw (compare, then delete: a token this
+    /// tab never saw is a sibling's newer one).
+    fn forget_stored_session(&self, whatever_token: bool) {
+        let seen = self.core.borrow_mut().seen_refresh_token.take();
+        let stored = self.stored_refresh_token();
+        if stored.is_some() && (whatever_token || stored == seen) {
+            storage::remove(storage::Area::Local, &self.rt_key());
+        }
+        storage::remove(storage::Area::Session, &self.org_key());
     }
 
     /// Stores the refresh token of a successful refresh (dev mode), unless the visitor signed

@@ -113,7 +113,7 @@ pub async fn take() -> Option<EarlyAnswer> {
         .and_then(|list| list.dyn_into::<js_sys::Array>().ok())
         .map(|list| list.iter().filter_map(|m| m.as_string()).collect())
         .unwrap_or_default();
-    let read = || {
+    let read = |messages: Vec<String>| {
         Some(EarlyAnswer {
             client_id: text("client_id")?,
             base_url: text("base_url")?,
@@ -126,11 +126,11 @@ pub async fn take() -> Option<EarlyAnswer> {
             retry_after: text("retry_after"),
             received_at_ms: field("received_at_ms")?.as_f64()?,
             body: text("body")?,
-            messages: messages.clone(),
+            messages,
             release: release.clone(),
         })
     };
-    let answer = read();
+    let answer = read(messages);
     if answer.is_none() {
         // Unusable: free the lock at once, the SDK restores by itself.
         if let Some(release) = release {

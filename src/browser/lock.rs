@@ -218,15 +218,15 @@ where
         }
         timer::sleep_ms(20 + page::random_u32() % 30).await;
     }
-    struct Release(String, String);
-    impl Drop for Release {
+    struct Release<'a>(&'a str, &'a str);
+    impl Drop for Release<'_> {
         fn drop(&mut self) {
-            if read_lease(&self.0).is_some_and(|lease| lease.holder == self.1) {
-                storage::remove(storage::Area::Local, &self.0);
+            if read_lease(self.0).is_some_and(|lease| lease.holder == self.1) {
+                storage::remove(storage::Area::Local, self.0);
             }
         }
     }
-    let _release = Release(key.clone(), me.clone());
+    let _release = Release(&key, &me);
     // Renewed while `f` runs, so that a slow holder is not taken for a vanished one (until the
     // record is not ours any more, e.g. storage was cleared).
     let renew = async {
